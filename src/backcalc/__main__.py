@@ -1,0 +1,5 @@
+"""`python -m backcalc` runs the command-line interface."""
+
+from backcalc.cli import main
+
+main()

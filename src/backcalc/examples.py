@@ -1,0 +1,37 @@
+"""The example specs shipped inside the package: listed by `backcalc examples`, and accepted by
+name wherever a spec file is (`backcalc run reference-2-3-1`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    summary: str
+    path: Path
+
+
+def _folder() -> Path:
+    return Path(str(resources.files("backcalc") / "examples"))
+
+
+def _summary(path: Path) -> str:
+    """The first comment line of the file, without its `#`."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+    return ""
+
+
+def all_examples() -> list[Example]:
+    return [Example(p.stem, _summary(p), p) for p in sorted(_folder().glob("*.yaml"))]
+
+
+def find(name: str) -> Example | None:
+    """The example called `name` (with or without `.yaml`), or None."""
+    stem = name.removesuffix(".yaml")
+    return next((e for e in all_examples() if e.name == stem), None)

@@ -1,0 +1,270 @@
+"""The network, its forward and backward pass, and the Trace of every intermediate.
+
+Shape convention, stated once: every per-unit quantity (x, z⁽ˡ⁾, a⁽ˡ⁾, g'(z⁽ˡ⁾), ∂J/∂a⁽ˡ⁾, δ⁽ˡ⁾)
+is held as (m, k): one row per observation, one column per unit, in both conventions. Weights
+are held in the user's layout, never transposed silently:
+
+- column convention: z = W·a + b with W of shape (out, in), so for a batch Z = A·Wᵀ + b,
+  ∂J/∂W = δᵀ·A (out, in) and ∂J/∂A = δ·W;
+- row convention: z = a·W + b with W of shape (in, out), so Z = A·W + b,
+  ∂J/∂W = Aᵀ·δ (in, out) and ∂J/∂A = δ·Wᵀ.
+
+J = reduction over observations of ℓ(ŷ, y) (mean or sum) + λ·Σ‖W⁽ˡ⁾‖², so ∂J/∂ŷ carries the 1/m
+of a mean and ∂J/∂W⁽ˡ⁾ gains 2λW⁽ˡ⁾. Nothing here prints, rounds or exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from backcalc.activations import Activation, Array
+from backcalc.errors import NumericalError
+from backcalc.losses import Loss
+
+Convention = Literal["column", "row"]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One dense layer. `weights` is 2-D in the convention's layout; `weights_shape` is the shape
+    as the user wrote it ((), (n,) or (r, c)), which gradients are reported in. `bias` is (k,),
+    a shared scalar of shape (), or None."""
+
+    weights: Array
+    bias: Array | None
+    activation: Activation
+    weights_shape: tuple[int, ...]
+
+    def n_in(self, convention: Convention) -> int:
+        return int(self.weights.shape[1] if convention == "column" else self.weights.shape[0])
+
+    def n_out(self, convention: Convention) -> int:
+        return int(self.weights.shape[0] if convention == "column" else self.weights.shape[1])
+
+    @property
+    def shared_bias(self) -> bool:
+        return self.bias is not None and self.bias.ndim == 0
+
+
+@dataclass(frozen=True)
+class Network:
+    convention: Convention
+    layers: tuple[Layer, ...]
+    loss: Loss
+    reduction: Literal["mean", "sum"] = "mean"
+    l2: float = 0.0
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A network with the data it is run on. `x` is (m, n) and `target` is (m, k) (one-hot rows
+    for class targets); `batched` says whether the user gave a batch or one observation."""
+
+    network: Network
+    x: Array
+    target: Array
+    batched: bool
+    learning_rate: float | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class LayerTrace:
+    """Every intermediate of one layer l. Per-unit arrays are (m, k); `g_prime` is (m, k, k) for
+    softmax. `dJ_da` is ∂J/∂a⁽ˡ⁾ (for the last layer ∂J/∂ŷ); `dW` has the layer's 2-D layout;
+    `db` is (k,), a scalar for a shared bias, or None."""
+
+    z: Array
+    a: Array
+    g_prime: Array
+    dJ_da: Array
+    delta: Array
+    dW: Array
+    db: Array | None
+    weights_updated: Array | None = None
+    bias_updated: Array | None = None
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The whole forward and backward pass.
+
+    `losses` is ℓ per observation; `data_loss` their mean or sum; `l2_loss` λ·Σ‖W‖²;
+    `loss` = J. `fused` is True when the output δ came from the stable fused form (softmax with
+    cross_entropy, sigmoid with binary_cross_entropy); then ∂J/∂ŷ may hold non-finite entries.
+    `probabilities`/`predicted` are set for classification losses (`predicted` is the class per
+    observation, or per unit for binary losses)."""
+
+    exercise: Exercise
+    layers: tuple[LayerTrace, ...]
+    losses: Array
+    data_loss: float
+    l2_loss: float
+    loss: float
+    dJ_dx: Array
+    fused: bool
+    probabilities: Array | None
+    predicted: NDArray[np.int64] | None
+
+    @property
+    def prediction(self) -> Array:
+        return self.layers[-1].a
+
+
+
+def linear(layer: Layer, convention: Convention, a_prev: Array) -> Array:
+    """z = W·a + b (column) or z = a·W + b (row), for a batch a_prev of shape (m, n)."""
+    z = a_prev @ layer.weights.T if convention == "column" else a_prev @ layer.weights
+    return z if layer.bias is None else z + layer.bias
+
+
+def weight_gradient(convention: Convention, a_prev: Array, delta: Array) -> Array:
+    """∂J/∂W: δᵀ·A (out, in) in column convention, Aᵀ·δ (in, out) in row convention."""
+    return delta.T @ a_prev if convention == "column" else a_prev.T @ delta
+
+
+def input_gradient(layer: Layer, convention: Convention, delta: Array) -> Array:
+    """∂J/∂a⁽ˡ⁻¹⁾ = Wᵀ·δ per observation: δ·W (column) or δ·Wᵀ (row), shape (m, n)."""
+    return delta @ layer.weights if convention == "column" else delta @ layer.weights.T
+
+
+def bias_gradient(layer: Layer, delta: Array) -> Array | None:
+    """∂J/∂b = δ summed over the batch; a shared bias also sums over the units."""
+    if layer.bias is None:
+        return None
+    return np.asarray(delta.sum()) if layer.shared_bias else delta.sum(axis=0)
+
+
+def forward(network: Network, x: Array) -> tuple[list[Array], list[Array]]:
+    """The forward pass: z⁽ˡ⁾ and a⁽ˡ⁾ for every layer (a⁽⁰⁾ = x is not included)."""
+    zs: list[Array] = []
+    activations: list[Array] = []
+    a = x
+    for layer in network.layers:
+        z = linear(layer, network.convention, a)
+        a = layer.activation.value(z)
+        zs.append(z)
+        activations.append(a)
+    return zs, activations
+
+
+def objective(network: Network, x: Array, target: Array) -> float:
+    """J alone, by the forward pass only: what finite differences perturb."""
+    with np.errstate(all="ignore"):
+        zs, activations = forward(network, x)
+        losses, _, _ = _output_loss(network, zs[-1], activations[-1], target)
+        return _reduce(network, losses) + _l2(network)
+
+
+def _fused(network: Network) -> bool:
+    return network.loss.fuses_with == network.layers[-1].activation.name
+
+
+def _output_loss(
+    network: Network, z: Array, yhat: Array, target: Array
+) -> tuple[Array, Array, Array]:
+    """ℓ per observation, ∂J/∂ŷ and δ of the output layer."""
+    scale = 1.0 / len(target) if network.reduction == "mean" else 1.0
+    loss, last = network.loss, network.layers[-1]
+    dJ_dyhat = scale * loss.gradient(yhat, target)
+    if _fused(network):
+        return loss.value_from_logits(z, target), dJ_dyhat, scale * loss.delta_from_logits(z, target)
+    return loss.value(yhat, target), dJ_dyhat, last.activation.backward(z, dJ_dyhat)
+
+
+def _reduce(network: Network, losses: Array) -> float:
+    return float(np.mean(losses) if network.reduction == "mean" else np.sum(losses))
+
+
+def _l2(network: Network) -> float:
+    return network.l2 * float(sum(np.sum(layer.weights**2) for layer in network.layers))
+
+
+def run(exercise: Exercise) -> Trace:
+    """Forward pass, loss, backward pass and (with a learning rate) one gradient-descent step."""
+    network, conv = exercise.network, exercise.network.convention
+    with np.errstate(all="ignore"):  # non-finite results are found and reported below
+        zs, activations = forward(network, exercise.x)
+        inputs = [exercise.x, *activations[:-1]]
+        losses, dJ_da, delta = _output_loss(network, zs[-1], activations[-1], exercise.target)
+        traces: list[LayerTrace] = []
+        for index in reversed(range(len(network.layers))):
+            layer, z = network.layers[index], zs[index]
+            if index < len(network.layers) - 1:
+                delta = layer.activation.backward(z, dJ_da)
+            dW = weight_gradient(conv, inputs[index], delta) + 2.0 * network.l2 * layer.weights
+            db = bias_gradient(layer, delta)
+            trace = LayerTrace(
+                z, activations[index], layer.activation.derivative(z), dJ_da, delta, dW, db
+            )
+            if exercise.learning_rate is not None:
+                trace = _step(trace, layer, exercise.learning_rate)
+            traces.append(trace)
+            dJ_da = input_gradient(layer, conv, delta)
+    traces.reverse()
+    yhat = activations[-1]
+    probabilities = network.loss.probabilities(yhat)
+    result = Trace(
+        exercise=exercise,
+        layers=tuple(traces),
+        losses=losses,
+        data_loss=_reduce(network, losses),
+        l2_loss=_l2(network),
+        loss=_reduce(network, losses) + _l2(network),
+        dJ_dx=dJ_da,
+        fused=_fused(network),
+        probabilities=probabilities,
+        predicted=_predicted(network.loss, yhat, probabilities),
+    )
+    _check_finite(result)
+    return result
+
+
+def _step(trace: LayerTrace, layer: Layer, eta: float) -> LayerTrace:
+    bias = None if layer.bias is None or trace.db is None else layer.bias - eta * trace.db
+    return LayerTrace(
+        **{**trace.__dict__, "weights_updated": layer.weights - eta * trace.dW, "bias_updated": bias}
+    )
+
+
+def _predicted(loss: Loss, yhat: Array, probabilities: Array | None) -> NDArray[np.int64] | None:
+    if loss.binary and probabilities is not None:
+        return (probabilities >= 0.5).astype(np.int64)
+    if loss.classes:
+        return np.argmax(yhat, axis=1)
+    return None
+
+
+def _check_finite(trace: Trace) -> None:
+    """Raise NumericalError naming the first quantity, in hand-solution order, that is not finite."""
+    for number, layer in enumerate(trace.layers, start=1):
+        for name, value in (("z", layer.z), ("a", layer.a)):
+            _require_finite(value, f"{name}⁽{number}⁾", layer.z)
+    if not np.all(np.isfinite(trace.losses)):
+        raise NumericalError(
+            f"the loss is infinite: {trace.exercise.network.loss.name} takes the log of an output "
+            "that is exactly 0 (or 1) where the target needs it positive; compute the loss from "
+            "logits instead (softmax_cross_entropy, sigmoid_binary_cross_entropy)"
+        )
+    for number in reversed(range(1, len(trace.layers) + 1)):
+        layer = trace.layers[number - 1]
+        quantities = [("g'(z)", layer.g_prime), ("δ", layer.delta), ("∂J/∂W", layer.dW)]
+        if not (trace.fused and number == len(trace.layers)):
+            quantities.insert(0, ("∂J/∂a", layer.dJ_da))
+        for name, value in quantities:
+            _require_finite(value, f"{name} of layer {number}", layer.z)
+    _require_finite(trace.dJ_dx, "∂J/∂x", trace.layers[0].z)
+
+
+def _require_finite(value: Array, name: str, z: Array) -> None:
+    if np.all(np.isfinite(value)):
+        return
+    kind = "NaN" if np.any(np.isnan(value)) else "infinite"
+    raise NumericalError(
+        f"{name} is {kind}: the numbers left float64's range (the largest |z| in that layer is "
+        f"{float(np.max(np.abs(z))):.6g}); scale the inputs or the weights down"
+    )

@@ -1,0 +1,41 @@
+"""How activations and losses are written in plain-text (Unicode) output, looked up by name."""
+
+from __future__ import annotations
+
+ACTIVATION_FORMULAS: dict[str, tuple[str, str]] = {
+    # name: (g(z), g'(z))
+    "identity": ("z", "1"),
+    "sigmoid": ("σ(z)", "σ(z)(1 − σ(z))"),
+    "tanh": ("tanh(z)", "1 − tanh²(z)"),
+    "relu": ("max(0, z)", "1 if z > 0, else 0"),
+    "leaky_relu": ("z if z > 0, else {slope}·z", "1 if z > 0, else {slope}"),
+    "elu": ("z if z > 0, else {alpha}(eᶻ − 1)", "1 if z > 0, else {alpha}·eᶻ"),
+    "softplus": ("log(1 + eᶻ)", "σ(z)"),
+    "softmax": ("softmax(z)", "diag(a) − a·aᵀ"),
+    "sin": ("sin(z)", "cos(z)"),
+    "cos": ("cos(z)", "−sin(z)"),
+    "exp": ("eᶻ", "eᶻ"),
+}
+
+LOSS_FORMULAS: dict[str, str] = {
+    "half_squared_error": "½Σ(ŷ − y)²",
+    "squared_error": "Σ(ŷ − y)²",
+    "mean_squared_error": "(1/k)Σ(ŷ − y)²",
+    "cross_entropy": "−Σ y·log ŷ",
+    "softmax_cross_entropy": "−Σ y·log softmax(ŷ)",
+    "binary_cross_entropy": "−Σ [y·log ŷ + (1 − y)·log(1 − ŷ)]",
+    "sigmoid_binary_cross_entropy": "−Σ [y·log σ(ŷ) + (1 − y)·log(1 − σ(ŷ))]",
+    "multiclass_hinge": "Σ_{j≠c} max(0, ŷⱼ − ŷ_c + 1)",
+}
+
+FUSED_DELTA: dict[str, str] = {
+    "cross_entropy": "softmax(z) − y",
+    "binary_cross_entropy": "σ(z) − y",
+}
+
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def layer_index(number: int) -> str:
+    """⁽¹⁾ for layer 1, as the notes write a⁽¹⁾."""
+    return f"⁽{str(number).translate(SUPERSCRIPTS)}⁾"

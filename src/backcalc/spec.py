@@ -1,0 +1,347 @@
+"""The spec: a YAML file describing a network and its data, validated into an `Exercise`.
+
+Every mistake becomes a SpecError naming file, line, column and key path, with what was expected
+and what was found. Numbers are read leniently where YAML 1.1 is surprising (`1e-3` is a string
+to PyYAML; a quoted `"0,5"` is a Spanish decimal) and strictly elsewhere (`no` is not 0).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+
+from backcalc import yamlnodes
+from backcalc.activations import ACTIVATIONS, ALIASES, Activation, Array
+from backcalc.errors import SpecError
+from backcalc.losses import LOSSES, REDUCTIONS, Loss
+from backcalc.network import Convention, Exercise, Layer, Network
+from backcalc.yamlnodes import Document, child
+
+TOP_KEYS = ("title", "description", "convention", "input", "target", "layers", "loss",
+            "learning_rate", "l2")  # fmt: skip
+LAYER_KEYS = ("weights", "bias", "activation")
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
+
+
+def read(path: Path, display_name: str | None = None) -> Exercise:
+    """Read and validate the spec file at `path` (SpecError for anything wrong with it)."""
+    name = display_name or str(path)
+    if not path.exists():
+        raise SpecError("no such file", yamlnodes.Location(name))
+    if not path.is_file():
+        raise SpecError("not a file (a directory?)", yamlnodes.Location(name))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SpecError("not UTF-8 text", yamlnodes.Location(name)) from None
+    except OSError as error:
+        raise SpecError(f"cannot read it: {error.strerror}", yamlnodes.Location(name)) from None
+    return parse(text, name)
+
+
+def parse(text: str, file: str = "<spec>") -> Exercise:
+    """Validate the YAML `text` of a spec into an Exercise."""
+    return _Reader(yamlnodes.load(text, file)).exercise()
+
+
+def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    """'; did you mean 'x'?' for the closest choice, or ''."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads yes/no/on/off/true/false as booleans)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+class _Reader:
+    """Walks the document, validating as it goes; every error carries the key's location."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def fail(self, path: str, message: str) -> SpecError:
+        return self.doc.error(path, message)
+
+    # -- scalars and arrays ---------------------------------------------------------------
+
+    def number(self, value: Any, path: str) -> float:
+        if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+            raise self.fail(path, f"expected a number, found {_describe(value)}")
+        if isinstance(value, int | float):
+            return float(value)
+        if isinstance(value, str):
+            text = value.replace(",", ".") if _DECIMAL_COMMA.match(value) else value
+            try:
+                return float(text)
+            except ValueError:
+                pass
+        raise self.fail(path, f"expected a number, found {_describe(value)}")
+
+    def array(self, value: Any, path: str, what: str) -> Array:
+        """A number, a list of numbers or a list of equal-length lists, as float64."""
+        if not isinstance(value, list):
+            return np.asarray(self.number(value, path))
+        if not value:
+            raise self.fail(path, f"expected {what}, found an empty list")
+        if not any(isinstance(item, list) for item in value):
+            return np.array([self.number(v, child(path, i)) for i, v in enumerate(value)])
+        rows = []
+        for i, row in enumerate(value):
+            if not isinstance(row, list):
+                raise self.fail(child(path, i), f"expected a row (a list), found {_describe(row)}")
+            if row and any(isinstance(v, list) for v in row):
+                raise self.fail(child(path, i), f"expected {what}: a list nested deeper than a matrix")
+            rows.append([self.number(v, child(child(path, i), j)) for j, v in enumerate(row)])
+        for i, row in enumerate(rows):
+            if len(row) != len(rows[0]):
+                raise self.fail(
+                    child(path, i),
+                    f"row {i + 1} has {_plural(len(row), 'number')}, but row 1 has "
+                    f"{len(rows[0])}: a matrix needs rows of equal length"
+                    + _comma_hint(value[i], len(rows[0])),
+                )
+        return np.array(rows, dtype=np.float64)
+
+    def choice(self, value: Any, path: str, what: str, choices: tuple[str, ...]) -> str:
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected {what} name, found {_describe(value)}")
+        if value not in choices:
+            known = ", ".join(choices)
+            raise self.fail(path, f"unknown {what} '{value}'{suggest(value, choices)} ({known})")
+        return value
+
+    def mapping(self, value: Any, path: str, keys: tuple[str, ...], what: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected {what} (a mapping of keys), found {_describe(value)}")
+        for key in value:
+            if key not in keys:
+                raise self.fail(
+                    child(path, key),
+                    f"unknown key '{key}'{suggest(key, keys)} (expected: {', '.join(keys)})",
+                )
+        return cast(dict[str, Any], value)
+
+    # -- the spec ---------------------------------------------------------------------------
+
+    def exercise(self) -> Exercise:
+        top = self.mapping(self.doc.data, "", TOP_KEYS, "a spec")
+        for key in ("layers", "input", "target", "loss"):
+            if key not in top:
+                raise self.fail("", f"missing key '{key}'" + _MISSING_HINTS[key])
+        convention = cast(
+            Convention,
+            self.choice(top.get("convention", "column"), "convention", "convention",
+                        ("column", "row")),
+        )  # fmt: skip
+        x, batched = self.inputs(top["input"])
+        layers = self.layers(top["layers"], convention, x.shape[1])
+        loss, reduction = self.loss(top["loss"])
+        network = Network(convention, layers, loss, reduction, self.l2(top.get("l2")))
+        target = self.target(top["target"], loss, layers[-1].n_out(convention), x.shape[0], batched)
+        rate = top.get("learning_rate")
+        return Exercise(
+            network=network,
+            x=x,
+            target=target,
+            batched=batched,
+            learning_rate=None if rate is None else self.number(rate, "learning_rate"),
+            title=None if top.get("title") is None else str(top["title"]),
+        )
+
+    def inputs(self, value: Any) -> tuple[Array, bool]:
+        x = self.array(value, "input", "one observation (a list of numbers) or a batch")
+        if x.ndim == 0:
+            return x.reshape(1, 1), False
+        if x.ndim == 1:
+            return x.reshape(1, -1), False
+        return x, True
+
+    def l2(self, value: Any) -> float:
+        if value is None:
+            return 0.0
+        strength = self.number(value, "l2")
+        if strength < 0:
+            raise self.fail("l2", f"expected λ ≥ 0, found {strength:g}")
+        return strength
+
+    def layers(self, value: Any, convention: Convention, n_inputs: int) -> tuple[Layer, ...]:
+        if not isinstance(value, list) or not value:
+            raise self.fail("layers", f"expected a list of layers, found {_describe(value)}")
+        layers: list[Layer] = []
+        for index, item in enumerate(value):
+            path = child("layers", index)
+            spec = self.mapping(item, path, LAYER_KEYS, f"layer {index + 1}")
+            if "weights" not in spec:
+                raise self.fail(path, f"layer {index + 1} has no 'weights'")
+            incoming = layers[-1].n_out(convention) if layers else n_inputs
+            layers.append(self.layer(spec, path, index, convention, incoming))
+        return tuple(layers)
+
+    def layer(
+        self, spec: dict[str, Any], path: str, index: int, convention: Convention, incoming: int
+    ) -> Layer:
+        wpath = child(path, "weights")
+        written = self.array(spec["weights"], wpath, "a weight matrix")
+        weights = _as_matrix(written, convention)
+        layer = Layer(weights, None, self.activation(spec.get("activation"), path), written.shape)
+        if layer.n_in(convention) != incoming:
+            raise self.fail(wpath, _chain_message(written, convention, index, incoming))
+        bias = self.bias(spec.get("bias"), child(path, "bias"), layer.n_out(convention))
+        return dataclasses.replace(layer, bias=bias)
+
+    def bias(self, value: Any, path: str, units: int) -> Array | None:
+        if value is None:
+            return None
+        bias = self.array(value, path, "a bias vector or one shared number")
+        if bias.ndim == 2 and 1 in bias.shape:  # a column or row vector written as a matrix
+            bias = bias.reshape(-1)
+        if bias.ndim == 2:
+            raise self.fail(path, f"expected a vector, found a {bias.shape[0]}×{bias.shape[1]} matrix")
+        if bias.ndim == 1 and bias.size != units:
+            raise self.fail(
+                path,
+                f"{_plural(bias.size, 'value')}, but the layer has {_plural(units, 'unit')} "
+                "(or give one number for a single shared bias)",
+            )
+        return bias
+
+    def activation(self, value: Any, layer_path: str) -> Activation:
+        path = child(layer_path, "activation")
+        if value is None:
+            return ACTIVATIONS["identity"]()
+        options: dict[str, Any] = {}
+        if isinstance(value, dict):
+            if "name" not in value:
+                raise self.fail(path, "an activation mapping needs a 'name'")
+            options = {k: v for k, v in value.items() if k != "name"}
+            value, path = value["name"], child(path, "name")
+        names = tuple(ACTIVATIONS) + tuple(ALIASES)
+        name = self.choice(value, path, "activation", names)
+        cls = ACTIVATIONS[ALIASES.get(name, name)]
+        allowed = tuple(f.name for f in dataclasses.fields(cls))
+        opts_path = _parent_path(path)
+        for key, option in options.items():
+            if key not in allowed:
+                accepted = ", ".join(allowed) if allowed else "none"
+                raise self.fail(
+                    child(opts_path, key),
+                    f"unknown option '{key}' for {cls.name}{suggest(key, allowed)} "
+                    f"(options: {accepted})",
+                )
+            options[key] = self.number(option, child(opts_path, key))
+        return cls(**options)
+
+    def loss(self, value: Any) -> tuple[Loss, Any]:
+        path, reduction = "loss", "mean"
+        if isinstance(value, dict):
+            spec = self.mapping(value, "loss", ("name", "reduction"), "a loss")
+            if "name" not in spec:
+                raise self.fail("loss", "a loss mapping needs a 'name'")
+            reduction = self.choice(spec.get("reduction", "mean"), "loss.reduction", "reduction",
+                                    REDUCTIONS)  # fmt: skip
+            value, path = spec["name"], "loss.name"
+        name = self.choice(value, path, "loss", tuple(LOSSES))
+        return LOSSES[name](), reduction
+
+    def target(self, value: Any, loss: Loss, k: int, m: int, batched: bool) -> Array:
+        """(m, k) targets: values for regression, one-hot or probability rows for classes."""
+        if batched:
+            if not isinstance(value, list) or len(value) != m:
+                found = f"{len(value)}" if isinstance(value, list) else _describe(value)
+                raise self.fail("target", f"expected one target per observation ({m}), found {found}")
+            rows = [self.one_target(v, child("target", i), loss, k) for i, v in enumerate(value)]
+            return np.array(rows)
+        return self.one_target(value, "target", loss, k).reshape(1, k)
+
+    def one_target(self, value: Any, path: str, loss: Loss, k: int) -> Array:
+        if loss.classes and not isinstance(value, list):
+            return self.class_index(value, path, k)
+        row = self.array(value, path, "a target").reshape(-1)
+        if row.size != k:
+            raise self.fail(
+                path,
+                f"{_plural(row.size, 'value')}, but the network outputs {_plural(k, 'value')}"
+                + (" (or give a class index)" if loss.classes else ""),
+            )
+        self.check_target_range(row, path, loss)
+        return row
+
+    def class_index(self, value: Any, path: str, k: int) -> Array:
+        number = self.number(value, path)
+        if number != int(number) or not 0 <= number < k:
+            raise self.fail(
+                path, f"a class index must be a whole number from 0 to {k - 1}, found {number:g}"
+            )
+        return np.eye(k)[int(number)]
+
+    def check_target_range(self, row: Array, path: str, loss: Loss) -> None:
+        if loss.name == "multiclass_hinge" and not (
+            np.all((row == 0) | (row == 1)) and row.sum() == 1
+        ):
+            raise self.fail(path, "multiclass_hinge needs a class index or a one-hot vector")
+        if loss.classes and np.any(row < 0):
+            raise self.fail(path, "class probabilities cannot be negative")
+        if loss.binary and np.any((row < 0) | (row > 1)):
+            raise self.fail(path, f"{loss.name} needs targets between 0 and 1")
+
+
+_MISSING_HINTS = {
+    "layers": ": the list of layers, each with weights, bias and activation",
+    "input": ": one observation (a list of numbers) or a batch (a list of lists)",
+    "target": ": the expected output (a number, a vector or a class index)",
+    "loss": " (e.g. half_squared_error, softmax_cross_entropy; " + ", ".join(LOSSES) + ")",
+}
+
+
+def _parent_path(path: str) -> str:
+    return path.rsplit(".", 1)[0] if path.endswith(".name") else path
+
+
+def _as_matrix(written: Array, convention: Convention) -> Array:
+    """The 2-D weight matrix for written weights: a number is 1×1, and a flat list is the
+    weights of one unit (a row of W in column convention, a column of W in row convention)."""
+    if written.ndim == 0:
+        return written.reshape(1, 1)
+    if written.ndim == 1:
+        return written.reshape(1, -1) if convention == "column" else written.reshape(-1, 1)
+    return written
+
+
+def _chain_message(written: Array, convention: Convention, index: int, incoming: int) -> str:
+    source = f"layer {index} outputs" if index else "the input has"
+    if written.ndim == 0:
+        return f"one weight (one input), but {source} {_plural(incoming, 'value')}"
+    count = written.shape[1 if convention == "column" else 0] if written.ndim == 2 else written.size
+    unit = ("column" if convention == "column" else "row") if written.ndim == 2 else "number"
+    hint = ""
+    if index == 0 and incoming == 1:
+        hint = " (a list of lists is a batch, one observation per inner list)"
+    return (
+        f"{_plural(count, unit)}, but {source} {_plural(incoming, 'value')} "
+        f"({convention} convention: W is {'(out, in)' if convention == 'column' else '(in, out)'})"
+        + hint
+    )
+
+
+def _comma_hint(row: Any, expected: int) -> str:
+    if isinstance(row, list) and len(row) > expected and all(type(v) is int for v in row):
+        return " (a decimal comma splits numbers in YAML: write 0.5, not 0,5)"
+    return ""

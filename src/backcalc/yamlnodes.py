@@ -1,0 +1,120 @@
+"""Read YAML into plain Python values while remembering where every key and item was.
+
+PyYAML's `safe_load` forgets positions, so the text is composed into nodes once and walked
+here: mappings become dicts (a duplicate key is an error, not last-wins), sequences lists,
+scalars their YAML 1.1 values. `Document.at(path)` gives the position of a key path such as
+`layers[1].weights`, or of its nearest ancestor when the key is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from backcalc.errors import Location, SpecError
+
+try:  # libyaml's composer is several times faster on large files, and keeps the marks
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Document:
+    """The data of a YAML file and the 1-based (line, column) of each key path in it."""
+
+    file: str
+    data: Any
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, path: str) -> Location:
+        """The location of `path`, or of the closest enclosing key that has one."""
+        probe = path
+        while probe:
+            if probe in self.marks:
+                line, column = self.marks[probe]
+                return Location(self.file, line, column, path)
+            probe = _parent(probe)
+        line, column = self.marks.get("", (1, 1))
+        return Location(self.file, line, column, path)
+
+    def error(self, path: str, message: str) -> SpecError:
+        return SpecError(message, self.at(path))
+
+
+def _parent(path: str) -> str:
+    cut = max(path.rfind("."), path.rfind("["))
+    return path[:cut] if cut > 0 else ""
+
+
+def child(path: str, key: str | int) -> str:
+    """`layers` + 1 -> `layers[1]`; `layers[1]` + `bias` -> `layers[1].bias`."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def load(text: str, file: str) -> Document:
+    """Compose `text` and return its data with positions; SpecError for invalid YAML."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        problem = error.problem or error.context or "not valid YAML"
+        raise SpecError(f"invalid YAML: {problem}", where) from None
+    except yaml.YAMLError as error:
+        raise SpecError(f"invalid YAML: {error}", Location(file)) from None
+    if root is None:
+        raise SpecError("the file is empty: expected a mapping with `layers`", Location(file))
+    marks: dict[str, tuple[int, int]] = {"": _position(root)}
+    data = _Walker(file, marks).value(root, "")
+    return Document(file, data, marks)
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Walker:
+    def __init__(self, file: str, marks: dict[str, tuple[int, int]]) -> None:
+        self.file = file
+        self.marks = marks
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def value(self, node: yaml.Node, path: str) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.marks[child(path, index)] = _position(item)
+                items.append(self.value(item, child(path, index)))
+            return items
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as error:
+            raise SpecError(f"unreadable value: {error}", self.location(node, path)) from None
+
+    def mapping(self, node: yaml.MappingNode, path: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.value(key_node, path)
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                raise SpecError(f"a key must be a name, found {key!r}", self.location(key_node, path))
+            name = child(path, str(key))
+            if str(key) in result:
+                first = self.marks[name][0]
+                raise SpecError(
+                    f"duplicate key '{key}' (first given on line {first})",
+                    self.location(key_node, name),
+                )
+            self.marks[name] = _position(key_node)
+            result[str(key)] = self.value(value_node, name)
+        return result
+
+    def location(self, node: yaml.Node, path: str) -> Location:
+        line, column = _position(node)
+        return Location(self.file, line, column, path)
