@@ -67,20 +67,22 @@ class TerminalRenderer:
 
     def header(self) -> RenderableType:
         ex, net = self.exercise, self.network
-        m = ex.x.shape[0]
         layout = "z = W·a + b, W is (out, in)" if self.column else "z = a·W + b, W is (in, out)"
-        data = f"a batch of {m} observations" if ex.batched else "1 observation"
+        data = "1 observation"
         if ex.batched:
-            data += " (one column each)" if self.column else " (one row each)"
-        lines = [Text(ex.title or "backcalc", style="bold")]
-        lines.append(Text(f"{net.convention} convention: {layout} · {data}"))
+            each = "one column each" if self.column else "one row each"
+            data = f"a batch of {ex.x.shape[0]} observations, {each}"
         sizes = " → ".join(
             [str(ex.x.shape[1])] + [str(layer.n_out(net.convention)) for layer in net.layers]
         )
-        loss = f"loss: {net.loss.name} ℓ = {LOSS_FORMULAS[net.loss.name]}"
+        lines = [
+            Text(ex.title or "backcalc", style="bold"),
+            Text(f"{net.convention} convention: {layout}"),
+            Text(f"network: {sizes}; data: {data}"),
+            Text(f"loss: {net.loss.name}, ℓ = {LOSS_FORMULAS[net.loss.name]}"),
+        ]
         if ex.batched:
-            loss += f", J = {net.reduction} of ℓ over the batch"
-        lines.append(Text(f"network: {sizes} · {loss}"))
+            lines.append(Text(f"J = {net.reduction} of ℓ over the batch"))
         if net.l2:
             lines.append(Text(f"L2 regularisation: + λ·ΣW² with λ = {fmt_given(net.l2)}"))
         return Group(*lines)
@@ -120,13 +122,13 @@ class TerminalRenderer:
         parts: list[RenderableType] = [_heading("Loss")]
         blocks: list[RenderableType | None] = [
             self.units("ŷ", trace.prediction),
-            self.units("y", self.exercise.target),
+            self.units("y", self.exercise.target, given=True),
         ]
         if trace.probabilities is not None and net.loss.name not in ("cross_entropy", "binary_cross_entropy"):
             blocks.append(self.units("p", trace.probabilities))
         if trace.predicted is not None:
             predicted = trace.predicted.reshape(len(trace.predicted), -1).astype(np.float64)
-            blocks.append(self.units("predicted class", predicted))
+            blocks.append(self.units("predicted class", predicted, given=True))
             parts.append(self.row(blocks))
             blocks = []
         if self.exercise.batched:
