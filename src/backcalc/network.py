@@ -242,8 +242,8 @@ def _predicted(loss: Loss, yhat: Array, probabilities: Array | None) -> NDArray[
 def _check_finite(trace: Trace) -> None:
     """Raise NumericalError naming the first quantity, in hand-solution order, that is not finite."""
     for number, layer in enumerate(trace.layers, start=1):
-        for name, value in (("z", layer.z), ("a", layer.a)):
-            _require_finite(value, f"{name}⁽{number}⁾", layer.z)
+        for name, value in (("z", layer.z), ("a = g(z)", layer.a)):
+            _require_finite(value, f"layer {number}: {name}", layer.z)
     if not np.all(np.isfinite(trace.losses)):
         raise NumericalError(
             f"the loss is infinite: {trace.exercise.network.loss.name} takes the log of an output "
@@ -256,7 +256,7 @@ def _check_finite(trace: Trace) -> None:
         if not (trace.fused and number == len(trace.layers)):
             quantities.insert(0, ("∂J/∂a", layer.dJ_da))
         for name, value in quantities:
-            _require_finite(value, f"{name} of layer {number}", layer.z)
+            _require_finite(value, f"layer {number}: {name}", layer.z)
     _require_finite(trace.dJ_dx, "∂J/∂x", trace.layers[0].z)
 
 
