@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="backcalc",
-    help="A backprop calculator: every intermediate of the forward and backward pass.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -88,7 +87,9 @@ def load_exercise(spec: str) -> Exercise:
 
 @app.command()
 def run(
-    spec: Annotated[str, typer.Argument(help="A spec file (YAML), or the name of an example.")],
+    spec: Annotated[
+        str, typer.Argument(metavar="SPEC", help="A spec file (YAML), or the name of an example.")
+    ],
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="table: tables in the terminal; json: one JSON document.")
     ] = Format.table,

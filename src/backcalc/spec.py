@@ -184,7 +184,8 @@ class _Reader:
 
     def layers(self, value: Any, convention: Convention, n_inputs: int) -> tuple[Layer, ...]:
         if not isinstance(value, list) or not value:
-            raise self.fail("layers", f"expected a list of layers, found {_describe(value)}")
+            found = "an empty list" if value == [] else _describe(value)
+            raise self.fail("layers", f"expected a list of layers, found {found}")
         layers: list[Layer] = []
         for index, item in enumerate(value):
             path = child("layers", index)
@@ -203,7 +204,8 @@ class _Reader:
         weights = _as_matrix(written, convention)
         layer = Layer(weights, None, self.activation(spec.get("activation"), path), written.shape)
         if layer.n_in(convention) != incoming:
-            raise self.fail(wpath, _chain_message(written, convention, index, incoming))
+            message = _chain_message(written, convention, index, incoming)
+            raise self.fail(wpath, message + _comma_hint(spec["weights"], incoming))
         bias = self.bias(spec.get("bias"), child(path, "bias"), layer.n_out(convention))
         return dataclasses.replace(layer, bias=bias)
 
@@ -341,7 +343,10 @@ def _chain_message(written: Array, convention: Convention, index: int, incoming:
     )
 
 
-def _comma_hint(row: Any, expected: int) -> str:
-    if isinstance(row, list) and len(row) > expected and all(type(v) is int for v in row):
-        return " (a decimal comma splits numbers in YAML: write 0.5, not 0,5)"
+def _comma_hint(rows: Any, expected: int) -> str:
+    """A hint when whole numbers make a row too long: `[0,5, 1]` is YAML for [0, 5, 1]."""
+    if isinstance(rows, list) and rows and isinstance(rows[0], list):
+        rows = rows[0]
+    if isinstance(rows, list) and len(rows) > expected and all(type(v) is int for v in rows):
+        return "; a decimal comma is the likely cause: [0,5, 1] is three numbers, write 0.5"
     return ""

@@ -1,0 +1,241 @@
+"""The command line through typer's CliRunner (and a few real subprocesses), at 100 columns
+without colour (see conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from backcalc import __version__, examples
+from backcalc.cli import app
+from backcalc.network import run
+from backcalc.spec import read
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = [e.name for e in examples.all_examples()]
+
+
+def invoke(*args: str, **env: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), prog_name="backcalc", env=env or None)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_there_are_examples_for_every_promised_case() -> None:
+    assert len(EXAMPLES) >= 9
+    assert "reference-2-3-1" in EXAMPLES
+
+
+def test_repository_examples_are_the_packaged_ones() -> None:
+    shipped = sorted(p.name for p in (ROOT / "examples").glob("*.yaml"))
+    assert shipped == sorted(f"{name}.yaml" for name in EXAMPLES)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_example_runs_in_every_format(name: str) -> None:
+    code, out, err = invoke("run", name)
+    assert (code, err) == (0, "")
+    assert "Forward pass" in out and "Backward pass" in out and "∂J/∂x" in out
+    assert "-0.0000" not in out
+    code, out, err = invoke("run", name, "--format", "json")
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    trace = run(read(examples.find(name).path))  # type: ignore[union-attr]
+    assert doc["loss"] == trace.loss
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_examples_are_readable_at_80_columns(name: str) -> None:
+    code, out, _ = invoke("run", name, COLUMNS="80")
+    assert code == 0
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
+
+
+def test_every_example_has_a_summary_line() -> None:
+    code, out, _ = invoke("examples")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == len(EXAMPLES)
+    for line, name in zip(lines, EXAMPLES, strict=True):
+        assert line.startswith(name)
+        assert len(line.split(None, 1)[1]) > 20
+
+
+def test_run_accepts_a_file_path() -> None:
+    code, out, _ = invoke("run", str(ROOT / "examples" / "reference-2-3-1.yaml"))
+    assert code == 0
+    assert "2-3-1 sigmoid network" in out
+
+
+def test_reference_table_shows_the_corrected_layer_1() -> None:
+    _, out, _ = invoke("run", "reference-2-3-1")
+    for value in ("0.0476", "-0.0099", "0.0513", "0.0857", "-0.1619", "-0.1744"):
+        assert value in out
+    assert "δ⁽¹⁾" in out and "∂J/∂W⁽²⁾" in out and "a⁽¹⁾ = σ(z⁽¹⁾)" in out
+
+
+def test_decimals_option() -> None:
+    _, out, _ = invoke("run", "reference-2-3-1", "--decimals", "3")
+    assert "0.048" in out and "-0.010" in out and "0.0476" not in out
+    code, _, err = invoke("run", "reference-2-3-1", "--decimals", "-1")
+    assert code == 2 and "decimals" in err
+
+
+def test_column_batch_has_one_column_per_observation() -> None:
+    _, out, _ = invoke("run", "tanh-batch-column")
+    # z⁽²⁾ of the 3 observations side by side in one row of the table
+    row = next(line for line in out.splitlines() if line.count("│") == 2 and line.count(".") == 3)
+    assert len(re.findall(r"-?\d+\.\d{4}", row)) == 3
+
+
+def test_version() -> None:
+    assert invoke("--version") == (0, f"backcalc {__version__}\n", "")
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["examples"]])
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    code, out, _ = invoke(*command, "--help")
+    assert code == 0
+    assert "Usage: backcalc" in out
+    assert "Example: backcalc" in out
+
+
+def test_no_arguments_shows_help() -> None:
+    code, _, err = invoke()
+    assert code == 2
+    assert "Usage: backcalc" in err
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+def json_of(name: str) -> dict:  # type: ignore[type-arg]
+    code, out, err = invoke("run", name, "--format", "json")
+    assert (code, err) == (0, "")
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_json_single_observation_is_flat() -> None:
+    doc = json_of("reference-2-3-1")
+    assert set(doc) >= {"loss", "prediction", "dJ_dx", "layers"}
+    layer1 = doc["layers"][0]
+    assert set(layer1) >= {"z", "a", "g_prime", "dJ_da", "delta", "dJ_dW", "dJ_db"}
+    assert np.shape(layer1["z"]) == (3,) and np.shape(layer1["dJ_dW"]) == (3, 2)
+    assert np.shape(doc["dJ_dx"]) == (2,) and np.shape(doc["prediction"]) == (1,)
+    assert "weights_updated" not in layer1
+    np.testing.assert_allclose(layer1["delta"], [0.0476, -0.0099, 0.0513], atol=5e-5)
+
+
+def test_json_batch_is_one_list_per_observation_in_both_conventions() -> None:
+    row = json_of("batch-relu-softmax-row")
+    assert np.shape(row["layers"][0]["z"]) == (4, 3)
+    assert np.shape(row["layers"][0]["dJ_dW"]) == (2, 3)  # (in, out) as written
+    assert np.shape(row["layers"][0]["weights_updated"]) == (2, 3)
+    assert np.shape(row["dJ_dx"]) == (4, 2)
+    column = json_of("tanh-batch-column")
+    assert np.shape(column["layers"][0]["z"]) == (3, 2)
+    assert np.shape(column["layers"][1]["dJ_dW"]) == (1, 2)
+
+
+def test_json_shapes_follow_what_was_written() -> None:
+    toy = json_of("toy-sin-exp-cos")
+    assert all(isinstance(layer["dJ_dW"], float) for layer in toy["layers"])
+    assert all(isinstance(layer["dJ_db"], float) for layer in toy["layers"])
+    mazur = json_of("mazur-shared-bias")
+    assert isinstance(mazur["layers"][0]["dJ_db"], float)
+    assert isinstance(mazur["layers"][0]["bias_updated"], float)
+    hinge = json_of("cs231n-linear-hinge")
+    assert hinge["predicted_class"] == 1
+
+
+def test_json_softmax_g_prime_is_the_jacobian() -> None:
+    doc = json_of("softmax-cross-entropy")
+    jacobian = np.array(doc["layers"][1]["g_prime"])
+    a = np.array(doc["layers"][1]["a"])
+    np.testing.assert_allclose(jacobian, np.diag(a) - np.outer(a, a), atol=1e-15)
+    assert doc["fused_output_delta"] is True
+
+
+def test_json_flat_weights_and_missing_bias(tmp_path: Path) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text(
+        "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [0.5, -0.5]\nloss: squared_error\n"
+    )
+    code, out, _ = invoke("run", str(spec), "-f", "json")
+    doc = json.loads(out)
+    assert code == 0
+    # J = (0.5·1 − 0.5·2 − 1)², ∂J/∂w = 2(ŷ − y)·x = 2·(−1.5)·(1, 2)
+    assert doc["loss"] == pytest.approx(2.25)
+    assert doc["layers"][0]["dJ_dW"] == pytest.approx([-3.0, -6.0])
+    assert doc["layers"][0]["dJ_db"] is None
+
+
+def test_json_non_finite_becomes_null(tmp_path: Path) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text(
+        "input: [1]\ntarget: 0\nlayers:\n  - weights: [[-1000], [1000]]\n    activation: softmax\n"
+        "loss: cross_entropy\n"
+    )
+    code, out, _ = invoke("run", str(spec), "-f", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["layers"][0]["dJ_da"][0] is None
+    assert doc["layers"][0]["delta"] == [-1.0, 1.0]
+    code, out, _ = invoke("run", str(spec))
+    assert "∞" in out and "fused form" in out
+
+
+def test_numerical_trouble_is_a_plain_message(tmp_path: Path) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text("input: 1000\ntarget: 0\nlayers: [{weights: 1, activation: exp}]\nloss: squared_error\n")
+    code, out, err = invoke("run", str(spec))
+    assert (code, out) == (2, "")
+    assert err.startswith("layer 1: a = g(z) is infinite") and "Traceback" not in err
+
+
+# -- processes -------------------------------------------------------------------------------
+
+
+def run_process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **env}
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, env=environment, check=False
+    )
+
+
+def test_python_dash_m() -> None:
+    result = run_process("-m", "backcalc", "--version")
+    assert result.returncode == 0 and result.stdout == f"backcalc {__version__}\n"
+
+
+def test_no_colour_when_piped_or_under_no_color() -> None:
+    for env in ({}, {"NO_COLOR": "1", "TTY_COMPATIBLE": "1"}):
+        result = run_process("-m", "backcalc", "run", "reference-2-3-1", **env)
+        assert result.returncode == 0
+        assert "\x1b[3" not in result.stdout  # no colour codes
+
+
+def test_help_does_not_import_numpy() -> None:
+    code = (
+        "import sys\nfrom backcalc.cli import app\n"
+        "try:\n    app(['--help'], prog_name='backcalc')\nexcept SystemExit:\n    pass\n"
+        "print('numpy' in sys.modules)"
+    )
+    result = run_process("-c", code)
+    assert result.stdout.strip().endswith("False")
+
+
+def test_math_never_imports_typer_rich_or_yaml() -> None:
+    code = (
+        "import sys\nimport backcalc.network, backcalc.activations, backcalc.losses\n"
+        "print(sorted(m for m in ('typer', 'rich', 'yaml') if m in sys.modules))"
+    )
+    assert run_process("-c", code).stdout.strip() == "[]"
