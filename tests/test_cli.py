@@ -195,7 +195,9 @@ def test_json_non_finite_becomes_null(tmp_path: Path) -> None:
 
 def test_numerical_trouble_is_a_plain_message(tmp_path: Path) -> None:
     spec = tmp_path / "net.yaml"
-    spec.write_text("input: 1000\ntarget: 0\nlayers: [{weights: 1, activation: exp}]\nloss: squared_error\n")
+    spec.write_text(
+        "input: 1000\ntarget: 0\nlayers: [{weights: 1, activation: exp}]\nloss: squared_error\n"
+    )
     code, out, err = invoke("run", str(spec))
     assert (code, out) == (2, "")
     assert err.startswith("layer 1: a = g(z) is infinite") and "Traceback" not in err

@@ -75,7 +75,9 @@ def make_exercise(
     if loss.classes:
         target = np.eye(k)[rng.integers(0, k, size=m)]
     elif loss.binary:
-        target = rng.uniform(0, 1, size=(m, k)) if rng.random() < 0.5 else rng.integers(0, 2, (m, k))
+        target = (
+            rng.uniform(0, 1, size=(m, k)) if rng.random() < 0.5 else rng.integers(0, 2, (m, k))
+        )
     else:
         target = rng.normal(0, 1, size=(m, k))
     network = Network(convention, tuple(layers), loss, reduction, l2)  # type: ignore[arg-type]
@@ -218,13 +220,15 @@ def naive_loss(name: str, yhat: list[float], y: list[float]) -> float:
         "mean_squared_error": lambda: sum((p - t) ** 2 for p, t in zip(yhat, y, strict=True)) / k,
         "cross_entropy": lambda: -sum(t * math.log(p) for p, t in zip(yhat, y, strict=True) if t),
         "softmax_cross_entropy": lambda: -math.log(softmax[c]),
-        "binary_cross_entropy": lambda: -sum(
-            t * math.log(p) + (1 - t) * math.log(1 - p) for p, t in zip(yhat, y, strict=True)
+        "binary_cross_entropy": lambda: (
+            -sum(t * math.log(p) + (1 - t) * math.log(1 - p) for p, t in zip(yhat, y, strict=True))
         ),
-        "sigmoid_binary_cross_entropy": lambda: -sum(
-            t * math.log(p) + (1 - t) * math.log(1 - p) for p, t in zip(sig, y, strict=True)
+        "sigmoid_binary_cross_entropy": lambda: (
+            -sum(t * math.log(p) + (1 - t) * math.log(1 - p) for p, t in zip(sig, y, strict=True))
         ),
-        "multiclass_hinge": lambda: sum(max(0.0, yhat[j] - yhat[c] + 1) for j in range(k) if j != c),
+        "multiclass_hinge": lambda: sum(
+            max(0.0, yhat[j] - yhat[c] + 1) for j in range(k) if j != c
+        ),
     }[name]()
 
 

@@ -84,7 +84,9 @@ class TestMazur:
         assert layer2.g_prime[0, 0] == pytest.approx(0.186815602, abs=1e-9)
         assert layer2.dW[0, 0] == pytest.approx(0.082167041, abs=1e-9)
         np.testing.assert_allclose(
-            layer2.weights_updated, [[0.35891648, 0.408666186], [0.511301270, 0.561370121]], atol=1e-8
+            layer2.weights_updated,
+            [[0.35891648, 0.408666186], [0.511301270, 0.561370121]],
+            atol=1e-8,
         )
 
     def test_hidden_layer(self, mazur: Trace) -> None:

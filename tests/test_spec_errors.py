@@ -115,8 +115,7 @@ CASES = {
         "numbers, write 0.5",
     ),
     "duplicate_key": (
-        "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\n"
-        "input: 3\n",
+        "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\ninput: 3\n",
         "net.yaml:6:1: input: duplicate key 'input' (first given on line 1)",
     ),
     "target_length": (
@@ -158,7 +157,10 @@ CASES = {
         "input: [1, 2]\ntarget: 1\nlayers: []\nloss: squared_error\n",
         "net.yaml:3:1: layers: expected a list of layers, found an empty list",
     ),
-    "not_a_mapping": ("- 1\n- 2\n", "net.yaml:1:1: expected a spec (a mapping of keys), found a list"),
+    "not_a_mapping": (
+        "- 1\n- 2\n",
+        "net.yaml:1:1: expected a spec (a mapping of keys), found a list",
+    ),
     "empty_file": ("", "net.yaml: the file is empty: expected a mapping with `layers`"),
     "negative_l2": (
         "input: [1, 2]\ntarget: 1\nl2: -1\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\n",

@@ -93,5 +93,7 @@ loss: cross_entropy
 
 def test_exp_overflow_is_reported() -> None:
     text = "input: 1000\ntarget: 0\nlayers: [{weights: 1, activation: exp}]\nloss: squared_error\n"
-    with pytest.raises(NumericalError, match=r"layer 1: a = g\(z\) is infinite: the numbers left float64's range"):
+    with pytest.raises(
+        NumericalError, match=r"layer 1: a = g\(z\) is infinite: the numbers left float64's range"
+    ):
         run(parse(text))

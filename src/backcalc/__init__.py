@@ -1,3 +1,3 @@
-"""backcalc: a backprop calculator that shows every intermediate of the forward and backward pass."""
+"""backcalc: a backprop calculator showing every intermediate of the forward and backward pass."""
 
 __version__ = "0.1.0"

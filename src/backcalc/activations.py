@@ -11,12 +11,14 @@ Every formula here is stable for finite z: sigmoid and softmax never overflow; o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[np.float64]
+if TYPE_CHECKING:  # numpy.typing costs milliseconds at start-up; annotations only need it here
+    from numpy.typing import NDArray
+
+    Array: TypeAlias = NDArray[np.float64]
 
 
 def sigmoid(z: Array) -> Array:
@@ -169,10 +171,11 @@ class Softmax(Activation):
 
     def derivative(self, z: Array) -> Array:
         p = softmax(z)
-        return np.einsum("mi,ij->mij", p, np.eye(z.shape[-1])) - np.einsum("mi,mj->mij", p, p)
+        jacobian = np.einsum("mi,ij->mij", p, np.eye(z.shape[-1])) - np.einsum("mi,mj->mij", p, p)
+        return np.asarray(jacobian, dtype=np.float64)
 
     def backward(self, z: Array, dJ_da: Array) -> Array:
-        return np.einsum("mji,mj->mi", self.derivative(z), dJ_da)
+        return np.asarray(np.einsum("mji,mj->mi", self.derivative(z), dJ_da), dtype=np.float64)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ app = typer.Typer(
 EXIT_BAD_INPUT = 2
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     table = "table"
     json = "json"
 
@@ -59,7 +59,7 @@ def callback(
 def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
 
 
 def _fail(error: BackcalcError) -> typer.Exit:
@@ -91,7 +91,10 @@ def run(
         str, typer.Argument(metavar="SPEC", help="A spec file (YAML), or the name of an example.")
     ],
     output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="table: tables in the terminal; json: one JSON document.")
+        Format,
+        typer.Option(
+            "--format", "-f", help="table: tables in the terminal; json: one JSON document."
+        ),
     ] = Format.table,
     decimals: Annotated[
         int, typer.Option(min=0, max=15, help="Decimals shown for computed numbers (tables).")

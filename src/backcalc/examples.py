@@ -4,7 +4,6 @@ name wherever a spec file is (`backcalc run reference-2-3-1`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 
@@ -16,7 +15,7 @@ class Example:
 
 
 def _folder() -> Path:
-    return Path(str(resources.files("backcalc") / "examples"))
+    return Path(__file__).parent / "examples"
 
 
 def _summary(path: Path) -> str:

@@ -12,11 +12,14 @@ directly (softmax(z)·Σy − y, σ(z) − y), which stays finite where ŷ round
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from backcalc.activations import Array, log_softmax, sigmoid, softmax
+from backcalc.activations import log_softmax, sigmoid, softmax
+
+if TYPE_CHECKING:
+    from backcalc.activations import Array
 
 
 def _xlogy(x: Array, y: Array) -> Array:
@@ -100,7 +103,7 @@ class MeanSquaredError(Loss):
         return np.asarray(np.mean((yhat - y) ** 2, axis=1))
 
     def gradient(self, yhat: Array, y: Array) -> Array:
-        return 2.0 * (yhat - y) / yhat.shape[1]
+        return np.asarray(2.0 * (yhat - y) / yhat.shape[1], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ class CrossEntropy(Loss):
         return np.asarray(-np.sum(y * log_softmax(z), axis=1))
 
     def delta_from_logits(self, z: Array, y: Array) -> Array:
-        return softmax(z) * np.sum(y, axis=1, keepdims=True) - y
+        return np.asarray(softmax(z) * np.sum(y, axis=1, keepdims=True) - y, dtype=np.float64)
 
     def probabilities(self, yhat: Array) -> Array | None:
         return yhat
@@ -206,7 +209,7 @@ class MulticlassHinge(Loss):
 
     def gradient(self, yhat: Array, y: Array) -> Array:
         active = self._active(yhat, y)[1]
-        return active - y * np.sum(active, axis=1, keepdims=True)
+        return np.asarray(active - y * np.sum(active, axis=1, keepdims=True), dtype=np.float64)
 
 
 LOSSES: dict[str, type[Loss]] = {

@@ -16,14 +16,17 @@ of a mean and ∂J/∂W⁽ˡ⁾ gains 2λW⁽ˡ⁾. Nothing here prints, rounds 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
-from backcalc.activations import Activation, Array
 from backcalc.errors import NumericalError
-from backcalc.losses import Loss
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from backcalc.activations import Activation, Array
+    from backcalc.losses import Loss
 
 Convention = Literal["column", "row"]
 
@@ -115,7 +118,6 @@ class Trace:
         return self.layers[-1].a
 
 
-
 def linear(layer: Layer, convention: Convention, a_prev: Array) -> Array:
     """z = W·a + b (column) or z = a·W + b (row), for a batch a_prev of shape (m, n)."""
     z = a_prev @ layer.weights.T if convention == "column" else a_prev @ layer.weights
@@ -172,7 +174,11 @@ def _output_loss(
     loss, last = network.loss, network.layers[-1]
     dJ_dyhat = scale * loss.gradient(yhat, target)
     if _fused(network):
-        return loss.value_from_logits(z, target), dJ_dyhat, scale * loss.delta_from_logits(z, target)
+        return (
+            loss.value_from_logits(z, target),
+            dJ_dyhat,
+            scale * loss.delta_from_logits(z, target),
+        )
     return loss.value(yhat, target), dJ_dyhat, last.activation.backward(z, dJ_dyhat)
 
 
@@ -227,7 +233,11 @@ def run(exercise: Exercise) -> Trace:
 def _step(trace: LayerTrace, layer: Layer, eta: float) -> LayerTrace:
     bias = None if layer.bias is None or trace.db is None else layer.bias - eta * trace.db
     return LayerTrace(
-        **{**trace.__dict__, "weights_updated": layer.weights - eta * trace.dW, "bias_updated": bias}
+        **{
+            **trace.__dict__,
+            "weights_updated": layer.weights - eta * trace.dW,
+            "bias_updated": bias,
+        }
     )
 
 
@@ -235,12 +245,12 @@ def _predicted(loss: Loss, yhat: Array, probabilities: Array | None) -> NDArray[
     if loss.binary and probabilities is not None:
         return (probabilities >= 0.5).astype(np.int64)
     if loss.classes:
-        return np.argmax(yhat, axis=1)
+        return np.asarray(np.argmax(yhat, axis=1), dtype=np.int64)
     return None
 
 
 def _check_finite(trace: Trace) -> None:
-    """Raise NumericalError naming the first quantity, in hand-solution order, that is not finite."""
+    """Raise NumericalError naming the first non-finite quantity, in hand-solution order."""
     for number, layer in enumerate(trace.layers, start=1):
         for name, value in (("z", layer.z), ("a = g(z)", layer.a)):
             _require_finite(value, f"layer {number}: {name}", layer.z)

@@ -8,19 +8,21 @@ to PyYAML; a quoted `"0,5"` is a Spanish decimal) and strictly elsewhere (`no` i
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from backcalc import yamlnodes
-from backcalc.activations import ACTIVATIONS, ALIASES, Activation, Array
-from backcalc.errors import SpecError
+from backcalc.activations import ACTIVATIONS, ALIASES
+from backcalc.errors import Location, SpecError
 from backcalc.losses import LOSSES, REDUCTIONS, Loss
 from backcalc.network import Convention, Exercise, Layer, Network
 from backcalc.yamlnodes import Document, child
+
+if TYPE_CHECKING:
+    from backcalc.activations import Activation, Array
 
 TOP_KEYS = ("title", "description", "convention", "input", "target", "layers", "loss",
             "learning_rate", "l2")  # fmt: skip
@@ -32,15 +34,15 @@ def read(path: Path, display_name: str | None = None) -> Exercise:
     """Read and validate the spec file at `path` (SpecError for anything wrong with it)."""
     name = display_name or str(path)
     if not path.exists():
-        raise SpecError("no such file", yamlnodes.Location(name))
+        raise SpecError("no such file", Location(name))
     if not path.is_file():
-        raise SpecError("not a file (a directory?)", yamlnodes.Location(name))
+        raise SpecError("not a file (a directory?)", Location(name))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise SpecError("not UTF-8 text", yamlnodes.Location(name)) from None
+        raise SpecError("not UTF-8 text", Location(name)) from None
     except OSError as error:
-        raise SpecError(f"cannot read it: {error.strerror}", yamlnodes.Location(name)) from None
+        raise SpecError(f"cannot read it: {error.strerror}", Location(name)) from None
     return parse(text, name)
 
 
@@ -51,6 +53,8 @@ def parse(text: str, file: str = "<spec>") -> Exercise:
 
 def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
     """'; did you mean 'x'?' for the closest choice, or ''."""
+    import difflib  # only on the error path
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
@@ -108,7 +112,9 @@ class _Reader:
             if not isinstance(row, list):
                 raise self.fail(child(path, i), f"expected a row (a list), found {_describe(row)}")
             if row and any(isinstance(v, list) for v in row):
-                raise self.fail(child(path, i), f"expected {what}: a list nested deeper than a matrix")
+                raise self.fail(
+                    child(path, i), f"expected {what}: a list nested deeper than a matrix"
+                )
             rows.append([self.number(v, child(child(path, i), j)) for j, v in enumerate(row)])
         for i, row in enumerate(rows):
             if len(row) != len(rows[0]):
@@ -216,7 +222,9 @@ class _Reader:
         if bias.ndim == 2 and 1 in bias.shape:  # a column or row vector written as a matrix
             bias = bias.reshape(-1)
         if bias.ndim == 2:
-            raise self.fail(path, f"expected a vector, found a {bias.shape[0]}×{bias.shape[1]} matrix")
+            raise self.fail(
+                path, f"expected a vector, found a {bias.shape[0]}×{bias.shape[1]} matrix"
+            )
         if bias.ndim == 1 and bias.size != units:
             raise self.fail(
                 path,
@@ -268,7 +276,9 @@ class _Reader:
         if batched:
             if not isinstance(value, list) or len(value) != m:
                 found = f"{len(value)}" if isinstance(value, list) else _describe(value)
-                raise self.fail("target", f"expected one target per observation ({m}), found {found}")
+                raise self.fail(
+                    "target", f"expected one target per observation ({m}), found {found}"
+                )
             rows = [self.one_target(v, child("target", i), loss, k) for i, v in enumerate(value)]
             return np.array(rows)
         return self.one_target(value, "target", loss, k).reshape(1, k)
@@ -292,7 +302,7 @@ class _Reader:
             raise self.fail(
                 path, f"a class index must be a whole number from 0 to {k - 1}, found {number:g}"
             )
-        return np.eye(k)[int(number)]
+        return np.asarray(np.eye(k)[int(number)], dtype=np.float64)
 
     def check_target_range(self, row: Array, path: str, loss: Loss) -> None:
         if loss.name == "multiclass_hinge" and not (

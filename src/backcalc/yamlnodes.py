@@ -103,7 +103,9 @@ class _Walker:
         for key_node, value_node in node.value:
             key = self.value(key_node, path)
             if not isinstance(key, str | int) or isinstance(key, bool):
-                raise SpecError(f"a key must be a name, found {key!r}", self.location(key_node, path))
+                raise SpecError(
+                    f"a key must be a name, found {key!r}", self.location(key_node, path)
+                )
             name = child(path, str(key))
             if str(key) in result:
                 first = self.marks[name][0]

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from backcalc.activations import Array
-from backcalc.network import Layer, LayerTrace, Trace
+if TYPE_CHECKING:
+    from backcalc.activations import Array
+    from backcalc.network import Layer, LayerTrace, Trace
 
 
 def _plain(value: Any) -> Any:
@@ -84,7 +85,9 @@ def document(trace: Trace) -> dict[str, Any]:
     doc["dJ_dx"] = per_unit(trace.dJ_dx, batched)
     doc["layers"] = [
         layer_document(layer, layer_trace, number, batched)
-        for number, (layer, layer_trace) in enumerate(zip(network.layers, trace.layers, strict=True), 1)
+        for number, (layer, layer_trace) in enumerate(
+            zip(network.layers, trace.layers, strict=True), 1
+        )
     ]
     if ex.learning_rate is not None:
         doc["learning_rate"] = ex.learning_rate

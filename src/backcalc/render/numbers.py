@@ -18,6 +18,6 @@ def fmt(value: float, decimals: int) -> str:
 
 
 def fmt_given(value: float) -> str:
-    """A number the user gave (a parameter, an option), shown as written: shortest round-trip form."""
+    """A number the user gave (a parameter, an option), as written: the shortest round-trip form."""
     value = float(value)
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)

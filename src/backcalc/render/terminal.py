@@ -8,19 +8,19 @@ batch has one row per observation. Weight matrices appear as written.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
-from rich import box
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
-from rich.padding import Padding
-from rich.table import Table
+from rich.console import Group, RenderableType
 from rich.text import Text
 
-from backcalc.activations import Array
-from backcalc.network import Layer, LayerTrace, Trace
 from backcalc.render.formulas import ACTIVATION_FORMULAS, FUSED_DELTA, LOSS_FORMULAS, layer_index
+from backcalc.render.layout import Block, Flow
 from backcalc.render.numbers import fmt, fmt_given
+
+if TYPE_CHECKING:
+    from backcalc.activations import Array
+    from backcalc.network import Layer, LayerTrace, Trace
 
 
 class TerminalRenderer:
@@ -35,32 +35,30 @@ class TerminalRenderer:
 
     # -- building blocks ------------------------------------------------------------------
 
-    def matrix(self, label: str, values: Array, given: bool = False) -> RenderableType:
+    def matrix(self, label: str, values: Array, given: bool = False) -> Block:
         """A labelled matrix in brackets; `values` is 2-D as it should appear."""
-        table = Table(box=BRACKETS, show_header=False, padding=(0, 1))
-        for _ in range(values.shape[1]):
-            table.add_column(justify="right")
-        for row in values:
-            table.add_row(*(fmt_given(v) if given else fmt(v, self.decimals) for v in row))
-        return Group(Text(label, style="bold"), table)
+        form = fmt_given if given else lambda v: fmt(v, self.decimals)
+        return Block.matrix(label, [[form(float(v)) for v in row] for row in values])
 
-    def units(self, label: str, values: Array, given: bool = False) -> RenderableType:
+    def units(self, label: str, values: Array, given: bool = False) -> Block:
         """A per-unit quantity (m, k): a column per observation (column convention) or a row."""
         return self.matrix(label, values.T if self.column else values, given)
 
-    def weights(self, label: str, values: Array, layer: Layer, given: bool = False) -> Table:
+    def weights(self, label: str, values: Array, layer: Layer, given: bool = False) -> Block:
         """A weight-shaped 2-D array, shown the way it was written (a flat list as one row)."""
         shown = values.reshape(1, -1) if len(layer.weights_shape) < 2 else values
         return self.matrix(label, shown, given)
 
-    def bias(self, label: str, values: Array | None, given: bool = False) -> RenderableType | None:
+    def bias(self, label: str, values: Array | None, given: bool = False) -> Block | None:
         if values is None:
             return None
         if values.ndim == 0:
             return self.matrix(label, values.reshape(1, 1), given)
-        return self.matrix(label, values.reshape(-1, 1) if self.column else values.reshape(1, -1), given)
+        return self.matrix(
+            label, values.reshape(-1, 1) if self.column else values.reshape(1, -1), given
+        )
 
-    def row(self, blocks: Iterable[RenderableType | None]) -> Flow:
+    def row(self, blocks: Iterable[Block | None]) -> Flow:
         return Flow([b for b in blocks if b is not None])
 
     # -- sections -------------------------------------------------------------------------
@@ -88,7 +86,7 @@ class TerminalRenderer:
         return Group(*lines)
 
     def given(self) -> RenderableType:
-        blocks: list[RenderableType | None] = [self.units("x", self.exercise.x, given=True)]
+        blocks: list[Block | None] = [self.units("x", self.exercise.x, given=True)]
         for number, layer in enumerate(self.network.layers, start=1):
             sup = layer_index(number)
             blocks.append(self.weights(f"W{sup}", layer.weights, layer, given=True))
@@ -113,18 +111,23 @@ class TerminalRenderer:
             title = f"Layer {number}: {layer.n_in(net.convention)} → {layer.n_out(net.convention)}"
             parts.append(Text(f"{title}, {layer.activation.name}", style="bold"))
             parts.append(
-                self.row([self.units(f"z{sup} = {linear}", lt.z), self.units(f"a{sup} = {g}", lt.a)])
+                self.row(
+                    [self.units(f"z{sup} = {linear}", lt.z), self.units(f"a{sup} = {g}", lt.a)]
+                )
             )
         return parts
 
     def loss(self) -> list[RenderableType]:
         trace, net = self.trace, self.network
         parts: list[RenderableType] = [_heading("Loss")]
-        blocks: list[RenderableType | None] = [
+        blocks: list[Block | None] = [
             self.units("ŷ", trace.prediction),
             self.units("y", self.exercise.target, given=True),
         ]
-        if trace.probabilities is not None and net.loss.name not in ("cross_entropy", "binary_cross_entropy"):
+        if trace.probabilities is not None and net.loss.name not in (
+            "cross_entropy",
+            "binary_cross_entropy",
+        ):
             blocks.append(self.units("p", trace.probabilities))
         if trace.predicted is not None:
             predicted = trace.predicted.reshape(len(trace.predicted), -1).astype(np.float64)
@@ -132,8 +135,12 @@ class TerminalRenderer:
             parts.append(self.row(blocks))
             blocks = []
         if self.exercise.batched:
-            blocks.append(self.matrix("ℓ per observation", trace.losses.reshape(1, -1)
-                                      if self.column else trace.losses.reshape(-1, 1)))
+            blocks.append(
+                self.matrix(
+                    "ℓ per observation",
+                    trace.losses.reshape(1, -1) if self.column else trace.losses.reshape(-1, 1),
+                )
+            )
         parts.append(self.row(blocks))
         formula = LOSS_FORMULAS[net.loss.name]
         if self.exercise.batched:
@@ -162,17 +169,17 @@ class TerminalRenderer:
         parts.append(self.row([self.units("∂J/∂x", trace.dJ_dx)]))
         return parts
 
-    def backward_blocks(self, number: int, layer: Layer, lt: LayerTrace) -> list[RenderableType | None]:
+    def backward_blocks(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block | None]:
         sup = layer_index(number)
         dJ_da_label = "∂J/∂ŷ" if number == len(self.network.layers) else f"∂J/∂a{sup}"
-        blocks: list[RenderableType | None] = [self.units(dJ_da_label, lt.dJ_da)]
+        blocks: list[Block | None] = [self.units(dJ_da_label, lt.dJ_da)]
         gp = f"g'(z{sup}) = {self.activation_formula(layer, derivative=True)}"
         if layer.activation.elementwise:
             blocks.append(self.units(gp, lt.g_prime))
         else:
             for obs, jacobian in enumerate(lt.g_prime, start=1):
                 suffix = f" (observation {obs})" if self.exercise.batched else ""
-                blocks.append(self.matrix(f"∂a{sup}/∂z{sup}{suffix}", jacobian))
+                blocks.append(self.matrix(f"{gp}{suffix}", jacobian))
         blocks.append(self.units(f"δ{sup} = ∂J/∂z{sup}", lt.delta))
         blocks.append(self.weights(f"∂J/∂W{sup}", lt.dW, layer))
         blocks.append(self.bias(f"∂J/∂b{sup}", lt.db))
@@ -180,9 +187,11 @@ class TerminalRenderer:
 
     def fused_note(self, number: int) -> str:
         name = self.network.loss.name
-        sup = layer_index(number)
+        delta = FUSED_DELTA[name]
+        if self.exercise.batched and self.network.reduction == "mean":
+            delta = f"({delta})/m"
         note = (
-            f"δ{sup} = {FUSED_DELTA[name]} (scaled as J is): the fused form of "
+            f"δ{layer_index(number)} = {delta}: the fused form of "
             f"{self.network.layers[-1].activation.name} with {name}, exact and numerically stable."
         )
         if not np.all(np.isfinite(self.trace.layers[-1].dJ_da)):
@@ -194,7 +203,9 @@ class TerminalRenderer:
         if eta is None:
             return []
         parts: list[RenderableType] = [_heading(f"Gradient-descent step (η = {fmt_given(eta)})")]
-        for number, (layer, lt) in enumerate(zip(self.network.layers, self.trace.layers, strict=True), 1):
+        for number, (layer, lt) in enumerate(
+            zip(self.network.layers, self.trace.layers, strict=True), 1
+        ):
             sup = layer_index(number)
             assert lt.weights_updated is not None
             parts.append(
@@ -220,37 +231,8 @@ class TerminalRenderer:
         return Group(*sections)
 
 
-# A matrix in brackets: rich's Box is 8 lines of (left, horizontal, divider, right).
-BRACKETS = box.Box("┌  ┐\n│  │\n│  │\n│  │\n│  │\n│  │\n│  │\n└  ┘\n")
-
-
-class Flow:
-    """Blocks side by side, top-aligned, wrapping to a new line when the width runs out."""
-
-    def __init__(self, blocks: list[RenderableType], gap: int = 3) -> None:
-        self.blocks = blocks
-        self.gap = gap
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lines: list[list[RenderableType]] = [[]]
-        used = 0
-        for block in self.blocks:
-            width = Measurement.get(console, options, block).maximum
-            if lines[-1] and used + self.gap + width > options.max_width:
-                lines.append([])
-                used = 0
-            used += width + (self.gap if lines[-1] else 0)
-            lines[-1].append(block)
-        for line in lines:
-            grid = Table.grid(padding=(0, self.gap, 0, 0))
-            for _ in line:
-                grid.add_column(no_wrap=True)
-            grid.add_row(*line)
-            yield grid
-
-
 def _heading(text: str) -> RenderableType:
-    return Padding(Text(text, style="bold underline"), (1, 0, 0, 0), expand=False)
+    return Text.assemble("\n", (text, "bold underline"))
 
 
 def render(trace: Trace, decimals: int = 4) -> RenderableType:

@@ -1,0 +1,73 @@
+"""Labelled matrices in brackets, laid out side by side and wrapped to the terminal's width.
+
+A rich Table per matrix costs a measurement pass per cell, and a solution shows dozens of small
+matrices; these blocks know their size up front, so laying them out is string work, and the
+whole `run` stays within its start-up budget (benchmarks/startup.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
+
+
+@dataclass(frozen=True)
+class Block:
+    """A bold label above a matrix in brackets; `cells` are formatted numbers, row by row."""
+
+    label: str
+    lines: tuple[str, ...]
+
+    @classmethod
+    def matrix(cls, label: str, cells: Sequence[Sequence[str]]) -> Block:
+        widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
+        rows = [
+            "   ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in cells
+        ]
+        inner = len(rows[0]) + 2
+        lines = [f"┌{' ' * inner}┐", *(f"│ {row} │" for row in rows), f"└{' ' * inner}┘"]
+        return cls(label, tuple(lines))
+
+    @property
+    def width(self) -> int:
+        return max(cell_len(self.label), len(self.lines[0]))
+
+
+class Flow:
+    """Blocks side by side, top-aligned, wrapping to a new line when the width runs out."""
+
+    def __init__(self, blocks: Sequence[Block], gap: int = 3) -> None:
+        self.blocks = blocks
+        self.gap = gap
+
+    def lines_of(self, width: int) -> list[list[Block]]:
+        lines: list[list[Block]] = [[]] if self.blocks else []
+        used = 0
+        for block in self.blocks:
+            if lines[-1] and used + self.gap + block.width > width:
+                lines.append([])
+                used = 0
+            used += block.width + (self.gap if lines[-1] else 0)
+            lines[-1].append(block)
+        return lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = Text(no_wrap=True, end="")
+        for group in self.lines_of(options.max_width):
+            height = max(len(block.lines) for block in group) + 1
+            for row in range(height):
+                for index, block in enumerate(group):
+                    pad = " " * self.gap if index else ""
+                    if row == 0:
+                        text.append(pad + block.label, style="bold")
+                        text.append(" " * (block.width - cell_len(block.label)))
+                    else:
+                        piece = block.lines[row - 1] if row <= len(block.lines) else ""
+                        text.append(pad + piece.ljust(block.width))
+                text.rstrip()
+                text.append("\n")
+        yield text
