@@ -17,8 +17,19 @@ from backcalc.losses import LOSSES
 from backcalc.network import Convention, Exercise, Layer, Network, Trace, run
 from tests.helpers import numeric_gradients
 
-HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax",
-          "sin", "cos", "exp"]  # fmt: skip
+HIDDEN = [
+    "identity",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "softplus",
+    "softmax",
+    "sin",
+    "cos",
+    "exp",
+]
 KINKED = (Relu, LeakyRelu, Elu)
 
 # Output activations that make sense for each loss (the first of a pair fuses where it can).
@@ -66,8 +77,11 @@ def make_exercise(
         w = rng.normal(0, 0.8, size=(n_out, n_in) if convention == "column" else (n_in, n_out))
         name = output if index == n_layers - 1 else str(rng.choice(HIDDEN))
         kind = bias_kind if bias_kind != "mixed" else str(rng.choice(["vector", "shared", "none"]))
-        bias = {"vector": rng.normal(0, 0.5, n_out), "shared": np.asarray(rng.normal()),
-                "none": None}[kind]  # fmt: skip
+        bias = {
+            "vector": rng.normal(0, 0.5, n_out),
+            "shared": np.asarray(rng.normal()),
+            "none": None,
+        }[kind]
         layers.append(Layer(w, bias, make_activation(name, rng), w.shape))
     m = int(rng.integers(2, 5)) if batched else 1
     x = rng.normal(0, 1, size=(m, sizes[0]))
@@ -102,13 +116,15 @@ def assert_gradients_match(trace: Trace) -> None:
     # Central differences lose about ε_machine·|J|/h to rounding in J itself: allow for it.
     atol = 1e-7 + 1e-8 * max(1.0, abs(trace.loss))
     for number, lt in enumerate(trace.layers, start=1):
-        np.testing.assert_allclose(lt.dW, numeric[f"W{number}"], rtol=1e-5, atol=atol,
-                                   err_msg=f"∂J/∂W{number}")  # fmt: skip
+        np.testing.assert_allclose(
+            lt.dW, numeric[f"W{number}"], rtol=1e-5, atol=atol, err_msg=f"∂J/∂W{number}"
+        )
         if lt.db is None:
             assert numeric[f"b{number}"] is None
         else:
-            np.testing.assert_allclose(lt.db, numeric[f"b{number}"], rtol=1e-5, atol=atol,
-                                       err_msg=f"∂J/∂b{number}")  # fmt: skip
+            np.testing.assert_allclose(
+                lt.db, numeric[f"b{number}"], rtol=1e-5, atol=atol, err_msg=f"∂J/∂b{number}"
+            )
     np.testing.assert_allclose(trace.dJ_dx, numeric["x"], rtol=1e-5, atol=atol, err_msg="∂J/∂x")
 
 
@@ -200,9 +216,15 @@ def test_forward_matches_explicit_sums(seed: int) -> None:
     rng = np.random.default_rng(seed)
     loss = str(rng.choice(list(OUTPUTS)))
     exercise = make_exercise(
-        rng, loss, str(rng.choice(OUTPUTS[loss])), str(rng.choice(["column", "row"])),  # type: ignore[arg-type]
-        bool(rng.random() < 0.5), "mixed", "mean", 0.0,
-    )  # fmt: skip
+        rng,
+        loss,
+        str(rng.choice(OUTPUTS[loss])),
+        str(rng.choice(["column", "row"])),  # type: ignore[arg-type]
+        bool(rng.random() < 0.5),
+        "mixed",
+        "mean",
+        0.0,
+    )
     np.testing.assert_allclose(run(exercise).prediction, naive_forward(exercise)[0], rtol=1e-12)
 
 

@@ -122,9 +122,16 @@ class TestUnderstandingDeepLearningToy:
         assert trace.loss == pytest.approx((f3 - self.y) ** 2, rel=1e-12)
         dl_dbeta3 = 2 * (f3 - self.y)
         dl_domega0 = (
-            -2 * (f3 - self.y) * self.w1 * self.w2 * self.w3 * self.x
-            * np.cos(f0) * np.exp(f1) * np.sin(f2)
-        )  # fmt: skip
+            -2
+            * (f3 - self.y)
+            * self.w1
+            * self.w2
+            * self.w3
+            * self.x
+            * np.cos(f0)
+            * np.exp(f1)
+            * np.sin(f2)
+        )
         assert trace.layers[3].db is not None
         assert trace.layers[3].db.item() == pytest.approx(dl_dbeta3, rel=1e-12)
         assert trace.layers[0].dW.item() == pytest.approx(dl_domega0, rel=1e-12)

@@ -172,6 +172,15 @@ CASES = {
         "net.yaml:1:1: convention: unknown convention 'columns'; did you mean 'column'? "
         "(column, row)",
     ),
+    "not_finite": (
+        "input: [1, .nan]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\n",
+        "net.yaml:1:12: input[1]: expected a finite number, found nan",
+    ),
+    "batch_of_scalars": (
+        "input: [1, 2, 3]\ntarget: 1\nlayers: [{weights: 2}]\nloss: squared_error\n",
+        "net.yaml:3:11: layers[0].weights: one weight (one input), but the input has 3 values "
+        "(a batch of one-value observations is written [[1], [2], ...])",
+    ),
     "deep_list": (
         "input: [[[1, 2]]]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\n",
         "net.yaml:1:9: input[0]: expected one observation (a list of numbers) or a batch: a list "

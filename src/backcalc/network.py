@@ -73,6 +73,7 @@ class Exercise:
     batched: bool
     learning_rate: float | None = None
     title: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)

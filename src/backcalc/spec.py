@@ -8,6 +8,7 @@ to PyYAML; a quoted `"0,5"` is a Spanish decimal) and strictly elsewhere (`no` i
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -24,8 +25,17 @@ from backcalc.yamlnodes import Document, child
 if TYPE_CHECKING:
     from backcalc.activations import Activation, Array
 
-TOP_KEYS = ("title", "description", "convention", "input", "target", "layers", "loss",
-            "learning_rate", "l2")  # fmt: skip
+TOP_KEYS = (
+    "title",
+    "description",
+    "convention",
+    "input",
+    "target",
+    "layers",
+    "loss",
+    "learning_rate",
+    "l2",
+)
 LAYER_KEYS = ("weights", "bias", "activation")
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 
@@ -90,14 +100,26 @@ class _Reader:
         if isinstance(value, bool) or value is None or isinstance(value, list | dict):
             raise self.fail(path, f"expected a number, found {_describe(value)}")
         if isinstance(value, int | float):
+            if not math.isfinite(value):
+                raise self.fail(path, f"expected a finite number, found {value}")
             return float(value)
         if isinstance(value, str):
             text = value.replace(",", ".") if _DECIMAL_COMMA.match(value) else value
             try:
-                return float(text)
+                number = float(text)
             except ValueError:
                 pass
+            else:
+                if math.isfinite(number):
+                    return number
         raise self.fail(path, f"expected a number, found {_describe(value)}")
+
+    def text(self, value: Any, path: str) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, list | dict):
+            raise self.fail(path, f"expected text, found {_describe(value)}")
+        return str(value).strip()
 
     def array(self, value: Any, path: str, what: str) -> Array:
         """A number, a list of numbers or a list of equal-length lists, as float64."""
@@ -154,9 +176,10 @@ class _Reader:
                 raise self.fail("", f"missing key '{key}'" + _MISSING_HINTS[key])
         convention = cast(
             Convention,
-            self.choice(top.get("convention", "column"), "convention", "convention",
-                        ("column", "row")),
-        )  # fmt: skip
+            self.choice(
+                top.get("convention", "column"), "convention", "convention", ("column", "row")
+            ),
+        )
         x, batched = self.inputs(top["input"])
         layers = self.layers(top["layers"], convention, x.shape[1])
         loss, reduction = self.loss(top["loss"])
@@ -169,7 +192,8 @@ class _Reader:
             target=target,
             batched=batched,
             learning_rate=None if rate is None else self.number(rate, "learning_rate"),
-            title=None if top.get("title") is None else str(top["title"]),
+            title=self.text(top.get("title"), "title"),
+            description=self.text(top.get("description"), "description"),
         )
 
     def inputs(self, value: Any) -> tuple[Array, bool]:
@@ -265,8 +289,9 @@ class _Reader:
             spec = self.mapping(value, "loss", ("name", "reduction"), "a loss")
             if "name" not in spec:
                 raise self.fail("loss", "a loss mapping needs a 'name'")
-            reduction = self.choice(spec.get("reduction", "mean"), "loss.reduction", "reduction",
-                                    REDUCTIONS)  # fmt: skip
+            reduction = self.choice(
+                spec.get("reduction", "mean"), "loss.reduction", "reduction", REDUCTIONS
+            )
             value, path = spec["name"], "loss.name"
         name = self.choice(value, path, "loss", tuple(LOSSES))
         return LOSSES[name](), reduction
@@ -337,20 +362,24 @@ def _as_matrix(written: Array, convention: Convention) -> Array:
     return written
 
 
+_BATCH_HINT = " (a batch of one-value observations is written [[1], [2], ...])"
+
+
 def _chain_message(written: Array, convention: Convention, index: int, incoming: int) -> str:
+    """Why a layer's weights do not take what the layer before outputs."""
     source = f"layer {index} outputs" if index else "the input has"
+    found = f"{source} {_plural(incoming, 'value')}"
     if written.ndim == 0:
-        return f"one weight (one input), but {source} {_plural(incoming, 'value')}"
+        return f"one weight (one input), but {found}" + ("" if index else _BATCH_HINT)
     count = written.shape[1 if convention == "column" else 0] if written.ndim == 2 else written.size
     unit = ("column" if convention == "column" else "row") if written.ndim == 2 else "number"
+    layout = "(out, in)" if convention == "column" else "(in, out)"
     hint = ""
     if index == 0 and incoming == 1:
         hint = " (a list of lists is a batch, one observation per inner list)"
-    return (
-        f"{_plural(count, unit)}, but {source} {_plural(incoming, 'value')} "
-        f"({convention} convention: W is {'(out, in)' if convention == 'column' else '(in, out)'})"
-        + hint
-    )
+    elif index == 0 and count == 1:
+        hint = _BATCH_HINT
+    return f"{_plural(count, unit)}, but {found} ({convention} convention: W is {layout}){hint}"
 
 
 def _comma_hint(rows: Any, expected: int) -> str:

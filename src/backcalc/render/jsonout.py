@@ -66,6 +66,7 @@ def document(trace: Trace) -> dict[str, Any]:
     batched, network = ex.batched, ex.network
     doc: dict[str, Any] = {
         "title": ex.title,
+        "description": ex.description,
         "convention": network.convention,
         "loss_function": network.loss.name,
         "reduction": network.reduction,

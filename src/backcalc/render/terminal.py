@@ -75,6 +75,7 @@ class TerminalRenderer:
         )
         lines = [
             Text(ex.title or "backcalc", style="bold"),
+            *([Text(ex.description, style="italic")] if ex.description else []),
             Text(f"{net.convention} convention: {layout}"),
             Text(f"network: {sizes}; data: {data}"),
             Text(f"loss: {net.loss.name}, ℓ = {LOSS_FORMULAS[net.loss.name]}"),
