@@ -59,6 +59,21 @@ def test_examples_are_readable_at_80_columns(name: str) -> None:
     assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
 
 
+def test_wide_matrices_are_split_into_column_pieces(tmp_path: Path) -> None:
+    spec = tmp_path / "wide.yaml"
+    inputs = [[i, i + 1] for i in range(12)]
+    spec.write_text(
+        f"input: {inputs}\ntarget: {list(range(12))}\nlayers: [{{weights: [[1, 0]]}}]\n"
+        "loss: half_squared_error\n"
+    )
+    code, out, _ = invoke("run", str(spec), COLUMNS="80")
+    assert code == 0
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
+    assert "z⁽¹⁾ = W⁽¹⁾·x (columns 1–8)" in out and "z⁽¹⁾ = W⁽¹⁾·x (columns 9–12)" in out
+    for value in range(12):  # z = x₁ for every observation, none cropped away
+        assert f"{value}.0000" in out
+
+
 def test_every_example_has_a_summary_line() -> None:
     code, out, _ = invoke("examples")
     assert code == 0

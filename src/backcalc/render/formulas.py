@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 ACTIVATION_FORMULAS: dict[str, tuple[str, str]] = {
-    # name: (g(z), g'(z))
-    "identity": ("z", "1"),
-    "sigmoid": ("σ(z)", "σ(z)(1 − σ(z))"),
-    "tanh": ("tanh(z)", "1 − tanh²(z)"),
-    "relu": ("max(0, z)", "1 if z > 0, else 0"),
-    "leaky_relu": ("z if z > 0, else {slope}·z", "1 if z > 0, else {slope}"),
-    "elu": ("z if z > 0, else {alpha}(eᶻ − 1)", "1 if z > 0, else {alpha}·eᶻ"),
-    "softplus": ("log(1 + eᶻ)", "σ(z)"),
-    "softmax": ("softmax(z)", "diag(a) − a·aᵀ"),
-    "sin": ("sin(z)", "cos(z)"),
-    "cos": ("cos(z)", "−sin(z)"),
-    "exp": ("eᶻ", "eᶻ"),
+    # name: (g applied to {z}, g'(z)); options such as {slope} are filled in from the layer
+    "identity": ("{z}", "1"),
+    "sigmoid": ("σ({z})", "σ(z)(1 − σ(z))"),
+    "tanh": ("tanh({z})", "1 − tanh²(z)"),
+    "relu": ("max(0, {z})", "1 if z > 0, 0 if z < 0, {derivative_at_zero} at 0"),
+    "leaky_relu": ("leaky_relu({z}) with slope {slope}", "1 if z > 0, else {slope}"),
+    "elu": ("elu({z}) with α = {alpha}", "1 if z > 0, else {alpha}·exp(z)"),
+    "softplus": ("log(1 + exp({z}))", "σ(z)"),
+    "softmax": ("softmax({z})", "diag(a) − a·aᵀ"),
+    "sin": ("sin({z})", "cos(z)"),
+    "cos": ("cos({z})", "−sin(z)"),
+    "exp": ("exp({z})", "exp(z)"),
 }
 
 LOSS_FORMULAS: dict[str, str] = {

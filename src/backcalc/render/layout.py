@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -20,21 +21,41 @@ class Block:
     """A bold label above a matrix in brackets; `cells` are formatted numbers, row by row."""
 
     label: str
-    lines: tuple[str, ...]
+    cells: tuple[tuple[str, ...], ...]
 
     @classmethod
     def matrix(cls, label: str, cells: Sequence[Sequence[str]]) -> Block:
+        return cls(label, tuple(tuple(row) for row in cells))
+
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
+        cells = self.cells
         widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
-        rows = [
-            "   ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in cells
-        ]
+        rows = ["   ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
         inner = len(rows[0]) + 2
-        lines = [f"┌{' ' * inner}┐", *(f"│ {row} │" for row in rows), f"└{' ' * inner}┘"]
-        return cls(label, tuple(lines))
+        return (f"┌{' ' * inner}┐", *(f"│ {row} │" for row in rows), f"└{' ' * inner}┘")
 
     @property
     def width(self) -> int:
         return max(cell_len(self.label), len(self.lines[0]))
+
+    def split(self, width: int) -> list[Block]:
+        """This block, or its columns in consecutive pieces no wider than `width`."""
+        if self.width <= width or len(self.cells[0]) == 1:
+            return [self]
+        pieces: list[Block] = []
+        start, total = 0, len(self.cells[0])
+        while start < total:
+            stop = start + 1
+            while stop < total and self._piece(start, stop + 1).width <= width:
+                stop += 1
+            pieces.append(self._piece(start, stop))
+            start = stop
+        return pieces
+
+    def _piece(self, start: int, stop: int) -> Block:
+        label = f"{self.label} (columns {start + 1}–{stop})"
+        return Block(label, tuple(row[start:stop] for row in self.cells))
 
 
 class Flow:
@@ -47,7 +68,7 @@ class Flow:
     def lines_of(self, width: int) -> list[list[Block]]:
         lines: list[list[Block]] = [[]] if self.blocks else []
         used = 0
-        for block in self.blocks:
+        for block in (piece for b in self.blocks for piece in b.split(width)):
             if lines[-1] and used + self.gap + block.width > width:
                 lines.append([])
                 used = 0

@@ -95,10 +95,10 @@ class TerminalRenderer:
         blocks.append(self.units("y (target)", self.exercise.target, given=True))
         return self.row(blocks)
 
-    def activation_formula(self, layer: Layer, derivative: bool) -> str:
+    def activation_formula(self, layer: Layer, derivative: bool, z: str = "z") -> str:
         text = ACTIVATION_FORMULAS[layer.activation.name][1 if derivative else 0]
         options = {k: fmt_given(v) for k, v in layer.activation.__dict__.items()}
-        return text.format(**options)
+        return text.format(z=z, **options)
 
     def forward(self) -> list[RenderableType]:
         parts: list[RenderableType] = [_heading("Forward pass")]
@@ -108,7 +108,7 @@ class TerminalRenderer:
             linear = f"W{sup}·{prev}" if self.column else f"{prev}·W{sup}"
             if layer.bias is not None:
                 linear += f" + b{sup}"
-            g = self.activation_formula(layer, derivative=False).replace("z", f"z{sup}")
+            g = self.activation_formula(layer, derivative=False, z=f"z{sup}")
             title = f"Layer {number}: {layer.n_in(net.convention)} → {layer.n_out(net.convention)}"
             parts.append(Text(f"{title}, {layer.activation.name}", style="bold"))
             parts.append(
