@@ -8,8 +8,6 @@ to PyYAML; a quoted `"0,5"` is a Spanish decimal) and strictly elsewhere (`no` i
 from __future__ import annotations
 
 import dataclasses
-import math
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -20,7 +18,8 @@ from backcalc.activations import ACTIVATIONS, ALIASES
 from backcalc.errors import Location, SpecError
 from backcalc.losses import LOSSES, REDUCTIONS, Loss
 from backcalc.network import Convention, Exercise, Layer, Network
-from backcalc.yamlnodes import Document, child
+from backcalc.reader import ValueReader, comma_hint, describe, plural, suggest
+from backcalc.yamlnodes import child
 
 if TYPE_CHECKING:
     from backcalc.activations import Activation, Array
@@ -37,7 +36,6 @@ TOP_KEYS = (
     "l2",
 )
 LAYER_KEYS = ("weights", "bias", "activation")
-_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 
 
 def read(path: Path, display_name: str | None = None) -> Exercise:
@@ -61,111 +59,8 @@ def parse(text: str, file: str = "<spec>") -> Exercise:
     return _Reader(yamlnodes.load(text, file)).exercise()
 
 
-def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    """'; did you mean 'x'?' for the closest choice, or ''."""
-    import difflib  # only on the error path
-
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (YAML reads yes/no/on/off/true/false as booleans)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-class _Reader:
-    """Walks the document, validating as it goes; every error carries the key's location."""
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-
-    def fail(self, path: str, message: str) -> SpecError:
-        return self.doc.error(path, message)
-
-    # -- scalars and arrays ---------------------------------------------------------------
-
-    def number(self, value: Any, path: str) -> float:
-        if isinstance(value, bool) or value is None or isinstance(value, list | dict):
-            raise self.fail(path, f"expected a number, found {_describe(value)}")
-        if isinstance(value, int | float):
-            if not math.isfinite(value):
-                raise self.fail(path, f"expected a finite number, found {value}")
-            return float(value)
-        if isinstance(value, str):
-            text = value.replace(",", ".") if _DECIMAL_COMMA.match(value) else value
-            try:
-                number = float(text)
-            except ValueError:
-                pass
-            else:
-                if math.isfinite(number):
-                    return number
-        raise self.fail(path, f"expected a number, found {_describe(value)}")
-
-    def text(self, value: Any, path: str) -> str | None:
-        if value is None:
-            return None
-        if isinstance(value, list | dict):
-            raise self.fail(path, f"expected text, found {_describe(value)}")
-        return str(value).strip()
-
-    def array(self, value: Any, path: str, what: str) -> Array:
-        """A number, a list of numbers or a list of equal-length lists, as float64."""
-        if not isinstance(value, list):
-            return np.asarray(self.number(value, path))
-        if not value:
-            raise self.fail(path, f"expected {what}, found an empty list")
-        if not any(isinstance(item, list) for item in value):
-            return np.array([self.number(v, child(path, i)) for i, v in enumerate(value)])
-        rows = []
-        for i, row in enumerate(value):
-            if not isinstance(row, list):
-                raise self.fail(child(path, i), f"expected a row (a list), found {_describe(row)}")
-            if row and any(isinstance(v, list) for v in row):
-                raise self.fail(
-                    child(path, i), f"expected {what}: a list nested deeper than a matrix"
-                )
-            rows.append([self.number(v, child(child(path, i), j)) for j, v in enumerate(row)])
-        for i, row in enumerate(rows):
-            if len(row) != len(rows[0]):
-                raise self.fail(
-                    child(path, i),
-                    f"row {i + 1} has {_plural(len(row), 'number')}, but row 1 has "
-                    f"{len(rows[0])}: a matrix needs rows of equal length"
-                    + _comma_hint(value[i], len(rows[0])),
-                )
-        return np.array(rows, dtype=np.float64)
-
-    def choice(self, value: Any, path: str, what: str, choices: tuple[str, ...]) -> str:
-        if not isinstance(value, str):
-            raise self.fail(path, f"expected {what} name, found {_describe(value)}")
-        if value not in choices:
-            known = ", ".join(choices)
-            raise self.fail(path, f"unknown {what} '{value}'{suggest(value, choices)} ({known})")
-        return value
-
-    def mapping(self, value: Any, path: str, keys: tuple[str, ...], what: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(path, f"expected {what} (a mapping of keys), found {_describe(value)}")
-        for key in value:
-            if key not in keys:
-                raise self.fail(
-                    child(path, key),
-                    f"unknown key '{key}'{suggest(key, keys)} (expected: {', '.join(keys)})",
-                )
-        return cast(dict[str, Any], value)
+class _Reader(ValueReader):
+    """Validates the spec, section by section."""
 
     # -- the spec ---------------------------------------------------------------------------
 
@@ -214,7 +109,7 @@ class _Reader:
 
     def layers(self, value: Any, convention: Convention, n_inputs: int) -> tuple[Layer, ...]:
         if not isinstance(value, list) or not value:
-            found = "an empty list" if value == [] else _describe(value)
+            found = "an empty list" if value == [] else describe(value)
             raise self.fail("layers", f"expected a list of layers, found {found}")
         layers: list[Layer] = []
         for index, item in enumerate(value):
@@ -235,7 +130,7 @@ class _Reader:
         layer = Layer(weights, None, self.activation(spec.get("activation"), path), written.shape)
         if layer.n_in(convention) != incoming:
             message = _chain_message(written, convention, index, incoming)
-            raise self.fail(wpath, message + _comma_hint(spec["weights"], incoming))
+            raise self.fail(wpath, message + comma_hint(spec["weights"], incoming))
         bias = self.bias(spec.get("bias"), child(path, "bias"), layer.n_out(convention))
         return dataclasses.replace(layer, bias=bias)
 
@@ -252,7 +147,7 @@ class _Reader:
         if bias.ndim == 1 and bias.size != units:
             raise self.fail(
                 path,
-                f"{_plural(bias.size, 'value')}, but the layer has {_plural(units, 'unit')} "
+                f"{plural(bias.size, 'value')}, but the layer has {plural(units, 'unit')} "
                 "(or give one number for a single shared bias)",
             )
         return bias
@@ -300,7 +195,7 @@ class _Reader:
         """(m, k) targets: values for regression, one-hot or probability rows for classes."""
         if batched:
             if not isinstance(value, list) or len(value) != m:
-                found = f"{len(value)}" if isinstance(value, list) else _describe(value)
+                found = f"{len(value)}" if isinstance(value, list) else describe(value)
                 raise self.fail(
                     "target", f"expected one target per observation ({m}), found {found}"
                 )
@@ -315,7 +210,7 @@ class _Reader:
         if row.size != k:
             raise self.fail(
                 path,
-                f"{_plural(row.size, 'value')}, but the network outputs {_plural(k, 'value')}"
+                f"{plural(row.size, 'value')}, but the network outputs {plural(k, 'value')}"
                 + (" (or give a class index)" if loss.classes else ""),
             )
         self.check_target_range(row, path, loss)
@@ -368,7 +263,7 @@ _BATCH_HINT = " (a batch of one-value observations is written [[1], [2], ...])"
 def _chain_message(written: Array, convention: Convention, index: int, incoming: int) -> str:
     """Why a layer's weights do not take what the layer before outputs."""
     source = f"layer {index} outputs" if index else "the input has"
-    found = f"{source} {_plural(incoming, 'value')}"
+    found = f"{source} {plural(incoming, 'value')}"
     if written.ndim == 0:
         return f"one weight (one input), but {found}" + ("" if index else _BATCH_HINT)
     count = written.shape[1 if convention == "column" else 0] if written.ndim == 2 else written.size
@@ -379,13 +274,4 @@ def _chain_message(written: Array, convention: Convention, index: int, incoming:
         hint = " (a list of lists is a batch, one observation per inner list)"
     elif index == 0 and count == 1:
         hint = _BATCH_HINT
-    return f"{_plural(count, unit)}, but {found} ({convention} convention: W is {layout}){hint}"
-
-
-def _comma_hint(rows: Any, expected: int) -> str:
-    """A hint when whole numbers make a row too long: `[0,5, 1]` is YAML for [0, 5, 1]."""
-    if isinstance(rows, list) and rows and isinstance(rows[0], list):
-        rows = rows[0]
-    if isinstance(rows, list) and len(rows) > expected and all(type(v) is int for v in rows):
-        return "; a decimal comma is the likely cause: [0,5, 1] is three numbers, write 0.5"
-    return ""
+    return f"{plural(count, unit)}, but {found} ({convention} convention: W is {layout}){hint}"

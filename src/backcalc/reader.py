@@ -1,0 +1,139 @@
+"""Reading plain values out of a parsed YAML document, with a located error for every mistake.
+
+`ValueReader` knows numbers (YAML 1.1's `1e-3` and a quoted Spanish `"0,5"` included, booleans
+and non-finite values refused), vectors and matrices (ragged rows and decimal commas explained),
+names from a fixed list (with a suggestion) and mappings with known keys. The spec reader builds
+on it, and so will every other file backcalc reads.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from backcalc.errors import SpecError
+from backcalc.yamlnodes import Document, child
+
+if TYPE_CHECKING:
+    from backcalc.activations import Array
+
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
+
+
+def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    """'; did you mean 'x'?' for the closest choice, or ''."""
+    import difflib  # only on the error path
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads yes/no/on/off/true/false as booleans)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+class ValueReader:
+    """Reads values out of `doc.data`; every error carries the key's location."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def fail(self, path: str, message: str) -> SpecError:
+        return self.doc.error(path, message)
+
+    # -- scalars and arrays ---------------------------------------------------------------
+
+    def number(self, value: Any, path: str) -> float:
+        if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+            raise self.fail(path, f"expected a number, found {describe(value)}")
+        if isinstance(value, int | float):
+            if not math.isfinite(value):
+                raise self.fail(path, f"expected a finite number, found {value}")
+            return float(value)
+        if isinstance(value, str):
+            text = value.replace(",", ".") if _DECIMAL_COMMA.match(value) else value
+            try:
+                number = float(text)
+            except ValueError:
+                pass
+            else:
+                if math.isfinite(number):
+                    return number
+        raise self.fail(path, f"expected a number, found {describe(value)}")
+
+    def text(self, value: Any, path: str) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, list | dict):
+            raise self.fail(path, f"expected text, found {describe(value)}")
+        return str(value).strip()
+
+    def array(self, value: Any, path: str, what: str) -> Array:
+        """A number, a list of numbers or a list of equal-length lists, as float64."""
+        if not isinstance(value, list):
+            return np.asarray(self.number(value, path))
+        if not value:
+            raise self.fail(path, f"expected {what}, found an empty list")
+        if not any(isinstance(item, list) for item in value):
+            return np.array([self.number(v, child(path, i)) for i, v in enumerate(value)])
+        rows = []
+        for i, row in enumerate(value):
+            if not isinstance(row, list):
+                raise self.fail(child(path, i), f"expected a row (a list), found {describe(row)}")
+            if row and any(isinstance(v, list) for v in row):
+                raise self.fail(
+                    child(path, i), f"expected {what}: a list nested deeper than a matrix"
+                )
+            rows.append([self.number(v, child(child(path, i), j)) for j, v in enumerate(row)])
+        for i, row in enumerate(rows):
+            if len(row) != len(rows[0]):
+                raise self.fail(
+                    child(path, i),
+                    f"row {i + 1} has {plural(len(row), 'number')}, but row 1 has "
+                    f"{len(rows[0])}: a matrix needs rows of equal length"
+                    + comma_hint(value[i], len(rows[0])),
+                )
+        return np.array(rows, dtype=np.float64)
+
+    def choice(self, value: Any, path: str, what: str, choices: tuple[str, ...]) -> str:
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected {what} name, found {describe(value)}")
+        if value not in choices:
+            known = ", ".join(choices)
+            raise self.fail(path, f"unknown {what} '{value}'{suggest(value, choices)} ({known})")
+        return value
+
+    def mapping(self, value: Any, path: str, keys: tuple[str, ...], what: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected {what} (a mapping of keys), found {describe(value)}")
+        for key in value:
+            if key not in keys:
+                raise self.fail(
+                    child(path, key),
+                    f"unknown key '{key}'{suggest(key, keys)} (expected: {', '.join(keys)})",
+                )
+        return cast(dict[str, Any], value)
+
+
+def comma_hint(rows: Any, expected: int) -> str:
+    """A hint when whole numbers make a row too long: `[0,5, 1]` is YAML for [0, 5, 1]."""
+    if isinstance(rows, list) and rows and isinstance(rows[0], list):
+        rows = rows[0]
+    if isinstance(rows, list) and len(rows) > expected and all(type(v) is int for v in rows):
+        return "; a decimal comma is the likely cause: [0,5, 1] is three numbers, write 0.5"
+    return ""
