@@ -256,3 +256,13 @@ def test_math_never_imports_typer_rich_or_yaml() -> None:
         "print(sorted(m for m in ('typer', 'rich', 'yaml') if m in sys.modules))"
     )
     assert run_process("-c", code).stdout.strip() == "[]"
+
+
+def test_l2_term_is_shown_and_is_lambda_times_sum_of_squares() -> None:
+    weights = [0.2, 0.5, -0.3, -0.4, 0.1, 0.6, 1.0, -0.5, 0.3, 0.8]  # leaky-relu-l2.yaml
+    l2 = 0.05 * sum(w * w for w in weights)
+    doc = json_of("leaky-relu-l2")
+    assert doc["l2_loss"] == pytest.approx(l2, rel=1e-12)
+    assert doc["loss"] == pytest.approx(doc["data_loss"] + l2, rel=1e-12)
+    _, out, _ = invoke("run", "leaky-relu-l2")
+    assert f"+ λ·ΣW² = {doc['data_loss']:.4f} + {l2:.4f} = {doc['loss']:.4f}" in out

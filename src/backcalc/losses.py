@@ -40,11 +40,12 @@ def _softplus(z: Array) -> Array:
 
 @dataclass(frozen=True)
 class Loss:
-    """Base class. `classes`: targets are classes (index or one-hot); `fuses_with`: the
-    activation name whose logits this loss can take directly."""
+    """Base class. `classes`: targets are classes (index or one-hot); `logits`: ŷ are logits or
+    scores, not probabilities; `fuses_with`: the activation whose logits this loss can take."""
 
     name: ClassVar[str] = ""
     classes: ClassVar[bool] = False
+    logits: ClassVar[bool] = False
     binary: ClassVar[bool] = False
     fuses_with: ClassVar[str | None] = None
 
@@ -136,6 +137,7 @@ class SoftmaxCrossEntropy(Loss):
 
     name: ClassVar[str] = "softmax_cross_entropy"
     classes: ClassVar[bool] = True
+    logits: ClassVar[bool] = True
 
     def value(self, yhat: Array, y: Array) -> Array:
         return CrossEntropy().value_from_logits(yhat, y)
@@ -179,6 +181,7 @@ class SigmoidBinaryCrossEntropy(Loss):
 
     name: ClassVar[str] = "sigmoid_binary_cross_entropy"
     binary: ClassVar[bool] = True
+    logits: ClassVar[bool] = True
 
     def value(self, yhat: Array, y: Array) -> Array:
         return BinaryCrossEntropy().value_from_logits(yhat, y)
@@ -198,6 +201,7 @@ class MulticlassHinge(Loss):
 
     name: ClassVar[str] = "multiclass_hinge"
     classes: ClassVar[bool] = True
+    logits: ClassVar[bool] = True
 
     def _active(self, yhat: Array, y: Array) -> tuple[Array, Array]:
         correct = np.sum(yhat * y, axis=1, keepdims=True)

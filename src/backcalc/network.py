@@ -15,6 +15,7 @@ of a mean and ∂J/∂W⁽ˡ⁾ gains 2λW⁽ˡ⁾. Nothing here prints, rounds 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -215,13 +216,14 @@ def run(exercise: Exercise) -> Trace:
     traces.reverse()
     yhat = activations[-1]
     probabilities = network.loss.probabilities(yhat)
+    data_loss, l2_loss = _reduce(network, losses), _l2(network)
     result = Trace(
         exercise=exercise,
         layers=tuple(traces),
         losses=losses,
-        data_loss=_reduce(network, losses),
-        l2_loss=_l2(network),
-        loss=_reduce(network, losses) + _l2(network),
+        data_loss=data_loss,
+        l2_loss=l2_loss,
+        loss=data_loss + l2_loss,
         dJ_dx=dJ_da,
         fused=_fused(network),
         probabilities=probabilities,
@@ -232,14 +234,10 @@ def run(exercise: Exercise) -> Trace:
 
 
 def _step(trace: LayerTrace, layer: Layer, eta: float) -> LayerTrace:
+    """One gradient-descent step: W − η·∂J/∂W and b − η·∂J/∂b."""
     bias = None if layer.bias is None or trace.db is None else layer.bias - eta * trace.db
-    return LayerTrace(
-        **{
-            **trace.__dict__,
-            "weights_updated": layer.weights - eta * trace.dW,
-            "bias_updated": bias,
-        }
-    )
+    weights = layer.weights - eta * trace.dW
+    return dataclasses.replace(trace, weights_updated=weights, bias_updated=bias)
 
 
 def _predicted(loss: Loss, yhat: Array, probabilities: Array | None) -> NDArray[np.int64] | None:

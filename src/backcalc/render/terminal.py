@@ -120,42 +120,28 @@ class TerminalRenderer:
 
     def loss(self) -> list[RenderableType]:
         trace, net = self.trace, self.network
-        parts: list[RenderableType] = [_heading("Loss")]
-        blocks: list[Block | None] = [
-            self.units("ŷ", trace.prediction),
-            self.units("y", self.exercise.target, given=True),
-        ]
-        if trace.probabilities is not None and net.loss.name not in (
-            "cross_entropy",
-            "binary_cross_entropy",
-        ):
+        blocks = [self.units("ŷ", trace.prediction), self.units("y", self.exercise.target, True)]
+        if trace.probabilities is not None and net.loss.logits:
             blocks.append(self.units("p", trace.probabilities))
         if trace.predicted is not None:
             predicted = trace.predicted.reshape(len(trace.predicted), -1).astype(np.float64)
             blocks.append(self.units("predicted class", predicted, given=True))
-            parts.append(self.row(blocks))
-            blocks = []
+        parts: list[RenderableType] = [_heading("Loss"), self.row(blocks)]
         if self.exercise.batched:
-            blocks.append(
-                self.matrix(
-                    "ℓ per observation",
-                    trace.losses.reshape(1, -1) if self.column else trace.losses.reshape(-1, 1),
-                )
-            )
-        parts.append(self.row(blocks))
-        formula = LOSS_FORMULAS[net.loss.name]
-        if self.exercise.batched:
-            formula = f"{net.reduction} of ℓ"
-        if net.l2:
-            formula += " + λ·ΣW²"
-        lines = [f"J = {formula} = {fmt(trace.loss, self.decimals)}"]
-        if net.l2:
-            lines.append(
-                f"  = {fmt(trace.data_loss, self.decimals)} (data) + "
-                f"{fmt(trace.l2_loss, self.decimals)} (λ·ΣW²)"
-            )
-        parts.append(Text("\n".join(lines), style="bold"))
+            losses = trace.losses.reshape(1, -1) if self.column else trace.losses.reshape(-1, 1)
+            parts.append(self.row([self.matrix("ℓ per observation", losses)]))
+        parts.append(Text(self.loss_line(), style="bold"))
         return parts
+
+    def loss_line(self) -> str:
+        trace, net = self.trace, self.network
+        formula = f"{net.reduction} of ℓ" if self.exercise.batched else LOSS_FORMULAS[net.loss.name]
+        if not net.l2:
+            return f"J = {formula} = {fmt(trace.loss, self.decimals)}"
+        return (
+            f"J = {formula} + λ·ΣW² = {fmt(trace.data_loss, self.decimals)} + "
+            f"{fmt(trace.l2_loss, self.decimals)} = {fmt(trace.loss, self.decimals)}"
+        )
 
     def backward(self) -> list[RenderableType]:
         trace, net = self.trace, self.network
