@@ -193,6 +193,18 @@ def test_json_flat_weights_and_missing_bias(tmp_path: Path) -> None:
     assert doc["layers"][0]["dJ_db"] is None
 
 
+def test_json_bias_written_as_a_column_keeps_its_shape(tmp_path: Path) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text(
+        "input: [1, 2]\ntarget: [0, 0]\nlayers:\n  - weights: [[1, 0], [0, 1]]\n"
+        "    bias: [[0.5], [-0.5]]\nloss: half_squared_error\nlearning_rate: 1\n"
+    )
+    doc = json.loads(invoke("run", str(spec), "-f", "json")[1])
+    # ŷ = x + b = (1.5, 1.5), ∂J/∂b = ŷ − y, as a 2×1 column like the bias
+    assert doc["layers"][0]["dJ_db"] == [[1.5], [1.5]]
+    assert doc["layers"][0]["bias_updated"] == [[-1.0], [-2.0]]
+
+
 def test_json_non_finite_becomes_null(tmp_path: Path) -> None:
     spec = tmp_path / "net.yaml"
     spec.write_text(

@@ -36,12 +36,14 @@ Convention = Literal["column", "row"]
 class Layer:
     """One dense layer. `weights` is 2-D in the convention's layout; `weights_shape` is the shape
     as the user wrote it ((), (n,) or (r, c)), which gradients are reported in. `bias` is (k,),
-    a shared scalar of shape (), or None."""
+    a shared scalar of shape (), or None; `bias_shape` is its shape as written ((k, 1) for a
+    column vector), if different."""
 
     weights: Array
     bias: Array | None
     activation: Activation
     weights_shape: tuple[int, ...]
+    bias_shape: tuple[int, ...] | None = None
 
     def n_in(self, convention: Convention) -> int:
         return int(self.weights.shape[1] if convention == "column" else self.weights.shape[0])

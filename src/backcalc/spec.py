@@ -132,7 +132,8 @@ class _Reader(ValueReader):
             message = _chain_message(written, convention, index, incoming)
             raise self.fail(wpath, message + comma_hint(spec["weights"], incoming))
         bias = self.bias(spec.get("bias"), child(path, "bias"), layer.n_out(convention))
-        return dataclasses.replace(layer, bias=bias)
+        shape = None if bias is None else np.shape(spec["bias"])
+        return dataclasses.replace(layer, bias=bias, bias_shape=shape)
 
     def bias(self, value: Any, path: str, units: int) -> Array | None:
         if value is None:

@@ -38,8 +38,11 @@ def as_written(values: Array, layer: Layer) -> Any:
     return _plain(values.reshape(layer.weights_shape).tolist())
 
 
-def bias_value(values: Array | None) -> Any:
-    return None if values is None else _plain(values.tolist())
+def bias_value(values: Array | None, layer: Layer) -> Any:
+    """A bias-shaped array in the shape the user wrote the bias in (a number when shared)."""
+    if values is None:
+        return None
+    return _plain(values.reshape(layer.bias_shape or values.shape).tolist())
 
 
 def layer_document(layer: Layer, trace: LayerTrace, number: int, batched: bool) -> dict[str, Any]:
@@ -52,11 +55,11 @@ def layer_document(layer: Layer, trace: LayerTrace, number: int, batched: bool) 
         "dJ_da": per_unit(trace.dJ_da, batched),
         "delta": per_unit(trace.delta, batched),
         "dJ_dW": as_written(trace.dW, layer),
-        "dJ_db": bias_value(trace.db),
+        "dJ_db": bias_value(trace.db, layer),
     }
     if trace.weights_updated is not None:
         doc["weights_updated"] = as_written(trace.weights_updated, layer)
-        doc["bias_updated"] = bias_value(trace.bias_updated)
+        doc["bias_updated"] = bias_value(trace.bias_updated, layer)
     return doc
 
 
