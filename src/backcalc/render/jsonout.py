@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from backcalc.quantities import FORWARD, UPDATES, layer_quantity, per_unit, top_quantity
+
 if TYPE_CHECKING:
     from backcalc.activations import Array
-    from backcalc.network import Layer, LayerTrace, Trace
+    from backcalc.network import Trace
 
 
 def _plain(value: Any) -> Any:
@@ -28,39 +30,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def per_unit(values: Array, batched: bool) -> Any:
-    """(m, k) -> k-list for one observation, m×k lists for a batch (also (m, k, k) Jacobians)."""
-    return _plain((values if batched else values[0]).tolist())
-
-
-def as_written(values: Array, layer: Layer) -> Any:
-    """A weight-shaped array in the shape the user wrote the weights in."""
-    return _plain(values.reshape(layer.weights_shape).tolist())
-
-
-def bias_value(values: Array | None, layer: Layer) -> Any:
-    """A bias-shaped array in the shape the user wrote the bias in (a number when shared)."""
-    if values is None:
-        return None
-    return _plain(values.reshape(layer.bias_shape or values.shape).tolist())
-
-
-def layer_document(layer: Layer, trace: LayerTrace, number: int, batched: bool) -> dict[str, Any]:
-    doc: dict[str, Any] = {
-        "layer": number,
-        "activation": layer.activation.name,
-        "z": per_unit(trace.z, batched),
-        "a": per_unit(trace.a, batched),
-        "g_prime": per_unit(trace.g_prime, batched),
-        "dJ_da": per_unit(trace.dJ_da, batched),
-        "delta": per_unit(trace.delta, batched),
-        "dJ_dW": as_written(trace.dW, layer),
-        "dJ_db": bias_value(trace.db, layer),
-    }
-    if trace.weights_updated is not None:
-        doc["weights_updated"] = as_written(trace.weights_updated, layer)
-        doc["bias_updated"] = bias_value(trace.bias_updated, layer)
+def _layer_document(trace: Trace, number: int) -> dict[str, Any]:
+    layer = trace.exercise.network.layers[number - 1]
+    doc: dict[str, Any] = {"layer": number, "activation": layer.activation.name}
+    names: tuple[str, ...] = (*FORWARD, "g_prime", "dJ_da", "delta", "dJ_dW", "dJ_db")
+    if trace.exercise.learning_rate is not None:
+        names += UPDATES
+    for name in names:
+        doc[name] = _json(layer_quantity(trace, number, name))
     return doc
+
+
+def _json(values: Array | None) -> Any:
+    return None if values is None else _plain(values.tolist())
 
 
 def document(trace: Trace) -> dict[str, Any]:
@@ -77,22 +59,17 @@ def document(trace: Trace) -> dict[str, Any]:
         "data_loss": trace.data_loss,
         "l2_loss": trace.l2_loss,
         "losses": trace.losses.tolist(),
-        "prediction": per_unit(trace.prediction, batched),
-        "target": per_unit(ex.target, batched),
+        "prediction": _json(top_quantity(trace, "prediction")),
+        "target": _json(per_unit(ex.target, batched)),
         "fused_output_delta": trace.fused,
     }
     if trace.probabilities is not None:
-        doc["probabilities"] = per_unit(trace.probabilities, batched)
+        doc["probabilities"] = _json(per_unit(trace.probabilities, batched))
     if trace.predicted is not None:
         predicted = trace.predicted if batched else trace.predicted[0]
         doc["predicted_class"] = np.asarray(predicted).tolist()
-    doc["dJ_dx"] = per_unit(trace.dJ_dx, batched)
-    doc["layers"] = [
-        layer_document(layer, layer_trace, number, batched)
-        for number, (layer, layer_trace) in enumerate(
-            zip(network.layers, trace.layers, strict=True), 1
-        )
-    ]
+    doc["dJ_dx"] = _json(top_quantity(trace, "dJ_dx"))
+    doc["layers"] = [_layer_document(trace, n) for n in range(1, len(network.layers) + 1)]
     if ex.learning_rate is not None:
         doc["learning_rate"] = ex.learning_rate
     return doc
