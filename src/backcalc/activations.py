@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # numpy.typing costs milliseconds at start-up; annotations on
     from numpy.typing import NDArray
 
     Array: TypeAlias = NDArray[np.float64]
+    Mask: TypeAlias = NDArray[np.bool_]
 
 
 def sigmoid(z: Array) -> Array:
@@ -58,6 +59,11 @@ class Activation:
     def backward(self, z: Array, dJ_da: Array) -> Array:
         """δ = ∂J/∂z from ∂J/∂a: δ = ∂J/∂a ⊙ g'(z) for element-wise activations."""
         return dJ_da * self.derivative(z)
+
+    def kink_side(self, z: Array) -> Mask | None:
+        """Which side of a non-differentiable point each z is on (None: g is smooth). A finite
+        difference whose two evaluations disagree here has straddled a kink."""
+        return None
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,9 @@ class Relu(Activation):
     def derivative(self, z: Array) -> Array:
         return np.where(z > 0, 1.0, np.where(z == 0, self.derivative_at_zero, 0.0))
 
+    def kink_side(self, z: Array) -> Mask | None:
+        return z > 0
+
 
 @dataclass(frozen=True)
 class LeakyRelu(Activation):
@@ -127,6 +136,9 @@ class LeakyRelu(Activation):
     def derivative(self, z: Array) -> Array:
         return np.where(z > 0, 1.0, self.slope)
 
+    def kink_side(self, z: Array) -> Mask | None:
+        return None if self.slope == 1 else z > 0
+
 
 @dataclass(frozen=True)
 class Elu(Activation):
@@ -140,6 +152,9 @@ class Elu(Activation):
 
     def derivative(self, z: Array) -> Array:
         return np.where(z > 0, 1.0, self.alpha * np.exp(np.minimum(z, 0.0)))
+
+    def kink_side(self, z: Array) -> Mask | None:
+        return None if self.alpha == 1 else z > 0  # with α = 1 the slope is continuous at 0
 
 
 @dataclass(frozen=True)

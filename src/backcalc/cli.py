@@ -29,6 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
@@ -118,6 +119,51 @@ def run(
     from backcalc.render import terminal
 
     _console().print(terminal.render(trace, decimals))
+
+
+@app.command()
+def check(
+    spec: Annotated[
+        str, typer.Argument(metavar="SPEC", help="A spec file (YAML), or the name of an example.")
+    ],
+    output_format: Annotated[
+        Format,
+        typer.Option(
+            "--format", "-f", help="table: tables in the terminal; json: one JSON document."
+        ),
+    ] = Format.table,
+    eps: Annotated[float, typer.Option(min=1e-15, help="The finite-difference step ε.")] = 1e-6,
+    rtol: Annotated[float, typer.Option(min=0, help="Relative tolerance.")] = 1e-5,
+    atol: Annotated[float, typer.Option(min=0, help="Absolute tolerance.")] = 1e-7,
+    every_entry: Annotated[
+        bool, typer.Option("--all", help="Check every entry, however large the network.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the sample of entries and directions.")] = 0,
+) -> None:
+    """Verify the gradients with central finite differences; exit 1 if any entry fails.
+
+    Example: backcalc check reference-2-3-1
+    """
+    from backcalc.gradcheck import CheckSettings
+    from backcalc.gradcheck import check as check_gradients
+    from backcalc.network import run as run_network
+
+    try:
+        trace = run_network(load_exercise(spec))
+    except BackcalcError as error:
+        raise _fail(error) from None
+    settings = CheckSettings(eps=eps, rtol=rtol, atol=atol, every_entry=every_entry, seed=seed)
+    result = check_gradients(trace, settings)
+    if output_format is Format.json:
+        from backcalc.render import check_json
+
+        sys.stdout.write(check_json.render(result))
+    else:
+        from backcalc.render import check_terminal
+
+        _console().print(check_terminal.render(result, trace))
+    if not result.passed:
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command("examples")

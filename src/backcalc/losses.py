@@ -19,7 +19,7 @@ import numpy as np
 from backcalc.activations import log_softmax, sigmoid, softmax
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
+    from backcalc.activations import Array, Mask
 
 
 def _xlogy(x: Array, y: Array) -> Array:
@@ -65,6 +65,10 @@ class Loss:
 
     def probabilities(self, yhat: Array) -> Array | None:
         """The class probabilities the output stands for, or None (regression, scores)."""
+        return None
+
+    def kink_side(self, yhat: Array, y: Array) -> Mask | None:
+        """Which side of a non-differentiable point ℓ is on (None: ℓ is smooth in ŷ)."""
         return None
 
 
@@ -210,6 +214,9 @@ class MulticlassHinge(Loss):
 
     def value(self, yhat: Array, y: Array) -> Array:
         return np.asarray(np.sum(self._active(yhat, y)[0], axis=1))
+
+    def kink_side(self, yhat: Array, y: Array) -> Mask | None:
+        return self._active(yhat, y)[1] > 0
 
     def gradient(self, yhat: Array, y: Array) -> Array:
         active = self._active(yhat, y)[1]

@@ -160,10 +160,20 @@ def forward(network: Network, x: Array) -> tuple[list[Array], list[Array]]:
 
 def objective(network: Network, x: Array, target: Array) -> float:
     """J alone, by the forward pass only: what finite differences perturb."""
+    return evaluate(network, x, target)[0]
+
+
+def evaluate(network: Network, x: Array, target: Array) -> tuple[float, bytes]:
+    """J by the forward pass only, and the kink pattern: which side of its non-differentiable
+    point every ReLU-like input and hinge margin is on. Two evaluations with different patterns
+    straddle a kink, and a finite difference between them is not a derivative."""
     with np.errstate(all="ignore"):
         zs, activations = forward(network, x)
         losses, _, _ = _output_loss(network, zs[-1], activations[-1], target)
-        return _reduce(network, losses) + _l2(network)
+        sides = [layer.activation.kink_side(z) for layer, z in zip(network.layers, zs, strict=True)]
+        sides.append(network.loss.kink_side(activations[-1], target))
+        pattern = b"".join(np.packbits(side).tobytes() for side in sides if side is not None)
+        return _reduce(network, losses) + _l2(network), pattern
 
 
 def _fused(network: Network) -> bool:

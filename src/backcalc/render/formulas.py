@@ -36,6 +36,11 @@ FUSED_DELTA: dict[str, str] = {
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def parameter_label(name: str) -> str:
+    """W1 -> W⁽¹⁾, b2 -> b⁽²⁾, x -> x."""
+    return name if name == "x" else f"{name[0]}{layer_index(int(name[1:]))}"
+
+
 def layer_index(number: int) -> str:
     """⁽¹⁾ for layer 1, as the notes write a⁽¹⁾."""
     return f"⁽{str(number).translate(SUPERSCRIPTS)}⁾"

@@ -17,6 +17,19 @@ def fmt(value: float, decimals: int) -> str:
     return text
 
 
+def fmt_significant(value: float, digits: int = 8) -> str:
+    """`value` to `digits` significant digits (for finite-difference evidence); never `-0`."""
+    if not math.isfinite(value):
+        return fmt(value, 0)
+    text = f"{value:.{digits}g}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def fmt_error(value: float) -> str:
+    """An error size: `0` or two significant digits in scientific notation."""
+    return "0" if value == 0 else f"{value:.1e}"
+
+
 def fmt_given(value: float) -> str:
     """A number the user gave (a parameter, an option), as written: the shortest round-trip form."""
     value = float(value)
