@@ -6,10 +6,11 @@ Heavy modules (numpy and everything that uses it) are imported inside the comman
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -19,7 +20,9 @@ from backcalc.errors import BackcalcError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from backcalc.network import Exercise
+    from backcalc.gradcheck import CheckSettings
+    from backcalc.grading import AnswerSettings
+    from backcalc.network import Exercise, Trace
 
 app = typer.Typer(
     name="backcalc",
@@ -126,6 +129,15 @@ def check(
     spec: Annotated[
         str, typer.Argument(metavar="SPEC", help="A spec file (YAML), or the name of an example.")
     ],
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            metavar="FILE",
+            help="Check these hand-worked answers (YAML) instead.",
+        ),
+    ] = None,
     output_format: Annotated[
         Format,
         typer.Option(
@@ -133,26 +145,38 @@ def check(
         ),
     ] = Format.table,
     eps: Annotated[float, typer.Option(min=1e-15, help="The finite-difference step ε.")] = 1e-6,
-    rtol: Annotated[float, typer.Option(min=0, help="Relative tolerance.")] = 1e-5,
-    atol: Annotated[float, typer.Option(min=0, help="Absolute tolerance.")] = 1e-7,
+    rtol: Annotated[
+        float | None,
+        typer.Option(min=0, help="Relative tolerance [default: 1e-5; 0.01 with --answers]."),
+    ] = None,
+    atol: Annotated[
+        float | None,
+        typer.Option(min=0, help="Absolute tolerance [default: 1e-7; 1e-4 with --answers]."),
+    ] = None,
     every_entry: Annotated[
         bool, typer.Option("--all", help="Check every entry, however large the network.")
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the sample of entries and directions.")] = 0,
 ) -> None:
-    """Verify the gradients with central finite differences; exit 1 if any entry fails.
+    """Verify gradients with central finite differences: the engine's, or your own hand-worked
+    answers with --answers. Exit code 1 if anything is wrong.
 
-    Example: backcalc check reference-2-3-1
+    Example: backcalc check reference-2-3-1 --answers reference-2-3-1-hand
     """
-    from backcalc.gradcheck import CheckSettings
-    from backcalc.gradcheck import check as check_gradients
     from backcalc.network import run as run_network
 
     try:
         trace = run_network(load_exercise(spec))
+        if answers is not None:
+            _check_answers(trace, answers, output_format, eps, rtol, atol)
+            return
     except BackcalcError as error:
         raise _fail(error) from None
-    settings = CheckSettings(eps=eps, rtol=rtol, atol=atol, every_entry=every_entry, seed=seed)
+    from backcalc.gradcheck import CheckSettings
+    from backcalc.gradcheck import check as check_gradients
+
+    settings = CheckSettings(eps=eps, every_entry=every_entry, seed=seed)
+    settings = _with_tolerances(settings, rtol, atol)
     result = check_gradients(trace, settings)
     if output_format is Format.json:
         from backcalc.render import check_json
@@ -163,6 +187,47 @@ def check(
 
         _console().print(check_terminal.render(result, trace))
     if not result.passed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+_Settings = TypeVar("_Settings", "CheckSettings", "AnswerSettings")
+
+
+def _with_tolerances(settings: _Settings, rtol: float | None, atol: float | None) -> _Settings:
+    """The settings with the tolerances the user gave (the mode's defaults otherwise)."""
+    if rtol is not None:
+        settings = dataclasses.replace(settings, rtol=rtol)
+    if atol is not None:
+        settings = dataclasses.replace(settings, atol=atol)
+    return settings
+
+
+def _check_answers(
+    trace: Trace,
+    answers: str,
+    output_format: Format,
+    eps: float,
+    rtol: float | None,
+    atol: float | None,
+) -> None:
+    from backcalc import answers as answers_file
+    from backcalc import examples
+    from backcalc.grading import AnswerSettings, grade
+
+    path, name = Path(answers), answers
+    if not path.exists() and (example := examples.find_answers(answers)) is not None:
+        path, name = example, f"{answers}.yaml"
+    claims = answers_file.read(path, trace, name)
+    grading = grade(trace, claims, _with_tolerances(AnswerSettings(eps=eps), rtol, atol))
+    if output_format is Format.json:
+        from backcalc.render import check_json
+
+        sys.stdout.write(check_json.render_answers(grading))
+    else:
+        from backcalc.render import check_terminal
+
+        _console().print(check_terminal.render_answers(grading, trace, name))
+    if not grading.passed:
         raise typer.Exit(EXIT_FAILED)
 
 

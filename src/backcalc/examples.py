@@ -34,3 +34,9 @@ def find(name: str) -> Example | None:
     """The example called `name` (with or without `.yaml`), or None."""
     stem = name.removesuffix(".yaml")
     return next((e for e in all_examples() if e.name == stem), None)
+
+
+def find_answers(name: str) -> Path | None:
+    """The shipped answers file called `name` (with or without `.yaml`), or None."""
+    path = _folder() / "answers" / f"{name.removesuffix('.yaml')}.yaml"
+    return path if path.is_file() else None

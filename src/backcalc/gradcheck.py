@@ -109,7 +109,7 @@ def judge(
     return error, relative_error(claimed, numeric), error <= tolerance + rtol * abs(numeric)
 
 
-class _Probe:
+class Probe:
     """A private copy of the exercise whose parameters are perturbed in place and restored."""
 
     def __init__(self, exercise: Exercise) -> None:
@@ -139,6 +139,9 @@ class _Probe:
         view[index] = old
         return result
 
+    def central_difference(self, view: Array, index: tuple[int, ...], eps: float) -> float:
+        return (self.at(view, index, eps)[0] - self.at(view, index, -eps)[0]) / (2 * eps)
+
     def along(self, view: Array, direction: Array, step: float) -> tuple[float, bytes]:
         old = view.copy()
         view += step * direction
@@ -155,7 +158,7 @@ def _grad(trace: Trace, number: int, name: str) -> Array:
 
 def check(trace: Trace, settings: CheckSettings) -> GradCheck:
     """Compare every (or a sample of every) analytic gradient entry with central differences."""
-    probe = _Probe(trace.exercise)
+    probe = Probe(trace.exercise)
     eps = settings.eps
     floor = np.finfo(np.float64).eps * max(1.0, abs(trace.loss)) / eps
     tolerance = settings.atol + floor

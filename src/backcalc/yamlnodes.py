@@ -28,6 +28,7 @@ class Document:
     file: str
     data: Any
     marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)  # scalars as written, by key path
 
     def at(self, path: str) -> Location:
         """The location of `path`, or of the closest enclosing key that has one."""
@@ -69,9 +70,9 @@ def load(text: str, file: str) -> Document:
         raise SpecError(f"invalid YAML: {error}", Location(file)) from None
     if root is None:
         raise SpecError("the file is empty: expected a mapping with `layers`", Location(file))
-    marks: dict[str, tuple[int, int]] = {"": _position(root)}
-    data = _Walker(file, marks).value(root, "")
-    return Document(file, data, marks)
+    walker = _Walker(file, {"": _position(root)})
+    data = walker.value(root, "")
+    return Document(file, data, walker.marks, walker.raw)
 
 
 def _position(node: yaml.Node) -> tuple[int, int]:
@@ -82,6 +83,7 @@ class _Walker:
     def __init__(self, file: str, marks: dict[str, tuple[int, int]]) -> None:
         self.file = file
         self.marks = marks
+        self.raw: dict[str, str] = {}
         self.constructor = yaml.constructor.SafeConstructor()
 
     def value(self, node: yaml.Node, path: str) -> Any:
@@ -93,6 +95,7 @@ class _Walker:
                 self.marks[child(path, index)] = _position(item)
                 items.append(self.value(item, child(path, index)))
             return items
+        self.raw[path] = str(node.value)
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as error:

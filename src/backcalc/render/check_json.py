@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from backcalc.gradcheck import SAMPLE_ABOVE, Entry, GradCheck
+from backcalc.grading import Grading, Judged
 
 
 def entry_document(entry: Entry) -> dict[str, Any]:
@@ -56,3 +57,48 @@ def document(result: GradCheck) -> dict[str, Any]:
 
 def render(result: GradCheck) -> str:
     return json.dumps(document(result), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def judged_document(entry: Judged) -> dict[str, Any]:
+    return {
+        "quantity": entry.quantity,
+        "parameter": entry.parameter,
+        "layer": entry.layer,
+        "index": list(entry.index),
+        "claimed": entry.claimed,
+        "correct": entry.correct,
+        "numeric": entry.numeric,
+        "abs_error": entry.abs_error,
+        "rel_error": entry.rel_error,
+        "allowed_error": entry.allowed,
+        "status": entry.status,
+    }
+
+
+def answers_document(grading: Grading) -> dict[str, Any]:
+    s = grading.settings
+    first, worst = grading.first_wrong, grading.worst
+    return {
+        "passed": grading.passed,
+        "max_rel_error": 0.0 if worst is None else worst.rel_error,
+        "first_wrong": None
+        if first is None
+        else {
+            key: judged_document(first)[key]
+            for key in ("quantity", "layer", "index", "claimed", "correct")
+        },
+        "settings": {
+            "rtol": s.rtol,
+            "atol": s.atol,
+            "eps": s.eps,
+            "rule": "|claimed - correct| <= atol + rtol * |correct| + half a unit in the last "
+            "decimal place written",
+        },
+        "entries": [judged_document(entry) for entry in grading.entries],
+    }
+
+
+def render_answers(grading: Grading) -> str:
+    return (
+        json.dumps(answers_document(grading), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    )

@@ -10,7 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from backcalc.gradcheck import KINK_NOTE, Entry, GradCheck, Parameter
-from backcalc.render.formulas import parameter_label
+from backcalc.grading import Grading, Judged
+from backcalc.render.formulas import parameter_label, quantity_label
 from backcalc.render.numbers import fmt, fmt_error, fmt_given, fmt_significant
 
 if TYPE_CHECKING:
@@ -19,13 +20,13 @@ if TYPE_CHECKING:
 ROWS_SHOWN = 12  # per parameter; failures and kinks are always shown
 
 
-def _index(entry: Entry) -> str:
+def _index(entry: Entry | Judged) -> str:
     if entry.index is None:
-        return f"direction {entry.direction}"
+        return f"direction {getattr(entry, 'direction', '')}"
     return "[" + ", ".join(str(i) for i in entry.index) + "]"
 
 
-def _status(entry: Entry) -> Text:
+def _status(entry: Entry | Judged) -> Text:
     style = {"pass": "green", "fail": "bold red", "kink": "yellow"}[entry.status]
     return Text(entry.status, style=style)
 
@@ -131,3 +132,54 @@ def render(result: GradCheck, trace: Trace) -> RenderableType:
     parts.append(Text(""))
     parts.append(summary(result))
     return Group(*parts)
+
+
+def render_answers(grading: Grading, trace: Trace, answers_name: str) -> RenderableType:
+    """The claimed entries in hand-solution order, the first wrong step marked and named."""
+    s = grading.settings
+    parts: list[RenderableType] = [
+        Text(
+            f"Checking {answers_name} against: {trace.exercise.title or 'backcalc'}", style="bold"
+        ),
+        Text("pass rule: |claimed − correct| ≤ atol + rtol·|correct| + half a unit in the last"),
+        Text(
+            f"  decimal written, with rtol = {fmt_given(s.rtol)}, atol = {fmt_given(s.atol)} "
+            "(hand answers are rounded along the way)"
+        ),
+        Text(""),
+    ]
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("step", "entry", "claimed", "correct", "abs error", "status"):
+        table.add_column(
+            column, justify="right" if column in ("claimed", "correct", "abs error") else "left"
+        )
+    first = grading.first_wrong
+    for entry in grading.entries:
+        status = _status(entry)
+        if entry is first:
+            status.append("  ← first wrong step", style="bold red")
+        table.add_row(
+            quantity_label(entry.quantity, entry.layer),
+            _index(entry) if entry.index else "",
+            entry.written,
+            fmt_significant(entry.correct, 6),
+            fmt_error(entry.abs_error),
+            status,
+        )
+    parts += [table, Text(""), answers_summary(grading)]
+    return Group(*parts)
+
+
+def answers_summary(grading: Grading) -> Text:
+    wrong = sum(entry.status == "fail" for entry in grading.entries)
+    total = len(grading.entries)
+    first = grading.first_wrong
+    if first is None:
+        return Text.assemble(("PASSED", "bold green"), f": all {total} claimed entries are right.")
+    where = quantity_label(first.quantity, first.layer) + (_index(first) if first.index else "")
+    return Text.assemble(
+        ("FAILED", "bold red"),
+        f": {wrong} of {total} claimed entries are wrong. The first wrong step is {where}: "
+        f"you have {first.written}, the correct value is "
+        f"{fmt_significant(first.correct, 6)}.",
+    )

@@ -36,6 +36,24 @@ FUSED_DELTA: dict[str, str] = {
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def quantity_label(name: str, layer: int | None) -> str:
+    """The notes' notation for a quantity of `run`: delta of layer 1 -> δ⁽¹⁾."""
+    if layer is None:
+        return {"prediction": "ŷ", "loss": "J", "dJ_dx": "∂J/∂x"}[name]
+    sup = layer_index(layer)
+    return {
+        "z": f"z{sup}",
+        "a": f"a{sup}",
+        "g_prime": f"g'(z{sup})",
+        "dJ_da": f"∂J/∂a{sup}",
+        "delta": f"δ{sup}",
+        "dJ_dW": f"∂J/∂W{sup}",
+        "dJ_db": f"∂J/∂b{sup}",
+        "weights_updated": f"W{sup} − η·∂J/∂W{sup}",
+        "bias_updated": f"b{sup} − η·∂J/∂b{sup}",
+    }[name]
+
+
 def parameter_label(name: str) -> str:
     """W1 -> W⁽¹⁾, b2 -> b⁽²⁾, x -> x."""
     return name if name == "x" else f"{name[0]}{layer_index(int(name[1:]))}"

@@ -1,0 +1,142 @@
+"""An answers file: the quantities a person worked out by hand, to be checked against a trace.
+
+```yaml
+layers:
+  1:
+    dJ_dW: [[0.378, -0.714], [0.252, -0.476], [0.36, -0.68]]
+    dJ_db: ["0,21", "0,14", "0,20"]      # decimal commas, quoted
+loss: 10.02
+```
+
+Layers are numbered from 1; any subset of layers and quantities may be given, with the names of
+`run --format json`. A value may be written in any layout with the same entries in the same
+order as `run` shows them (a column [[0.21], [0.14], [0.2]] for a vector is fine); the number of
+decimals each number was written with is kept, as rounding allowance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from backcalc import yamlnodes
+from backcalc.errors import Location, SpecError
+from backcalc.quantities import LAYER_QUANTITIES, TOP_QUANTITIES, UPDATES, quantity
+from backcalc.reader import ValueReader, comma_hint, describe
+from backcalc.yamlnodes import child
+
+if TYPE_CHECKING:
+    from backcalc.activations import Array
+    from backcalc.network import Trace
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claimed quantity: `values` in the shape `run` gives it, and for each entry half a unit
+    in the last decimal place it was written with (0 for whole numbers)."""
+
+    name: str
+    layer: int | None
+    values: Array
+    half_unit: Array
+    written: tuple[str, ...]  # each entry as written, in the order of `values`
+
+
+def read(path: Path, trace: Trace, display_name: str | None = None) -> tuple[Claim, ...]:
+    name = display_name or str(path)
+    if not path.is_file():
+        problem = "no such file" if not path.exists() else "not a file (a directory?)"
+        raise SpecError(problem, Location(name))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SpecError("not UTF-8 text", Location(name)) from None
+    return parse(text, trace, name)
+
+
+def parse(text: str, trace: Trace, file: str = "<answers>") -> tuple[Claim, ...]:
+    return _AnswersReader(yamlnodes.load(text, file), trace).claims()
+
+
+def half_unit(raw: str | None) -> float:
+    """Half a unit in the last decimal place of a number as written: '0.045' -> 0.0005."""
+    if raw is None:
+        return 0.0
+    try:
+        exponent = Decimal(raw.strip().replace(",", ".")).as_tuple().exponent
+    except InvalidOperation:
+        return 0.0
+    return 0.5 * 10.0**exponent if isinstance(exponent, int) and exponent < 0 else 0.0
+
+
+class _AnswersReader(ValueReader):
+    def __init__(self, doc: yamlnodes.Document, trace: Trace) -> None:
+        super().__init__(doc)
+        self.trace = trace
+        self.n_layers = len(trace.layers)
+
+    def claims(self) -> tuple[Claim, ...]:
+        top = self.mapping(self.doc.data, "", ("layers", *TOP_QUANTITIES), "an answers file")
+        found = [self.claim(top[name], name, name, None) for name in TOP_QUANTITIES if name in top]
+        layers = top.get("layers", {})
+        if not isinstance(layers, dict):
+            raise self.fail(
+                "layers", f"expected layer numbers (1:, 2:, ...), found {describe(layers)}"
+            )
+        for key, given in layers.items():
+            number = self.layer_number(key)
+            path = child("layers", key)
+            spec = self.mapping(given, path, LAYER_QUANTITIES, f"the answers for layer {number}")
+            found += [self.claim(v, child(path, name), name, number) for name, v in spec.items()]
+        if not found:
+            raise self.fail(
+                "", "no answers given: name quantities such as layers: {1: {dJ_dW: ...}}"
+            )
+        return tuple(found)
+
+    def layer_number(self, key: str) -> int:
+        path = child("layers", key)
+        if not key.isdigit() or not 1 <= int(key) <= self.n_layers:
+            raise self.fail(
+                path, f"expected a layer number from 1 to {self.n_layers}, found '{key}'"
+            )
+        return int(key)
+
+    def claim(self, value: Any, path: str, name: str, layer: int | None) -> Claim:
+        expected = quantity(self.trace, name, layer)
+        if expected is None and name in UPDATES and self.trace.exercise.learning_rate is None:
+            raise self.fail(path, "the spec has no learning_rate, so there is no update step")
+        if expected is None:
+            raise self.fail(path, f"layer {layer} has no bias")
+        written = self.array(value, path, f"the values of {name}")
+        if np.squeeze(written).shape != np.squeeze(expected).shape:
+            hint = comma_hint(value, _row(expected))
+            raise self.fail(
+                path, f"{_shape(written)}, but the network's is {_shape(expected)}{hint}"
+            )
+        raw = [self.doc.raw.get(_entry_path(path, i)) for i in np.ndindex(written.shape)]
+        units = np.array([half_unit(text) for text in raw]).reshape(expected.shape)
+        texts = tuple(text or repr(float(v)) for text, v in zip(raw, written.flat, strict=True))
+        return Claim(name, layer, written.reshape(expected.shape), units, texts)
+
+
+def _entry_path(path: str, index: tuple[int, ...]) -> str:
+    for i in index:
+        path = child(path, i)
+    return path
+
+
+def _row(expected: Array) -> int:
+    return int(expected.shape[-1]) if expected.ndim else 1
+
+
+def _shape(array: Array) -> str:
+    if array.ndim == 0:
+        return "one number"
+    if array.ndim == 1:
+        return f"{array.shape[0]} values"
+    return "×".join(str(n) for n in array.shape)
