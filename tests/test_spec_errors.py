@@ -111,8 +111,8 @@ CASES = {
     "decimal_comma": (
         "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[0,5, 2]]\nloss: squared_error\n",
         "net.yaml:4:5: layers[0].weights: 3 columns, but the input has 2 values (column "
-        "convention: W is (out, in)); a decimal comma is the likely cause: [0,5, 1] is three "
-        "numbers, write 0.5",
+        "convention: W is (out, in)); a decimal comma is the likely cause: YAML reads [0,5, 1] as "
+        'three numbers (write 0.5, or quote it: "0,5")',
     ),
     "duplicate_key": (
         "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\ninput: 3\n",

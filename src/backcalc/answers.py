@@ -115,6 +115,8 @@ class _AnswersReader(ValueReader):
         written = self.array(value, path, f"the values of {name}")
         if np.squeeze(written).shape != np.squeeze(expected).shape:
             hint = comma_hint(value, _row(expected))
+            if written.ndim == 2 and written.shape == expected.shape[::-1]:
+                hint = "; it looks transposed (gradients have the shape of what they differentiate)"
             raise self.fail(
                 path, f"{_shape(written)}, but the network's is {_shape(expected)}{hint}"
             )

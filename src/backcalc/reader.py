@@ -27,7 +27,8 @@ def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
     """'; did you mean 'x'?' for the closest choice, or ''."""
     import difflib  # only on the error path
 
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    same_letters = [choice for choice in choices if choice.lower() == word.lower()]
+    close = same_letters or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -131,9 +132,15 @@ class ValueReader:
 
 
 def comma_hint(rows: Any, expected: int) -> str:
-    """A hint when whole numbers make a row too long: `[0,5, 1]` is YAML for [0, 5, 1]."""
+    """A hint when whole numbers make a row too long: YAML reads `[0,5, 1,5]` as [0, 5, 1, 5], so
+    a row of decimals written with commas comes out (nearly) twice as long, all whole numbers."""
     if isinstance(rows, list) and rows and isinstance(rows[0], list):
         rows = rows[0]
-    if isinstance(rows, list) and len(rows) > expected and all(type(v) is int for v in rows):
-        return "; a decimal comma is the likely cause: [0,5, 1] is three numbers, write 0.5"
+    if not isinstance(rows, list) or not all(type(v) is int for v in rows):
+        return ""
+    if expected < len(rows) <= 2 * expected:
+        return (
+            "; a decimal comma is the likely cause: YAML reads [0,5, 1] as three numbers "
+            '(write 0.5, or quote it: "0,5")'
+        )
     return ""
