@@ -60,11 +60,11 @@ def settings_lines(result: GradCheck, trace: Trace) -> list[Text]:
 def parameter_table(parameter: Parameter, entries: list[Entry]) -> RenderableType:
     label = parameter_label(parameter.name)
     what = f"{parameter.size} entries" if parameter.size != 1 else "1 entry"
-    if parameter.checked < parameter.size or parameter.directions:
-        what = (
-            f"a sample of {parameter.checked} of {parameter.size} entries and "
-            f"{parameter.directions} random directions"
-        )
+    if parameter.directions:
+        sample = f"a sample of {parameter.checked} of {parameter.size} entries"
+        if parameter.checked == parameter.size:
+            sample = f"all {parameter.size} entries"
+        what = f"{sample} and {parameter.directions} random directions"
     table = Table(
         title=f"{label} ({_shape(parameter.shape)}, {what})",
         title_justify="left",
