@@ -57,8 +57,12 @@ class Activation:
         raise NotImplementedError
 
     def backward(self, z: Array, dJ_da: Array) -> Array:
-        """δ = ∂J/∂z from ∂J/∂a: δ = ∂J/∂a ⊙ g'(z) for element-wise activations."""
-        return dJ_da * self.derivative(z)
+        """δ = ∂J/∂z from ∂J/∂a."""
+        return self.chain(self.derivative(z), dJ_da)
+
+    def chain(self, g_prime: Array, dJ_da: Array) -> Array:
+        """δ from g'(z) and ∂J/∂a: ∂J/∂a ⊙ g'(z) for element-wise activations."""
+        return dJ_da * g_prime
 
     def kink_side(self, z: Array) -> Mask | None:
         """Which side of a non-differentiable point each z is on (None: g is smooth). A finite
@@ -189,8 +193,8 @@ class Softmax(Activation):
         jacobian = np.einsum("mi,ij->mij", p, np.eye(z.shape[-1])) - np.einsum("mi,mj->mij", p, p)
         return np.asarray(jacobian, dtype=np.float64)
 
-    def backward(self, z: Array, dJ_da: Array) -> Array:
-        return np.asarray(np.einsum("mji,mj->mi", self.derivative(z), dJ_da), dtype=np.float64)
+    def chain(self, g_prime: Array, dJ_da: Array) -> Array:
+        return np.asarray(np.einsum("mji,mj->mi", g_prime, dJ_da), dtype=np.float64)
 
 
 @dataclass(frozen=True)

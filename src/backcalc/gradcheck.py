@@ -31,10 +31,6 @@ Status = Literal["pass", "fail", "kink"]
 SAMPLE_ABOVE = 5000  # entries in all; beyond this, sample unless every entry is asked for
 SAMPLE_SIZE = 100  # entries per parameter when sampling
 DIRECTIONS = 5  # random directions per parameter when sampling
-KINK_NOTE = (
-    "θ ± ε lies on both sides of a kink (a ReLU-type input or a hinge margin at 0), "
-    "so the finite difference is not the derivative there"
-)
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,10 @@ class Loss:
         """∂ℓ/∂z through the fused activation (only when `fuses_with` is set)."""
         raise NotImplementedError
 
+    def delta_from_output(self, yhat: Array, y: Array) -> Array:
+        """The same ∂ℓ/∂z written with the activation's output ŷ, as a hand solution does."""
+        raise NotImplementedError
+
     def probabilities(self, yhat: Array) -> Array | None:
         """The class probabilities the output stands for, or None (regression, scores)."""
         return None
@@ -129,7 +133,10 @@ class CrossEntropy(Loss):
         return np.asarray(-np.sum(y * log_softmax(z), axis=1))
 
     def delta_from_logits(self, z: Array, y: Array) -> Array:
-        return np.asarray(softmax(z) * np.sum(y, axis=1, keepdims=True) - y, dtype=np.float64)
+        return self.delta_from_output(softmax(z), y)
+
+    def delta_from_output(self, yhat: Array, y: Array) -> Array:
+        return np.asarray(yhat * np.sum(y, axis=1, keepdims=True) - y, dtype=np.float64)
 
     def probabilities(self, yhat: Array) -> Array | None:
         return yhat
@@ -173,7 +180,10 @@ class BinaryCrossEntropy(Loss):
         return np.asarray(np.sum(_softplus(z) - y * z, axis=1))
 
     def delta_from_logits(self, z: Array, y: Array) -> Array:
-        return sigmoid(z) - y
+        return self.delta_from_output(sigmoid(z), y)
+
+    def delta_from_output(self, yhat: Array, y: Array) -> Array:
+        return yhat - y
 
     def probabilities(self, yhat: Array) -> Array | None:
         return yhat

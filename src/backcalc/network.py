@@ -16,12 +16,14 @@ of a mean and ∂J/∂W⁽ˡ⁾ gains 2λW⁽ˡ⁾. Nothing here prints, rounds 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from backcalc.errors import NumericalError
+from backcalc.rounding import hand_round
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from backcalc.losses import Loss
 
 Convention = Literal["column", "row"]
+Rounder = Callable[["Array"], "Array"]
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ class Trace:
     fused: bool
     probabilities: Array | None
     predicted: NDArray[np.int64] | None
+    hand_decimals: int | None = None
 
     @property
     def prediction(self) -> Array:
@@ -145,14 +149,16 @@ def bias_gradient(layer: Layer, delta: Array) -> Array | None:
     return np.asarray(delta.sum()) if layer.shared_bias else delta.sum(axis=0)
 
 
-def forward(network: Network, x: Array) -> tuple[list[Array], list[Array]]:
+def forward(
+    network: Network, x: Array, rounded: Rounder = lambda values: values
+) -> tuple[list[Array], list[Array]]:
     """The forward pass: z⁽ˡ⁾ and a⁽ˡ⁾ for every layer (a⁽⁰⁾ = x is not included)."""
     zs: list[Array] = []
     activations: list[Array] = []
     a = x
     for layer in network.layers:
-        z = linear(layer, network.convention, a)
-        a = layer.activation.value(z)
+        z = rounded(linear(layer, network.convention, a))
+        a = rounded(layer.activation.value(z))
         zs.append(z)
         activations.append(a)
     return zs, activations
@@ -181,19 +187,18 @@ def _fused(network: Network) -> bool:
 
 
 def _output_loss(
-    network: Network, z: Array, yhat: Array, target: Array
-) -> tuple[Array, Array, Array]:
-    """ℓ per observation, ∂J/∂ŷ and δ of the output layer."""
+    network: Network, z: Array, yhat: Array, target: Array, by_hand: bool = False
+) -> tuple[Array, Array, Array | None]:
+    """ℓ per observation, ∂J/∂ŷ and, for a fused output, δ (from the logits, or by hand from
+    the rounded ŷ as a person writes ŷ − y)."""
     scale = 1.0 / len(target) if network.reduction == "mean" else 1.0
-    loss, last = network.loss, network.layers[-1]
+    loss = network.loss
     dJ_dyhat = scale * loss.gradient(yhat, target)
-    if _fused(network):
-        return (
-            loss.value_from_logits(z, target),
-            dJ_dyhat,
-            scale * loss.delta_from_logits(z, target),
-        )
-    return loss.value(yhat, target), dJ_dyhat, last.activation.backward(z, dJ_dyhat)
+    if not _fused(network):
+        return loss.value(yhat, target), dJ_dyhat, None
+    if by_hand:
+        return loss.value(yhat, target), dJ_dyhat, scale * loss.delta_from_output(yhat, target)
+    return loss.value_from_logits(z, target), dJ_dyhat, scale * loss.delta_from_logits(z, target)
 
 
 def _reduce(network: Network, losses: Array) -> float:
@@ -204,51 +209,82 @@ def _l2(network: Network) -> float:
     return network.l2 * float(sum(np.sum(layer.weights**2) for layer in network.layers))
 
 
-def run(exercise: Exercise) -> Trace:
-    """Forward pass, loss, backward pass and (with a learning rate) one gradient-descent step."""
+def run(exercise: Exercise, hand_decimals: int | None = None) -> Trace:
+    """Forward pass, loss, backward pass and (with a learning rate) one gradient-descent step.
+
+    With `hand_decimals`, compute as a person does by hand: every quantity rounded half away
+    from zero to that many decimals and used rounded in the next step (g'(z) at the rounded z)."""
+    rounded = _rounder(hand_decimals)
     network, conv = exercise.network, exercise.network.convention
     with np.errstate(all="ignore"):  # non-finite results are found and reported below
-        zs, activations = forward(network, exercise.x)
+        zs, activations = forward(network, exercise.x, rounded)
         inputs = [exercise.x, *activations[:-1]]
-        losses, dJ_da, delta = _output_loss(network, zs[-1], activations[-1], exercise.target)
+        by_hand = hand_decimals is not None
+        losses, dJ_da, fused_delta = _output_loss(
+            network, zs[-1], activations[-1], exercise.target, by_hand
+        )
+        dJ_da = rounded(dJ_da)
         traces: list[LayerTrace] = []
         for index in reversed(range(len(network.layers))):
             layer, z = network.layers[index], zs[index]
-            if index < len(network.layers) - 1:
-                delta = layer.activation.backward(z, dJ_da)
+            g_prime = rounded(layer.activation.derivative(z))
+            delta = layer.activation.chain(g_prime, dJ_da) if fused_delta is None else fused_delta
+            delta, fused_delta = rounded(delta), None
             dW = weight_gradient(conv, inputs[index], delta) + 2.0 * network.l2 * layer.weights
             db = bias_gradient(layer, delta)
             trace = LayerTrace(
-                z, activations[index], layer.activation.derivative(z), dJ_da, delta, dW, db
-            )
+                z, activations[index], g_prime, dJ_da, delta, rounded(dW),
+                None if db is None else rounded(db),
+            )  # fmt: skip
             if exercise.learning_rate is not None:
-                trace = _step(trace, layer, exercise.learning_rate)
+                trace = _step(trace, layer, exercise.learning_rate, rounded)
             traces.append(trace)
-            dJ_da = input_gradient(layer, conv, delta)
+            dJ_da = rounded(input_gradient(layer, conv, delta))
     traces.reverse()
-    yhat = activations[-1]
+    return _finish(exercise, tuple(traces), rounded(losses), dJ_da, rounded, hand_decimals)
+
+
+def _finish(
+    exercise: Exercise,
+    traces: tuple[LayerTrace, ...],
+    losses: Array,
+    dJ_dx: Array,
+    rounded: Rounder,
+    hand_decimals: int | None,
+) -> Trace:
+    network, yhat = exercise.network, traces[-1].a
     probabilities = network.loss.probabilities(yhat)
-    data_loss, l2_loss = _reduce(network, losses), _l2(network)
+    data_loss = float(rounded(np.asarray(_reduce(network, losses))))
+    l2_loss = float(rounded(np.asarray(_l2(network))))
     result = Trace(
         exercise=exercise,
-        layers=tuple(traces),
+        layers=traces,
         losses=losses,
         data_loss=data_loss,
         l2_loss=l2_loss,
-        loss=data_loss + l2_loss,
-        dJ_dx=dJ_da,
+        loss=float(rounded(np.asarray(data_loss + l2_loss))),
+        dJ_dx=dJ_dx,
         fused=_fused(network),
         probabilities=probabilities,
         predicted=_predicted(network.loss, yhat, probabilities),
+        hand_decimals=hand_decimals,
     )
     _check_finite(result)
     return result
 
 
-def _step(trace: LayerTrace, layer: Layer, eta: float) -> LayerTrace:
+def _rounder(decimals: int | None) -> Rounder:
+    if decimals is None:
+        return lambda values: values
+    return lambda values: hand_round(values, decimals)
+
+
+def _step(trace: LayerTrace, layer: Layer, eta: float, rounded: Rounder) -> LayerTrace:
     """One gradient-descent step: W − η·∂J/∂W and b − η·∂J/∂b."""
-    bias = None if layer.bias is None or trace.db is None else layer.bias - eta * trace.db
-    weights = layer.weights - eta * trace.dW
+    bias = None
+    if layer.bias is not None and trace.db is not None:
+        bias = rounded(layer.bias - eta * trace.db)
+    weights = rounded(layer.weights - eta * trace.dW)
     return dataclasses.replace(trace, weights_updated=weights, bias_updated=bias)
 
 

@@ -1,4 +1,5 @@
-"""`backcalc check` in the terminal: settings and pass rule, a table per parameter, a summary."""
+"""`backcalc check` in the terminal: settings and pass rule, a table per parameter, a summary;
+with --answers, the claimed entries in hand-solution order with the first wrong step marked."""
 
 from __future__ import annotations
 
@@ -9,87 +10,197 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backcalc.gradcheck import KINK_NOTE, Entry, GradCheck, Parameter
-from backcalc.grading import Grading, Judged
 from backcalc.render.formulas import parameter_label, quantity_label
-from backcalc.render.numbers import fmt, fmt_error, fmt_given, fmt_significant
+from backcalc.render.i18n import Style
 
 if TYPE_CHECKING:
+    from backcalc.gradcheck import Entry, GradCheck, Parameter
+    from backcalc.grading import Grading, Judged
     from backcalc.network import Trace
 
 ROWS_SHOWN = 12  # per parameter; failures and kinks are always shown
+STATUS_STYLES = {"pass": "green", "fail": "bold red", "kink": "yellow"}
 
 
-def _index(entry: Entry | Judged) -> str:
-    if entry.index is None:
-        return f"direction {getattr(entry, 'direction', '')}"
-    return "[" + ", ".join(str(i) for i in entry.index) + "]"
+class CheckRenderer:
+    def __init__(self, trace: Trace, style: Style) -> None:
+        self.trace = trace
+        self.t = style.t
+        self.numbers = style.numbers
 
+    def index(self, entry: Entry | Judged) -> str:
+        if entry.index is None:
+            return self.t("direction", k=getattr(entry, "direction", ""))
+        return "[" + ", ".join(str(i) for i in entry.index) + "]"
 
-def _status(entry: Entry | Judged) -> Text:
-    style = {"pass": "green", "fail": "bold red", "kink": "yellow"}[entry.status]
-    return Text(entry.status, style=style)
+    def status(self, entry: Entry | Judged) -> Text:
+        return Text(self.t(f"status_{entry.status}"), style=STATUS_STYLES[entry.status])
 
+    def table(self, columns: tuple[str, ...], numeric: tuple[str, ...], title: str = "") -> Table:
+        table = Table(
+            title=title or None,
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+        )
+        for column in columns:
+            table.add_column(self.t(column), justify="right" if column in numeric else "left")
+        return table
 
-def _shape(shape: tuple[int, ...]) -> str:
-    return "×".join(str(n) for n in shape) if shape else "1 number"
+    # -- the engine's gradients ------------------------------------------------------------
 
-
-def settings_lines(result: GradCheck, trace: Trace) -> list[Text]:
-    s = result.settings
-    lines = [
-        Text(f"Gradient check: {trace.exercise.title or 'backcalc'}", style="bold"),
-        Text(f"central differences in float64: (J(θ+ε) − J(θ−ε)) / 2ε with ε = {fmt_given(s.eps)}"),
-        Text("pass rule: |analytic − numeric| ≤ atol + rtol·|numeric|"),
-        Text(
-            f"  with rtol = {fmt_given(s.rtol)}, atol = {fmt_given(s.atol)} + "
-            f"{fmt_error(result.floor)} (for the rounding in J = {fmt(trace.loss, 4)})"
-        ),
-    ]
-    if result.sampled:
-        lines.append(
+    def settings_lines(self, result: GradCheck) -> list[Text]:
+        s, given = result.settings, self.numbers.given
+        lines = [
             Text(
-                "a large network: a seeded sample of entries per parameter plus random "
-                f"directions v, (J(θ+εv) − J(θ−εv)) / 2ε against ∇J·v (seed {s.seed}; "
-                "--all checks every entry)"
+                self.t("check_title", title=self.trace.exercise.title or "backcalc"), style="bold"
+            ),
+            Text(self.t("check_method", eps=given(s.eps))),
+            Text(self.t("check_rule")),
+            Text(
+                self.t(
+                    "check_tolerances",
+                    rtol=given(s.rtol),
+                    atol=given(s.atol),
+                    floor=self.numbers.error(result.floor),
+                    loss=self.numbers.fixed(self.trace.loss),
+                )
+            ),
+        ]
+        if result.sampled:
+            lines.append(Text(self.t("check_sampled", seed=s.seed)))
+        return lines
+
+    def parameter_title(self, parameter: Parameter) -> str:
+        size = parameter.size
+        what = self.t("entries", n=size) if size != 1 else self.t("one_entry")
+        if parameter.directions:
+            sample = self.t("sample_entries", checked=parameter.checked, n=size)
+            if parameter.checked == size:
+                sample = self.t("all_entries", n=size)
+            what = self.t("and_directions", sample=sample, k=parameter.directions)
+        shape = (
+            "×".join(str(n) for n in parameter.shape) if parameter.shape else self.t("one_number")
+        )
+        return f"{parameter_label(parameter.name)} ({shape}, {what})"
+
+    def parameter_table(self, parameter: Parameter, entries: list[Entry]) -> RenderableType:
+        columns = (
+            "col_entry",
+            "col_analytic",
+            "col_numeric",
+            "col_abs_error",
+            "col_rel_error",
+            "col_status",
+        )
+        table = self.table(columns, columns[1:5], self.parameter_title(parameter))
+        shown = _rows_to_show(entries)
+        n = self.numbers
+        for entry in shown:
+            table.add_row(
+                self.index(entry),
+                n.significant(entry.claimed),
+                n.significant(entry.numeric),
+                n.error(entry.abs_error),
+                n.error(entry.rel_error),
+                self.status(entry),
             )
-        )
-    return lines
+        if len(entries) > len(shown):
+            table.caption = self.t("more_entries", n=len(entries) - len(shown))
+            table.caption_justify = "left"
+        return table
 
-
-def parameter_table(parameter: Parameter, entries: list[Entry]) -> RenderableType:
-    label = parameter_label(parameter.name)
-    what = f"{parameter.size} entries" if parameter.size != 1 else "1 entry"
-    if parameter.directions:
-        sample = f"a sample of {parameter.checked} of {parameter.size} entries"
-        if parameter.checked == parameter.size:
-            sample = f"all {parameter.size} entries"
-        what = f"{sample} and {parameter.directions} random directions"
-    table = Table(
-        title=f"{label} ({_shape(parameter.shape)}, {what})",
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-    )
-    for column in ("entry", "analytic", "numeric", "abs error", "rel error", "status"):
-        table.add_column(column, justify="left" if column in ("entry", "status") else "right")
-    shown = _rows_to_show(entries)
-    for entry in shown:
-        table.add_row(
-            _index(entry),
-            fmt_significant(entry.claimed),
-            fmt_significant(entry.numeric),
-            fmt_error(entry.abs_error),
-            fmt_error(entry.rel_error),
-            _status(entry),
+    def summary(self, result: GradCheck) -> Text:
+        counts = {s: sum(e.status == s for e in result.entries) for s in ("pass", "fail", "kink")}
+        verdict = ("passed", "bold green") if result.passed else ("failed", "bold red")
+        text = Text.assemble(
+            (self.t(verdict[0]), verdict[1]),
+            self.t(
+                "check_summary",
+                n=len(result.entries),
+                passed=counts["pass"],
+                failed=counts["fail"],
+                kinks=counts["kink"],
+            ),
         )
-    hidden = len(entries) - len(shown)
-    if hidden:
-        table.caption = f"… and {hidden} more entries, all passing"
-        table.caption_justify = "left"
-    return table
+        worst = result.worst
+        if worst is not None:
+            where = (
+                parameter_label(worst.parameter) + ("" if worst.index else " ") + self.index(worst)
+            )
+            text.append(self.t("worst", error=self.numbers.error(worst.rel_error), where=where))
+        return text
+
+    def gradients(self, result: GradCheck) -> RenderableType:
+        parts: list[RenderableType] = [*self.settings_lines(result)]
+        for parameter in result.parameters:
+            entries = [e for e in result.entries if e.parameter == parameter.name]
+            parts += [Text(""), self.parameter_table(parameter, entries)]
+            if any(e.status == "kink" for e in entries):
+                parts.append(Text(self.t("kink_note"), style="yellow"))
+        parts += [Text(""), self.summary(result)]
+        return Group(*parts)
+
+    # -- hand-worked answers ---------------------------------------------------------------
+
+    def answers(self, grading: Grading, answers_name: str) -> RenderableType:
+        s, given = grading.settings, self.numbers.given
+        title = self.trace.exercise.title or "backcalc"
+        parts: list[RenderableType] = [
+            Text(self.t("answers_title", answers=answers_name, title=title), style="bold"),
+            Text(self.t("answers_rule")),
+            Text(self.t("answers_tolerances", rtol=given(s.rtol), atol=given(s.atol))),
+            Text(""),
+        ]
+        columns = (
+            "col_step",
+            "col_entry",
+            "col_claimed",
+            "col_correct",
+            "col_abs_error",
+            "col_status",
+        )
+        table = self.table(columns, columns[2:5])
+        first = grading.first_wrong
+        for entry in grading.entries:
+            status = self.status(entry)
+            if entry is first:
+                status.append(self.t("first_wrong_marker"), style="bold red")
+            table.add_row(
+                quantity_label(entry.quantity, entry.layer),
+                self.index(entry) if entry.index else "",
+                entry.written,
+                self.numbers.significant(entry.correct, 6),
+                self.numbers.error(entry.abs_error),
+                status,
+            )
+        parts += [table, Text(""), self.answers_summary(grading)]
+        return Group(*parts)
+
+    def answers_summary(self, grading: Grading) -> Text:
+        total, first = len(grading.entries), grading.first_wrong
+        if first is None:
+            return Text.assemble(
+                (self.t("passed"), "bold green"), self.t("answers_all_right", n=total)
+            )
+        wrong = sum(entry.status == "fail" for entry in grading.entries)
+        where = quantity_label(first.quantity, first.layer) + (
+            self.index(first) if first.index else ""
+        )
+        correct = self.numbers.significant(first.correct, 6)
+        return Text.assemble(
+            (self.t("failed"), "bold red"),
+            self.t(
+                "answers_wrong",
+                wrong=wrong,
+                n=total,
+                where=where,
+                claimed=first.written,
+                correct=correct,
+            ),
+        )
 
 
 def _rows_to_show(entries: list[Entry]) -> list[Entry]:
@@ -101,85 +212,11 @@ def _rows_to_show(entries: list[Entry]) -> list[Entry]:
     return [e for e in entries if id(e) in keep]
 
 
-def summary(result: GradCheck) -> Text:
-    counts = {
-        status: sum(e.status == status for e in result.entries)
-        for status in ("pass", "fail", "kink")
-    }
-    verdict = Text(
-        "PASSED" if result.passed else "FAILED", style="bold green" if result.passed else "bold red"
-    )
-    text = Text.assemble(
-        verdict,
-        f": {len(result.entries)} checks, {counts['pass']} pass, {counts['fail']} fail, "
-        f"{counts['kink']} kink.",
-    )
-    worst = result.worst
-    if worst is not None:
-        where = parameter_label(worst.parameter) + ("" if worst.index else " ") + _index(worst)
-        text.append(f" Worst relative error {fmt_error(worst.rel_error)} at {where}.")
-    return text
+def render(result: GradCheck, trace: Trace, style: Style | None = None) -> RenderableType:
+    return CheckRenderer(trace, style or Style()).gradients(result)
 
 
-def render(result: GradCheck, trace: Trace) -> RenderableType:
-    parts: list[RenderableType] = [*settings_lines(result, trace)]
-    for parameter in result.parameters:
-        entries = [e for e in result.entries if e.parameter == parameter.name]
-        parts.append(Text(""))
-        parts.append(parameter_table(parameter, entries))
-        if any(e.status == "kink" for e in entries):
-            parts.append(Text(f"kink: {KINK_NOTE}.", style="yellow"))
-    parts.append(Text(""))
-    parts.append(summary(result))
-    return Group(*parts)
-
-
-def render_answers(grading: Grading, trace: Trace, answers_name: str) -> RenderableType:
-    """The claimed entries in hand-solution order, the first wrong step marked and named."""
-    s = grading.settings
-    parts: list[RenderableType] = [
-        Text(
-            f"Checking {answers_name} against: {trace.exercise.title or 'backcalc'}", style="bold"
-        ),
-        Text("pass rule: |claimed − correct| ≤ atol + rtol·|correct| + half a unit in the last"),
-        Text(
-            f"  decimal written, with rtol = {fmt_given(s.rtol)}, atol = {fmt_given(s.atol)} "
-            "(hand answers are rounded along the way)"
-        ),
-        Text(""),
-    ]
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in ("step", "entry", "claimed", "correct", "abs error", "status"):
-        table.add_column(
-            column, justify="right" if column in ("claimed", "correct", "abs error") else "left"
-        )
-    first = grading.first_wrong
-    for entry in grading.entries:
-        status = _status(entry)
-        if entry is first:
-            status.append("  ← first wrong step", style="bold red")
-        table.add_row(
-            quantity_label(entry.quantity, entry.layer),
-            _index(entry) if entry.index else "",
-            entry.written,
-            fmt_significant(entry.correct, 6),
-            fmt_error(entry.abs_error),
-            status,
-        )
-    parts += [table, Text(""), answers_summary(grading)]
-    return Group(*parts)
-
-
-def answers_summary(grading: Grading) -> Text:
-    wrong = sum(entry.status == "fail" for entry in grading.entries)
-    total = len(grading.entries)
-    first = grading.first_wrong
-    if first is None:
-        return Text.assemble(("PASSED", "bold green"), f": all {total} claimed entries are right.")
-    where = quantity_label(first.quantity, first.layer) + (_index(first) if first.index else "")
-    return Text.assemble(
-        ("FAILED", "bold red"),
-        f": {wrong} of {total} claimed entries are wrong. The first wrong step is {where}: "
-        f"you have {first.written}, the correct value is "
-        f"{fmt_significant(first.correct, 6)}.",
-    )
+def render_answers(
+    grading: Grading, trace: Trace, answers_name: str, style: Style | None = None
+) -> RenderableType:
+    return CheckRenderer(trace, style or Style()).answers(grading, answers_name)

@@ -2,20 +2,57 @@
 
 from __future__ import annotations
 
-ACTIVATION_FORMULAS: dict[str, tuple[str, str]] = {
-    # name: (g applied to {z}, g'(z)); options such as {slope} are filled in from the layer
-    "identity": ("{z}", "1"),
-    "sigmoid": ("σ({z})", "σ(z)(1 − σ(z))"),
-    "tanh": ("tanh({z})", "1 − tanh²(z)"),
-    "relu": ("max(0, {z})", "1 if z > 0, 0 if z < 0, {derivative_at_zero} at 0"),
-    "leaky_relu": ("leaky_relu({z}) with slope {slope}", "1 if z > 0, else {slope}"),
-    "elu": ("elu({z}) with α = {alpha}", "1 if z > 0, else {alpha}·exp(z)"),
-    "softplus": ("log(1 + exp({z}))", "σ(z)"),
-    "softmax": ("softmax({z})", "diag(a) − a·aᵀ"),
-    "sin": ("sin({z})", "cos(z)"),
-    "cos": ("cos({z})", "−sin(z)"),
-    "exp": ("exp({z})", "exp(z)"),
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from backcalc.activations import Activation
+    from backcalc.render.i18n import Style
+
+ACTIVATION_VALUES: dict[str, str] = {
+    "identity": "{z}",
+    "sigmoid": "σ({z})",
+    "tanh": "tanh({z})",
+    "relu": "max(0, {z})",
+    "leaky_relu": "leaky_relu({z})",
+    "elu": "elu({z})",
+    "softplus": "log(1 + exp({z}))",
+    "softmax": "softmax({z})",
+    "sin": "sin({z})",
+    "cos": "cos({z})",
+    "exp": "exp({z})",
 }
+
+ACTIVATION_DERIVATIVES: dict[str, str] = {
+    "identity": "1",
+    "sigmoid": "σ(z)(1 − σ(z))",
+    "tanh": "1 − tanh²(z)",
+    "softplus": "σ(z)",
+    "softmax": "diag(a) − a·aᵀ",
+    "sin": "cos(z)",
+    "cos": "−sin(z)",
+    "exp": "exp(z)",
+}
+
+
+def activation_text(activation: Activation, z: str, derivative: bool, style: Style) -> str:
+    """g(z) written out for `z`, or g'(z), with the layer's options, in the style's language."""
+    options = {k: style.numbers.given(v) for k, v in activation.__dict__.items()}
+    name = activation.name
+    if not derivative:
+        value = ACTIVATION_VALUES[name].format(z=z)
+        if name == "leaky_relu":
+            value += " " + style.t("with_slope", slope=options["slope"])
+        if name == "elu":
+            value += " " + style.t("with_alpha", alpha=options["alpha"])
+        return value
+    if name == "relu":
+        return style.t("relu_derivative", d0=options["derivative_at_zero"])
+    if name == "leaky_relu":
+        return style.t("if_positive_else", value=options["slope"])
+    if name == "elu":
+        return style.t("if_positive_else", value=f"{options['alpha']}·exp(z)")
+    return ACTIVATION_DERIVATIVES[name]
+
 
 LOSS_FORMULAS: dict[str, str] = {
     "half_squared_error": "½Σ(ŷ − y)²",

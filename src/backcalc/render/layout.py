@@ -7,13 +7,15 @@ whole `run` stays within its start-up budget (benchmarks/startup.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
+
+ColumnsLabel = Callable[[int, int], str]  # (first, last) -> "columns 1–8"
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Block:
     def width(self) -> int:
         return max(cell_len(self.label), len(self.lines[0]))
 
-    def split(self, width: int) -> list[Block]:
+    def split(self, width: int, columns: ColumnsLabel) -> list[Block]:
         """This block, or its columns in consecutive pieces no wider than `width`."""
         if self.width <= width or len(self.cells[0]) == 1:
             return [self]
@@ -47,28 +49,29 @@ class Block:
         start, total = 0, len(self.cells[0])
         while start < total:
             stop = start + 1
-            while stop < total and self._piece(start, stop + 1).width <= width:
+            while stop < total and self._piece(start, stop + 1, columns).width <= width:
                 stop += 1
-            pieces.append(self._piece(start, stop))
+            pieces.append(self._piece(start, stop, columns))
             start = stop
         return pieces
 
-    def _piece(self, start: int, stop: int) -> Block:
-        label = f"{self.label} (columns {start + 1}–{stop})"
+    def _piece(self, start: int, stop: int, columns: ColumnsLabel) -> Block:
+        label = f"{self.label} ({columns(start + 1, stop)})"
         return Block(label, tuple(row[start:stop] for row in self.cells))
 
 
 class Flow:
     """Blocks side by side, top-aligned, wrapping to a new line when the width runs out."""
 
-    def __init__(self, blocks: Sequence[Block], gap: int = 3) -> None:
+    def __init__(self, blocks: Sequence[Block], columns: ColumnsLabel, gap: int = 3) -> None:
         self.blocks = blocks
+        self.columns = columns
         self.gap = gap
 
     def lines_of(self, width: int) -> list[list[Block]]:
         lines: list[list[Block]] = [[]] if self.blocks else []
         used = 0
-        for block in (piece for b in self.blocks for piece in b.split(width)):
+        for block in (piece for b in self.blocks for piece in b.split(width, self.columns)):
             if lines[-1] and used + self.gap + block.width > width:
                 lines.append([])
                 used = 0

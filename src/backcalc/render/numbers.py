@@ -1,36 +1,62 @@
-"""The one place numbers are formatted for display."""
+"""The one place numbers are formatted for display, in every output format.
+
+Rounding is half away from zero on the decimal value (backcalc.rounding), as by hand: 0.5225
+shows as 0.523 at 3 decimals, where Python's binary `f"{0.5225:.3f}"` gives 0.522.
+`point` is the decimal separator: "." or "," in text, "{,}" inside LaTeX math (so that TeX does
+not typeset 0,522 as a list).
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
+
+from backcalc.rounding import round_half_away
 
 
-def fmt(value: float, decimals: int) -> str:
-    """`value` with exactly `decimals` decimals; never `-0.000`; ∞ and NaN spelled out."""
+def _special(value: float) -> str | None:
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
-    text = f"{value:.{decimals}f}"
-    if text.startswith("-") and float(text) == 0:
-        text = text[1:]
-    return text
+    return None
 
 
-def fmt_significant(value: float, digits: int = 8) -> str:
-    """`value` to `digits` significant digits (for finite-difference evidence); never `-0`."""
-    if not math.isfinite(value):
-        return fmt(value, 0)
-    text = f"{value:.{digits}g}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+@dataclass(frozen=True)
+class NumberFormat:
+    decimals: int = 4
+    point: str = "."
 
+    def with_point(self, point: str) -> NumberFormat:
+        return replace(self, point=point)
 
-def fmt_error(value: float) -> str:
-    """An error size: `0` or two significant digits in scientific notation."""
-    return "0" if value == 0 else f"{value:.1e}"
+    def _sep(self, text: str) -> str:
+        if text.startswith("-") and not any(c in "123456789" for c in text):
+            text = text[1:]  # never -0.000
+        return text.replace(".", self.point) if self.point != "." else text
 
+    def fixed(self, value: float) -> str:
+        """A computed number with exactly `decimals` decimals."""
+        special = _special(float(value))
+        if special:
+            return special
+        return self._sep(f"{round_half_away(value, self.decimals):f}")
 
-def fmt_given(value: float) -> str:
-    """A number the user gave (a parameter, an option), as written: the shortest round-trip form."""
-    value = float(value)
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    def given(self, value: float) -> str:
+        """A number the user gave (a parameter, a setting): its shortest round-trip form."""
+        value = float(value)
+        special = _special(value)
+        if special:
+            return special
+        return self._sep(
+            str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        )
+
+    def significant(self, value: float, digits: int = 8) -> str:
+        """`digits` significant digits (finite-difference evidence)."""
+        special = _special(float(value))
+        return special or self._sep(f"{value:.{digits}g}")
+
+    def error(self, value: float) -> str:
+        """An error size: `0` or two significant digits in scientific notation."""
+        return "0" if value == 0 else self._sep(f"{value:.1e}")

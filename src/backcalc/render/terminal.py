@@ -14,9 +14,9 @@ import numpy as np
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from backcalc.render.formulas import ACTIVATION_FORMULAS, FUSED_DELTA, LOSS_FORMULAS, layer_index
+from backcalc.render.formulas import FUSED_DELTA, LOSS_FORMULAS, activation_text, layer_index
+from backcalc.render.i18n import Style
 from backcalc.render.layout import Block, Flow
-from backcalc.render.numbers import fmt, fmt_given
 
 if TYPE_CHECKING:
     from backcalc.activations import Array
@@ -24,11 +24,13 @@ if TYPE_CHECKING:
 
 
 class TerminalRenderer:
-    """Builds the renderables for one trace; `decimals` applies to every computed number."""
+    """Builds the renderables for one trace, in the language and number format of `style`."""
 
-    def __init__(self, trace: Trace, decimals: int = 4) -> None:
+    def __init__(self, trace: Trace, style: Style) -> None:
         self.trace = trace
-        self.decimals = decimals
+        self.style = style
+        self.t = style.t
+        self.numbers = style.numbers
         self.exercise = trace.exercise
         self.network = trace.exercise.network
         self.column = self.network.convention == "column"
@@ -37,7 +39,7 @@ class TerminalRenderer:
 
     def matrix(self, label: str, values: Array, given: bool = False) -> Block:
         """A labelled matrix in brackets; `values` is 2-D as it should appear."""
-        form = fmt_given if given else lambda v: fmt(v, self.decimals)
+        form = self.numbers.given if given else self.numbers.fixed
         return Block.matrix(label, [[form(float(v)) for v in row] for row in values])
 
     def units(self, label: str, values: Array, given: bool = False) -> Block:
@@ -59,31 +61,33 @@ class TerminalRenderer:
         )
 
     def row(self, blocks: Iterable[Block | None]) -> Flow:
-        return Flow([b for b in blocks if b is not None])
+        columns = lambda first, last: self.t("columns", first=first, last=last)  # noqa: E731
+        return Flow([b for b in blocks if b is not None], columns)
 
     # -- sections -------------------------------------------------------------------------
 
     def header(self) -> RenderableType:
         ex, net = self.exercise, self.network
-        layout = "z = W·a + b, W is (out, in)" if self.column else "z = a·W + b, W is (in, out)"
-        data = "1 observation"
+        data = self.t("one_observation")
         if ex.batched:
-            each = "one column each" if self.column else "one row each"
-            data = f"a batch of {ex.x.shape[0]} observations, {each}"
+            data = self.t("batch_columns" if self.column else "batch_rows", m=ex.x.shape[0])
         sizes = " → ".join(
             [str(ex.x.shape[1])] + [str(layer.n_out(net.convention)) for layer in net.layers]
         )
         lines = [
             Text(ex.title or "backcalc", style="bold"),
             *([Text(ex.description, style="italic")] if ex.description else []),
-            Text(f"{net.convention} convention: {layout}"),
-            Text(f"network: {sizes}; data: {data}"),
-            Text(f"loss: {net.loss.name}, ℓ = {LOSS_FORMULAS[net.loss.name]}"),
+            Text(self.t(f"{net.convention}_convention")),
+            Text(self.t("network_line", sizes=sizes, data=data)),
+            Text(self.t("loss_line", name=net.loss.name, formula=LOSS_FORMULAS[net.loss.name])),
         ]
         if ex.batched:
-            lines.append(Text(f"J = {net.reduction} of ℓ over the batch"))
+            reduction = self.t(f"reduction_{net.reduction}")
+            lines.append(Text(self.t("batch_reduction", reduction=reduction)))
         if net.l2:
-            lines.append(Text(f"L2 regularisation: + λ·ΣW² with λ = {fmt_given(net.l2)}"))
+            lines.append(Text(self.t("l2_line", l2=self.numbers.given(net.l2))))
+        if self.trace.hand_decimals is not None:
+            lines.append(Text(self.t("hand_rounding", n=self.trace.hand_decimals), style="italic"))
         return Group(*lines)
 
     def given(self) -> RenderableType:
@@ -92,25 +96,26 @@ class TerminalRenderer:
             sup = layer_index(number)
             blocks.append(self.weights(f"W{sup}", layer.weights, layer, given=True))
             blocks.append(self.bias(f"b{sup}", layer.bias, given=True))
-        blocks.append(self.units("y (target)", self.exercise.target, given=True))
+        blocks.append(self.units(self.t("target"), self.exercise.target, given=True))
         return self.row(blocks)
 
-    def activation_formula(self, layer: Layer, derivative: bool, z: str = "z") -> str:
-        text = ACTIVATION_FORMULAS[layer.activation.name][1 if derivative else 0]
-        options = {k: fmt_given(v) for k, v in layer.activation.__dict__.items()}
-        return text.format(z=z, **options)
-
     def forward(self) -> list[RenderableType]:
-        parts: list[RenderableType] = [_heading("Forward pass")]
+        parts: list[RenderableType] = [_heading(self.t("forward_pass"))]
         net = self.network
         for number, (layer, lt) in enumerate(zip(net.layers, self.trace.layers, strict=True), 1):
             sup, prev = layer_index(number), ("x" if number == 1 else f"a{layer_index(number - 1)}")
             linear = f"W{sup}·{prev}" if self.column else f"{prev}·W{sup}"
             if layer.bias is not None:
                 linear += f" + b{sup}"
-            g = self.activation_formula(layer, derivative=False, z=f"z{sup}")
-            title = f"Layer {number}: {layer.n_in(net.convention)} → {layer.n_out(net.convention)}"
-            parts.append(Text(f"{title}, {layer.activation.name}", style="bold"))
+            g = activation_text(layer.activation, f"z{sup}", derivative=False, style=self.style)
+            title = self.t(
+                "layer_title",
+                n=number,
+                n_in=layer.n_in(net.convention),
+                n_out=layer.n_out(net.convention),
+                activation=layer.activation.name,
+            )
+            parts.append(Text(title, style="bold"))
             parts.append(
                 self.row(
                     [self.units(f"z{sup} = {linear}", lt.z), self.units(f"a{sup} = {g}", lt.a)]
@@ -125,31 +130,31 @@ class TerminalRenderer:
             blocks.append(self.units("p", trace.probabilities))
         if trace.predicted is not None:
             predicted = trace.predicted.reshape(len(trace.predicted), -1).astype(np.float64)
-            blocks.append(self.units("predicted class", predicted, given=True))
-        parts: list[RenderableType] = [_heading("Loss"), self.row(blocks)]
+            blocks.append(self.units(self.t("predicted_class"), predicted, given=True))
+        parts: list[RenderableType] = [_heading(self.t("loss")), self.row(blocks)]
         if self.exercise.batched:
             losses = trace.losses.reshape(1, -1) if self.column else trace.losses.reshape(-1, 1)
-            parts.append(self.row([self.matrix("ℓ per observation", losses)]))
+            parts.append(self.row([self.matrix(self.t("loss_per_observation"), losses)]))
         parts.append(Text(self.loss_line(), style="bold"))
         return parts
 
     def loss_line(self) -> str:
-        trace, net = self.trace, self.network
-        formula = f"{net.reduction} of ℓ" if self.exercise.batched else LOSS_FORMULAS[net.loss.name]
+        trace, net, fixed = self.trace, self.network, self.numbers.fixed
+        formula = LOSS_FORMULAS[net.loss.name]
+        if self.exercise.batched:
+            formula = self.t("reduction_of_l", reduction=self.t(f"reduction_{net.reduction}"))
         if not net.l2:
-            return f"J = {formula} = {fmt(trace.loss, self.decimals)}"
-        return (
-            f"J = {formula} + λ·ΣW² = {fmt(trace.data_loss, self.decimals)} + "
-            f"{fmt(trace.l2_loss, self.decimals)} = {fmt(trace.loss, self.decimals)}"
-        )
+            return f"J = {formula} = {fixed(trace.loss)}"
+        data, l2 = fixed(trace.data_loss), fixed(trace.l2_loss)
+        return f"J = {formula} + λ·ΣW² = {data} + {l2} = {fixed(trace.loss)}"
 
     def backward(self) -> list[RenderableType]:
         trace, net = self.trace, self.network
-        parts: list[RenderableType] = [_heading("Backward pass")]
+        parts: list[RenderableType] = [_heading(self.t("backward_pass"))]
         last = len(net.layers)
         for number in range(last, 0, -1):
             layer, lt = net.layers[number - 1], trace.layers[number - 1]
-            parts.append(Text(f"Layer {number}", style="bold"))
+            parts.append(Text(self.t("layer", n=number), style="bold"))
             parts.append(self.row(self.backward_blocks(number, layer, lt)))
             if trace.fused and number == last:
                 parts.append(Text(self.fused_note(number), style="dim"))
@@ -160,12 +165,12 @@ class TerminalRenderer:
         sup = layer_index(number)
         dJ_da_label = "∂J/∂ŷ" if number == len(self.network.layers) else f"∂J/∂a{sup}"
         blocks: list[Block | None] = [self.units(dJ_da_label, lt.dJ_da)]
-        gp = f"g'(z{sup}) = {self.activation_formula(layer, derivative=True)}"
+        gp = f"g'(z{sup}) = {activation_text(layer.activation, 'z', True, self.style)}"
         if layer.activation.elementwise:
             blocks.append(self.units(gp, lt.g_prime))
         else:
             for obs, jacobian in enumerate(lt.g_prime, start=1):
-                suffix = f" (observation {obs})" if self.exercise.batched else ""
+                suffix = f" ({self.t('observation', i=obs)})" if self.exercise.batched else ""
                 blocks.append(self.matrix(f"{gp}{suffix}", jacobian))
         blocks.append(self.units(f"δ{sup} = ∂J/∂z{sup}", lt.delta))
         blocks.append(self.weights(f"∂J/∂W{sup}", lt.dW, layer))
@@ -174,22 +179,26 @@ class TerminalRenderer:
 
     def fused_note(self, number: int) -> str:
         name = self.network.loss.name
-        delta = FUSED_DELTA[name]
+        formula = FUSED_DELTA[name]
         if self.exercise.batched and self.network.reduction == "mean":
-            delta = f"({delta})/m"
-        note = (
-            f"δ{layer_index(number)} = {delta}: the fused form of "
-            f"{self.network.layers[-1].activation.name} with {name}, exact and numerically stable."
+            formula = f"({formula})/m"
+        activation = self.network.layers[-1].activation.name
+        note = self.t(
+            "fused_note",
+            delta=f"δ{layer_index(number)}",
+            formula=formula,
+            activation=activation,
+            loss=name,
         )
         if not np.all(np.isfinite(self.trace.layers[-1].dJ_da)):
-            note += " ∂J/∂ŷ is infinite where ŷ is exactly 0 or 1, shown as ∞."
+            note += self.t("fused_infinite")
         return note
 
     def update(self) -> list[RenderableType]:
         eta = self.exercise.learning_rate
         if eta is None:
             return []
-        parts: list[RenderableType] = [_heading(f"Gradient-descent step (η = {fmt_given(eta)})")]
+        parts: list[RenderableType] = [_heading(self.t("update", eta=self.numbers.given(eta)))]
         for number, (layer, lt) in enumerate(
             zip(self.network.layers, self.trace.layers, strict=True), 1
         ):
@@ -208,7 +217,7 @@ class TerminalRenderer:
     def renderable(self) -> RenderableType:
         sections: list[RenderableType] = [
             self.header(),
-            _heading("Given"),
+            _heading(self.t("given")),
             self.given(),
             *self.forward(),
             *self.loss(),
@@ -222,5 +231,5 @@ def _heading(text: str) -> RenderableType:
     return Text.assemble("\n", (text, "bold underline"))
 
 
-def render(trace: Trace, decimals: int = 4) -> RenderableType:
-    return TerminalRenderer(trace, decimals).renderable()
+def render(trace: Trace, style: Style | None = None) -> RenderableType:
+    return TerminalRenderer(trace, style or Style()).renderable()

@@ -1,0 +1,183 @@
+"""`backcalc check`: the gradients against finite differences, or hand-worked answers."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from backcalc.cli_common import (
+    EXIT_FAILED,
+    CommaOption,
+    ForceOption,
+    Lang,
+    LangOption,
+    OutputOption,
+    SpecArgument,
+    emit,
+    fail,
+    load_exercise,
+    style,
+)
+from backcalc.errors import BackcalcError
+
+if TYPE_CHECKING:
+    from backcalc.gradcheck import CheckSettings
+    from backcalc.grading import AnswerSettings
+    from backcalc.network import Trace
+    from backcalc.render.i18n import Style
+
+
+class CheckFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+def check(
+    spec: SpecArgument,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            metavar="FILE",
+            help="Check these hand-worked answers (YAML) instead.",
+        ),
+    ] = None,
+    output_format: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format", "-f", help="table: tables in the terminal; json: one JSON document."
+        ),
+    ] = CheckFormat.table,
+    eps: Annotated[float, typer.Option(min=1e-15, help="The finite-difference step ε.")] = 1e-6,
+    rtol: Annotated[
+        float | None,
+        typer.Option(min=0, help="Relative tolerance [default: 1e-5; 0.01 with --answers]."),
+    ] = None,
+    atol: Annotated[
+        float | None,
+        typer.Option(min=0, help="Absolute tolerance [default: 1e-7; 1e-4 with --answers]."),
+    ] = None,
+    every_entry: Annotated[
+        bool, typer.Option("--all", help="Check every entry, however large the network.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the sample of entries and directions.")] = 0,
+    lang: LangOption = Lang.en,
+    comma: CommaOption = None,
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Verify gradients with central finite differences: the engine's, or your own hand-worked
+    answers with --answers. Exit code 1 if anything is wrong.
+
+    Example: backcalc check reference-2-3-1 --answers reference-2-3-1-hand
+    """
+    from backcalc.network import run as run_network
+
+    try:
+        exercise, source = load_exercise(spec)
+        trace = run_network(exercise)
+        look = style(lang, comma)
+        if answers is not None:
+            passed = _answers(
+                trace, answers, output_format, look, eps, rtol, atol, output, force, source
+            )
+        else:
+            passed = _gradients(
+                trace,
+                output_format,
+                look,
+                eps,
+                rtol,
+                atol,
+                every_entry,
+                seed,
+                output,
+                force,
+                source,
+            )
+    except BackcalcError as error:
+        raise fail(error) from None
+    if not passed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _gradients(
+    trace: Trace,
+    output_format: CheckFormat,
+    look: Style,
+    eps: float,
+    rtol: float | None,
+    atol: float | None,
+    every_entry: bool,
+    seed: int,
+    output: Path | None,
+    force: bool,
+    source: Path,
+) -> bool:
+    from backcalc.gradcheck import CheckSettings
+    from backcalc.gradcheck import check as check_gradients
+
+    settings = _with_tolerances(
+        CheckSettings(eps=eps, every_entry=every_entry, seed=seed), rtol, atol
+    )
+    result = check_gradients(trace, settings)
+    if output_format is CheckFormat.json:
+        from backcalc.render import check_json
+
+        emit(check_json.render(result), output, force, (source,))
+    else:
+        from backcalc.render import check_terminal
+
+        emit(check_terminal.render(result, trace, look), output, force, (source,))
+    return result.passed
+
+
+def _answers(
+    trace: Trace,
+    answers: str,
+    output_format: CheckFormat,
+    look: Style,
+    eps: float,
+    rtol: float | None,
+    atol: float | None,
+    output: Path | None,
+    force: bool,
+    source: Path,
+) -> bool:
+    from backcalc import answers as answers_file
+    from backcalc import examples
+    from backcalc.grading import AnswerSettings, grade
+
+    path, name = Path(answers), answers
+    if not path.exists() and (example := examples.find_answers(answers)) is not None:
+        path, name = example, f"{answers.removesuffix('.yaml')}.yaml"
+    claims = answers_file.read(path, trace, name)
+    grading = grade(trace, claims, _with_tolerances(AnswerSettings(eps=eps), rtol, atol))
+    if output_format is CheckFormat.json:
+        from backcalc.render import check_json
+
+        emit(check_json.render_answers(grading), output, force, (source, path))
+    else:
+        from backcalc.render import check_terminal
+
+        emit(
+            check_terminal.render_answers(grading, trace, name, look), output, force, (source, path)
+        )
+    return grading.passed
+
+
+_Settings = TypeVar("_Settings", "CheckSettings", "AnswerSettings")
+
+
+def _with_tolerances(settings: _Settings, rtol: float | None, atol: float | None) -> _Settings:
+    """The settings with the tolerances the user gave (the mode's defaults otherwise)."""
+    if rtol is not None:
+        settings = dataclasses.replace(settings, rtol=rtol)
+    if atol is not None:
+        settings = dataclasses.replace(settings, atol=atol)
+    return settings

@@ -1,0 +1,126 @@
+"""What the commands share: option types, loading a spec, the style, writing the output, and
+turning errors into messages and exit codes. Heavy modules are imported where they are used, so
+that `backcalc --help` stays fast."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from backcalc.errors import BackcalcError
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from backcalc.network import Exercise
+    from backcalc.render.i18n import Style
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+FILE_WIDTH = 100  # columns of terminal tables written to a file
+
+
+class Lang(enum.StrEnum):
+    en = "en"
+    es = "es"
+
+
+SpecArgument = Annotated[
+    str, typer.Argument(metavar="SPEC", help="A spec file (YAML), or the name of an example.")
+]
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        envvar="BACKCALC_LANG", help="Language of the output (default: $BACKCALC_LANG or en)."
+    ),
+]
+CommaOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--decimal-comma/--decimal-point",
+        help="Decimal separator of the output [default: comma for es, point for en].",
+        show_default=False,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")]
+
+
+def fail(error: BackcalcError) -> typer.Exit:
+    print(str(error), file=sys.stderr)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False, markup=False)
+
+
+def style(lang: Lang, comma: bool | None, decimals: int = 4) -> Style:
+    from backcalc.render.i18n import Style
+    from backcalc.render.numbers import NumberFormat
+
+    point = "," if (comma if comma is not None else lang is Lang.es) else "."
+    return Style(lang.value, NumberFormat(decimals, point))
+
+
+def load_exercise(spec: str) -> tuple[Exercise, Path]:
+    """The exercise in the file `spec`, or in the shipped example of that name, and its path."""
+    from backcalc import examples
+    from backcalc.errors import Location, SpecError
+    from backcalc.spec import read
+
+    path = Path(spec)
+    if not path.exists():
+        example = examples.find(spec)
+        if example is not None:
+            return read(example.path, display_name=f"{example.name}.yaml"), example.path
+        raise SpecError(
+            "no such file, and no example of that name (`backcalc examples` lists them)",
+            Location(spec),
+        )
+    return read(path), path
+
+
+def emit(
+    content: str | RenderableType,
+    output: Path | None,
+    force: bool,
+    inputs: tuple[Path, ...],
+) -> None:
+    """Text to stdout or, atomically, to `output`; a rich renderable printed to the terminal
+    (colour where it is one), or written to the file as plain text."""
+    if output is None:
+        if isinstance(content, str):
+            sys.stdout.write(content)
+        else:
+            console().print(content)
+        return
+    from backcalc.files import write_output
+
+    if not isinstance(content, str):
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        Console(
+            file=buffer,
+            width=FILE_WIDTH,
+            color_system=None,
+            highlight=False,
+            emoji=False,
+            markup=False,
+        ).print(content)
+        content = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+    write_output(output, content, force, inputs)

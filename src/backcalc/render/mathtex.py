@@ -1,0 +1,61 @@
+"""LaTeX math for the step-by-step solutions, shared by the Markdown and LaTeX documents.
+
+Everything here is valid in pdflatex with amsmath, in KaTeX (strict) and on GitHub: matrices are
+`pmatrix` with one row per line and `\\\\` only at a line's end; no `\\,` `\\;` `\\{` `\\}`; a decimal
+comma is written `{,}`. Numbers come from the one NumberFormat, so every format agrees with the
+terminal tables digit for digit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from backcalc.render.numbers import NumberFormat
+
+if TYPE_CHECKING:
+    from backcalc.activations import Array
+
+MAX_ROWS = 20
+MAX_COLUMNS = 20  # the LaTeX preamble raises amsmath's MaxMatrixCols to this
+
+
+class MathWriter:
+    def __init__(self, numbers: NumberFormat, comma: bool) -> None:
+        self.numbers = numbers.with_point("{,}" if comma else ".")
+
+    def number(self, value: float, given: bool = False) -> str:
+        text = self.numbers.given(value) if given else self.numbers.fixed(value)
+        return text.replace("∞", r"\infty").replace("−", "-")
+
+    def matrix(self, values: Array, given: bool = False) -> str:
+        """A pmatrix (a 1×1 one is a plain number); too large a matrix is described instead."""
+        values = np.asarray(values, dtype=np.float64)
+        if values.ndim < 2:
+            values = values.reshape(1, -1)
+        rows, columns = values.shape
+        if rows == 1 and columns == 1:
+            return self.number(float(values[0, 0]), given)
+        if rows > MAX_ROWS or columns > MAX_COLUMNS:
+            return rf"\left[{rows} \times {columns} \text{{ matrix}}\right]"
+        lines = [" & ".join(self.number(float(v), given) for v in row) for row in values]
+        body = " \\\\\n".join(lines)
+        return f"\\begin{{pmatrix}}\n{body}\n\\end{{pmatrix}}"
+
+    def sized(self, values: Array, given: bool = False) -> str:
+        """A matrix with its dimensions underneath, as the notes write them."""
+        values = np.asarray(values)
+        shape = values.shape if values.ndim == 2 else (1, values.size)
+        if shape == (1, 1):
+            return self.matrix(values, given)
+        return rf"\underbrace{{{self.matrix(values, given)}}}_{{{shape[0]} \times {shape[1]}}}"
+
+
+def sup(layer: int) -> str:
+    return f"^{{({layer})}}"
+
+
+def dims(shape: tuple[int, ...]) -> str:
+    rows, columns = shape if len(shape) == 2 else (1, int(np.prod(shape)))
+    return rf"{rows} \times {columns}"

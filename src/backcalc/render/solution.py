@@ -1,0 +1,496 @@
+"""The step-by-step solution of an exercise, laid out as the course notes' hand solution is: the
+statement, then every step as the general formula, the formula with the numbers in it, and the
+result; a summary at the end. `render` writes it as Markdown or LaTeX.
+
+Vectors follow the convention: columns in column convention (a batch: one column per
+observation), rows in row convention (one row per observation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from backcalc.render.document import (
+    Block,
+    Document,
+    Equation,
+    Heading,
+    Paragraph,
+    Summary,
+    to_latex,
+    to_markdown,
+)
+from backcalc.render.mathtex import MathWriter, sup
+from backcalc.render.texformulas import (
+    ACTIVATION_TEX,
+    activation_derivative_tex,
+    activation_value_tex,
+    loss_derivative_tex,
+    loss_tex,
+)
+
+if TYPE_CHECKING:
+    from backcalc.activations import Array
+    from backcalc.network import Layer, LayerTrace, Trace
+    from backcalc.render.i18n import Style
+
+DJ = r"\frac{\partial J}{\partial "
+SHOW_EACH_UNIT = 6  # up to this many units, a = g(z) is written out unit by unit
+
+
+def d(of: str) -> str:
+    """∂J/∂`of` in LaTeX."""
+    return DJ + of + "}"
+
+
+def transpose(name: str) -> str:
+    """x -> x^{T}; a^{(1)} -> a^{(1)T}, as the notes write X^{(2)T} (no double superscript)."""
+    return name[:-1] + "T}" if name.endswith(")}") else name + "^{T}"
+
+
+def chain(*parts: str) -> str:
+    """`a = b = c`, one `= …` per line (aligned), as a hand solution is written."""
+    head, *rest = parts
+    if not rest:
+        return head
+    lines = [f"{head} &= {rest[0]}"] + [f"&= {part}" for part in rest[1:]]
+    return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+
+class SolutionBuilder:
+    def __init__(self, trace: Trace, style: Style) -> None:
+        self.trace = trace
+        self.t = style.t
+        self.exercise = trace.exercise
+        self.network = trace.exercise.network
+        self.column = self.network.convention == "column"
+        self.batched = self.exercise.batched
+        self.m = MathWriter(style.numbers, comma=style.numbers.point == ",")
+        self.decimals = style.numbers.decimals
+        self.n_layers = len(self.network.layers)
+
+    # -- matrices as the convention lays them out ---------------------------------------------
+
+    def units(self, values: Array, sized: bool = False, given: bool = False) -> str:
+        shown = values.T if self.column else values
+        return self.m.sized(shown, given) if sized else self.m.matrix(shown, given)
+
+    def units_t(self, values: Array, sized: bool = False) -> str:
+        """The transpose of a per-unit quantity (a⁽ˡ⁻¹⁾ᵀ in ∂J/∂W)."""
+        shown = values if self.column else values.T
+        return self.m.sized(shown) if sized else self.m.matrix(shown)
+
+    def bias(self, values: Array, sized: bool = False, given: bool = False) -> str:
+        if values.ndim == 0:
+            return self.m.number(float(values), given)
+        shown = values.reshape(-1, 1) if self.column else values.reshape(1, -1)
+        return self.m.sized(shown, given) if sized else self.m.matrix(shown, given)
+
+    def weights(self, values: Array, sized: bool = False, given: bool = False) -> str:
+        return self.m.sized(values, given) if sized else self.m.matrix(values, given)
+
+    def a_name(self, layer: int) -> str:
+        return "x" if layer == 0 else f"a{sup(layer)}"
+
+    # -- the statement ------------------------------------------------------------------------
+
+    def statement(self) -> list[Block]:
+        ex, net = self.exercise, self.network
+        sizes = " → ".join(
+            [str(ex.x.shape[1])] + [str(l.n_out(net.convention)) for l in net.layers]
+        )
+        names = ", ".join(layer.activation.name for layer in net.layers)
+        blocks: list[Block] = [Heading(ex.title or "backcalc", 1)]
+        if ex.description:
+            blocks.append(Paragraph(ex.description, user=True))
+        blocks += [
+            Heading(self.t("sol_statement"), 2),
+            Paragraph(self.t("sol_network", n=self.n_layers, sizes=sizes, activations=names)),
+            Paragraph(self.t(f"sol_{net.convention}")),
+            Paragraph(self.t("sol_parameters")),
+        ]
+        for number, layer in enumerate(net.layers, start=1):
+            parts = [f"W{sup(number)} = {self.weights(layer.weights, given=True)}"]
+            if layer.bias is not None:
+                parts.append(f"b{sup(number)} = {self.bias(layer.bias, given=True)}")
+            blocks.append(Equation(r", \quad ".join(parts)))
+        return blocks + self.data_statement() + self.loss_statement()
+
+    def data_statement(self) -> list[Block]:
+        ex = self.exercise
+        key = "sol_one_observation"
+        if self.batched:
+            key = "sol_batch_columns" if self.column else "sol_batch_rows"
+        data = f"x = {self.units(ex.x, given=True)}, \\quad y = {self.units(ex.target, given=True)}"
+        blocks: list[Block] = [Paragraph(self.t(key, m=ex.x.shape[0])), Equation(data)]
+        if self.network.loss.classes:
+            blocks.append(Paragraph(self.t("sol_classes")))
+        return blocks
+
+    def loss_statement(self) -> list[Block]:
+        net, m = self.network, self.exercise.x.shape[0]
+        blocks: list[Block] = [Paragraph(self.t("sol_loss_statement"))]
+        per_observation = loss_tex(net.loss.name)
+        if self.batched:
+            blocks.append(Equation(f"\\ell = {per_observation}"))
+            reduction = (
+                r"\frac{1}{m}\sum_{i=1}^{m} \ell_i"
+                if net.reduction == "mean"
+                else r"\sum_{i=1}^{m} \ell_i"
+            )
+            blocks += [Paragraph(self.t(f"sol_{net.reduction}", m=m)), Equation(f"J = {reduction}")]
+        else:
+            blocks.append(Equation(f"J = {per_observation}"))
+        if net.l2:
+            l2 = self.m.number(net.l2, given=True)
+            blocks += [
+                Paragraph(self.t("sol_l2")),
+                Equation(
+                    rf"J \mathrel{{+}}= \lambda \sum_{{l}} \sum_{{i,j}} \left(W^{{(l)}}_{{ij}}\right)^2, \quad \lambda = {l2}"
+                ),
+            ]
+        if self.trace.hand_decimals is not None:
+            blocks.append(Paragraph(self.t("sol_hand", n=self.trace.hand_decimals)))
+        else:
+            blocks.append(Paragraph(self.t("sol_precision", n=self.decimals)))
+        return blocks
+
+    # -- forward ------------------------------------------------------------------------------
+
+    def forward(self) -> list[Block]:
+        blocks: list[Block] = [Heading(self.t("sol_forward"), 2)]
+        inputs = [self.exercise.x, *(lt.a for lt in self.trace.layers[:-1])]
+        for number, (layer, lt) in enumerate(
+            zip(self.network.layers, self.trace.layers, strict=True), 1
+        ):
+            blocks += [Heading(self.t("sol_layer", n=number), 3)]
+            bias = ""
+            if layer.bias is not None:
+                bias = self.t("sol_shared_bias" if layer.shared_bias else "sol_with_bias", n=number)
+            what = f"${self.a_name(number - 1)}$"
+            blocks.append(Paragraph(self.t("sol_linear", input=what, n=number, bias=bias)))
+            blocks.append(Equation(self.linear(number, layer, inputs[number - 1], lt)))
+            blocks += [
+                Paragraph(self.t("sol_activation", n=number)),
+                Equation(self.activation(number, layer, lt)),
+            ]
+        return blocks
+
+    def linear(self, number: int, layer: Layer, a_prev: Array, lt: LayerTrace) -> str:
+        s, prev, given = sup(number), self.a_name(number - 1), number == 1
+        weights = self.weights(layer.weights, sized=True, given=True)
+        inputs = self.units(a_prev, sized=True, given=given)
+        if self.column:
+            product, general, operands = a_prev @ layer.weights.T, f"W{s} {prev}", f"{weights} {inputs}"
+        else:
+            product, general, operands = a_prev @ layer.weights, f"{prev} W{s}", f"{inputs} {weights}"
+        if layer.bias is None:
+            return chain(f"z{s}", general, operands, self.units(lt.z))
+        bias = self.bias(layer.bias, sized=not layer.shared_bias, given=True)
+        return chain(
+            f"z{s}",
+            f"{general} + b{s}",
+            f"{operands} + {bias}",
+            f"{self.units(product)} + {self.bias(layer.bias, given=True)}",
+            self.units(lt.z),
+        )
+
+    def activation(self, number: int, layer: Layer, lt: LayerTrace) -> str:
+        s, name = sup(number), layer.activation.name
+        if name == "identity":
+            return chain(f"a{s}", f"z{s}", self.units(lt.a))
+        g = ACTIVATION_TEX[name]
+        steps = [f"a{s}", f"{g}(z{s})"]
+        definition = activation_value_tex(layer.activation, self.m, f"z{s}")
+        if definition:
+            steps.append(definition)
+        if layer.activation.elementwise and not self.batched and lt.z.shape[1] <= SHOW_EACH_UNIT:
+            applied = [[f"{g}({self.m.number(float(z))})" for z in lt.z[0]]]
+            steps.append(self.text_matrix(list(zip(*applied, strict=True)) if self.column else applied))
+        steps.append(self.units(lt.a))
+        return chain(*steps)
+
+    def text_matrix(self, cells: Sequence[Sequence[str]]) -> str:
+        """A matrix of formulas, such as σ(1.98); a single one stands alone."""
+        if len(cells) == 1 and len(cells[0]) == 1:
+            return cells[0][0]
+        body = " \\\\\n".join(" & ".join(row) for row in cells)
+        return f"\\begin{{pmatrix}}\n{body}\n\\end{{pmatrix}}"
+
+    # -- loss ---------------------------------------------------------------------------------
+
+    def loss(self) -> list[Block]:
+        trace, net = self.trace, self.network
+        blocks: list[Block] = [Heading(self.t("sol_loss"), 2)]
+        if trace.probabilities is not None and net.loss.logits:
+            blocks.append(Paragraph(self.t("sol_probabilities")))
+            blocks.append(Equation(f"p = {self.units(trace.probabilities)}"))
+        blocks.append(Paragraph(self.t("sol_loss_value", n=self.n_layers)))
+        if self.batched:
+            blocks.append(Equation(f"\\ell = {self.losses_vector()}"))
+            mean = net.reduction == "mean"
+            steps = ["J", r"\frac{1}{m}\sum_{i=1}^{m} \ell_i" if mean else r"\sum_{i=1}^{m} \ell_i"]
+        else:
+            steps = ["J", loss_tex(net.loss.name), self.loss_substituted()]
+        value = self.m.number(trace.data_loss)
+        if net.l2:
+            steps.append(f"{value} + {self.m.number(trace.l2_loss)}")
+            value = self.m.number(trace.loss)
+        steps.append(value)
+        blocks.append(Equation(chain(*[step for step in steps if step])))
+        return blocks
+
+    def losses_vector(self) -> str:
+        values = self.trace.losses
+        return self.m.matrix(values.reshape(1, -1) if self.column else values.reshape(-1, 1))
+
+    def loss_substituted(self) -> str:
+        """The loss with the numbers in it, for the losses a hand solution writes out."""
+        name = self.network.loss.name
+        yhat, y = self.trace.prediction[0], self.exercise.target[0]
+        n = self.m.number
+        if name in ("half_squared_error", "squared_error", "mean_squared_error") and len(y) <= 4:
+            terms = " + ".join(
+                f"({n(float(p))} - {n(float(t), True)})^2" for p, t in zip(yhat, y, strict=True)
+            )
+            factor = {
+                "half_squared_error": r"\frac{1}{2}",
+                "squared_error": "",
+                "mean_squared_error": rf"\frac{{1}}{{{len(y)}}}",
+            }[name]
+            return f"{factor}\\left[{terms}\\right]" if len(y) > 1 else f"{factor}{terms}"
+        if name in ("cross_entropy", "softmax_cross_entropy") and np.count_nonzero(y) == 1:
+            c = int(np.argmax(y))
+            p = self.trace.probabilities[0][c] if self.trace.probabilities is not None else yhat[c]
+            return rf"-\log {n(float(p))}"
+        return ""
+
+    # -- backward -----------------------------------------------------------------------------
+
+    def backward(self) -> list[Block]:
+        blocks: list[Block] = [Heading(self.t("sol_backward"), 2)]
+        for number in range(self.n_layers, 0, -1):
+            layer, lt = self.network.layers[number - 1], self.trace.layers[number - 1]
+            blocks.append(Heading(self.t("sol_layer", n=number), 3))
+            if number == self.n_layers:
+                blocks += [
+                    Paragraph(self.t("sol_output_gradient")),
+                    Equation(self.output_gradient(lt)),
+                ]
+            else:
+                blocks.append(Paragraph(self.t("sol_received", n=number, above=number + 1)))
+            blocks += self.local(number, layer, lt)
+            blocks += self.gradients(number, layer, lt)
+        return blocks
+
+    def output_gradient(self, lt: LayerTrace) -> str:
+        name = self.network.loss.name
+        scale = r"\frac{1}{m}" if self.batched and self.network.reduction == "mean" else ""
+        general = scale + loss_derivative_tex(name)
+        steps = [d(r"\hat{y}"), general]
+        if name == "half_squared_error":
+            y = self.units(self.exercise.target, given=True)
+            steps.append(f"{scale}\\left({self.units(self.trace.prediction)} - {y}\\right)")
+        steps.append(self.units(lt.dJ_da))
+        return chain(*steps)
+
+    def local(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
+        s = sup(number)
+        blocks: list[Block] = [Paragraph(self.t("sol_g_prime", n=number))]
+        formula = activation_derivative_tex(layer.activation, self.m, f"z{s}", f"a{s}")
+        if layer.activation.elementwise:
+            steps = [f"g'(z{s})", formula, self.derivative_numbers(layer, lt), self.units(lt.g_prime)]
+            blocks.append(Equation(chain(*[step for step in steps if step])))
+        else:
+            for jacobian in lt.g_prime:
+                blocks.append(
+                    Equation(
+                        chain(
+                            f"\\frac{{\\partial a{s}}}{{\\partial z{s}}}",
+                            formula,
+                            self.m.matrix(jacobian),
+                        )
+                    )
+                )
+        if self.trace.fused and number == self.n_layers:
+            blocks.append(
+                Paragraph(
+                    self.t(
+                        "sol_fused", activation=layer.activation.name, loss=self.network.loss.name
+                    )
+                )
+            )
+            scale = r"\frac{1}{m}" if self.batched and self.network.reduction == "mean" else ""
+            y = self.units(self.exercise.target, given=True)
+            blocks.append(
+                Equation(
+                    chain(
+                        f"\\delta{s}",
+                        f"{scale}(\\hat{{y}} - y)",
+                        f"{scale}\\left({self.units(lt.a)} - {y}\\right)",
+                        self.units(lt.delta),
+                    )
+                )
+            )
+            return blocks
+        blocks.append(Paragraph(self.t("sol_delta", n=number)))
+        upstream = d(f"a{s}") if number < self.n_layers else d(r"\hat{y}")
+        if layer.activation.elementwise:
+            operands = f"{self.units(lt.dJ_da)} \\odot {self.units(lt.g_prime)}"
+            blocks.append(
+                Equation(
+                    chain(
+                        f"\\delta{s}", f"{upstream} \\odot g'(z{s})", operands, self.units(lt.delta)
+                    )
+                )
+            )
+        else:
+            general = f"\\left(\\frac{{\\partial a{s}}}{{\\partial z{s}}}\\right)^{{T}} {upstream}"
+            blocks.append(Equation(chain(f"\\delta{s}", general, self.units(lt.delta))))
+        return blocks
+
+    def derivative_numbers(self, layer: Layer, lt: LayerTrace) -> str:
+        """g'(z) with the numbers in, where it is written with a = g(z) (sigmoid, tanh)."""
+        a = self.units(lt.a)
+        if layer.activation.name == "sigmoid":
+            return f"{a} \\odot \\left(1 - {a}\\right)"
+        if layer.activation.name == "tanh":
+            return f"1 - {a} \\odot {a}"
+        return ""
+
+    def gradients(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
+        s, net = sup(number), self.network
+        a_prev = self.exercise.x if number == 1 else self.trace.layers[number - 2].a
+        prev = self.a_name(number - 1)
+        if self.column:
+            general, operands = (
+                f"\\delta{s} {transpose(prev)}",
+                f"{self.units(lt.delta, sized=True)} {self.units_t(a_prev, sized=True)}",
+            )
+        else:
+            general, operands = (
+                f"{transpose(prev)} \\delta{s}",
+                f"{self.units_t(a_prev, sized=True)} {self.units(lt.delta, sized=True)}",
+            )
+        steps = [d(f"W{s}"), general, operands]
+        if net.l2:
+            steps = [
+                d(f"W{s}"),
+                f"{general} + 2\\lambda W{s}",
+                f"{operands} + {self.m.number(2 * net.l2, True)} {self.weights(layer.weights, given=True)}",
+            ]
+        steps.append(self.weights(lt.dW))
+        key = "sol_weights_l2" if net.l2 else "sol_weights"
+        blocks: list[Block] = [Paragraph(self.t(key, n=number)), Equation(chain(*steps))]
+        if lt.db is not None:
+            blocks += self.bias_gradient(number, layer, lt)
+        blocks += self.passed_down(number, layer, lt)
+        return blocks
+
+    def bias_gradient(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
+        s = sup(number)
+        assert lt.db is not None
+        if layer.shared_bias:
+            batch = self.t("sol_and_batch") if self.batched else ""
+            paragraph = self.t("sol_bias_shared", batch=batch)
+            general = (
+                f"\\sum_{{k}} \\delta{s}_{{k}}"
+                if not self.batched
+                else f"\\sum_{{i,k}} \\delta{s}_{{ik}}"
+            )
+        elif self.batched:
+            paragraph, general = self.t("sol_bias_batch"), f"\\sum_{{i=1}}^{{m}} \\delta{s}_{{i}}"
+        else:
+            paragraph, general = self.t("sol_bias"), f"\\delta{s}"
+        return [Paragraph(paragraph), Equation(chain(d(f"b{s}"), general, self.bias(lt.db)))]
+
+    def passed_down(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
+        s = sup(number)
+        below = self.trace.dJ_dx if number == 1 else self.trace.layers[number - 2].dJ_da
+        target = "x" if number == 1 else f"a{sup(number - 1)}"
+        if self.column:
+            general = f"{transpose(f'W{s}')} \\delta{s}"
+            operands = f"{self.m.sized(layer.weights.T, True)} {self.units(lt.delta, sized=True)}"
+        else:
+            general = f"\\delta{s} {transpose(f'W{s}')}"
+            operands = f"{self.units(lt.delta, sized=True)} {self.m.sized(layer.weights.T, True)}"
+        paragraph = (
+            self.t("sol_input_gradient")
+            if number == 1
+            else self.t("sol_pass_down", below=number - 1)
+        )
+        return [
+            Paragraph(paragraph),
+            Equation(chain(d(target), general, operands, self.units(below))),
+        ]
+
+    # -- update and summary -------------------------------------------------------------------
+
+    def update(self) -> list[Block]:
+        eta = self.exercise.learning_rate
+        if eta is None:
+            return []
+        e = self.m.number(eta, given=True)
+        blocks: list[Block] = [
+            Heading(self.t("sol_update"), 2),
+            Paragraph(self.t("sol_update_intro", eta=e)),
+        ]
+        for number, (layer, lt) in enumerate(
+            zip(self.network.layers, self.trace.layers, strict=True), 1
+        ):
+            s = sup(number)
+            assert lt.weights_updated is not None
+            blocks.append(
+                Equation(
+                    chain(
+                        f"W{s} - \\eta {d(f'W{s}')}",
+                        f"{self.weights(layer.weights, given=True)} - {e} {self.weights(lt.dW)}",
+                        self.weights(lt.weights_updated),
+                    )
+                )
+            )
+            if layer.bias is not None and lt.bias_updated is not None and lt.db is not None:
+                blocks.append(
+                    Equation(
+                        chain(
+                            f"b{s} - \\eta {d(f'b{s}')}",
+                            f"{self.bias(layer.bias, given=True)} - {e} {self.bias(lt.db)}",
+                            self.bias(lt.bias_updated),
+                        )
+                    )
+                )
+        return blocks
+
+    def summary(self) -> list[Block]:
+        items = [f"J = {self.m.number(self.trace.loss)}"]
+        for number, (layer, lt) in enumerate(
+            zip(self.network.layers, self.trace.layers, strict=True), 1
+        ):
+            s = sup(number)
+            items.append(f"{d(f'W{s}')} = {self.weights(lt.dW)}")
+            if lt.db is not None:
+                items.append(f"{d(f'b{s}')} = {self.bias(lt.db)}")
+            if lt.weights_updated is not None:
+                items.append(f"W{s}_{{\\text{{new}}}} = {self.weights(lt.weights_updated)}")
+            if lt.bias_updated is not None:
+                items.append(f"b{s}_{{\\text{{new}}}} = {self.bias(lt.bias_updated)}")
+        return [Heading(self.t("sol_summary"), 2), Summary(tuple(items))]
+
+    def document(self) -> Document:
+        blocks = (
+            self.statement()
+            + self.forward()
+            + self.loss()
+            + self.backward()
+            + self.update()
+            + self.summary()
+        )
+        return Document(self.exercise.title or "backcalc", tuple(blocks))
+
+
+def render(trace: Trace, style: Style, output_format: str) -> str:
+    document = SolutionBuilder(trace, style).document()
+    return to_latex(document) if output_format == "latex" else to_markdown(document)

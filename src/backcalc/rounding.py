@@ -1,0 +1,34 @@
+"""Rounding as a person does it by hand: half away from zero, on the decimal value.
+
+Binary floating point turns 0.5575 into 0.55749999…, which Python's `round` and `f"{:.3f}"` take
+down to 0.557; a person writing 0.5575 rounds it up to 0.558. So the value is first read as the
+decimal it stands for (its shortest repr, with float noise beyond 6 further places snapped away:
+0.5 × 1.115 = 0.5574999999999999 reads as 0.5575), then rounded half away from zero.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from backcalc.activations import Array
+
+_GUARD = 6  # decimal places beyond the rounding position that are float noise
+
+
+def round_half_away(value: float, decimals: int) -> Decimal:
+    """`value` rounded half away from zero to `decimals` places, as a Decimal."""
+    with localcontext() as context:
+        context.prec = 80
+        exact = Decimal(repr(float(value)))
+        snapped = exact.quantize(Decimal(1).scaleb(-(decimals + _GUARD)), rounding=ROUND_HALF_EVEN)
+        return snapped.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def hand_round(values: Array, decimals: int) -> Array:
+    """Every entry of `values` rounded half away from zero to `decimals` places."""
+    flat = [float(round_half_away(v, decimals)) if np.isfinite(v) else v for v in values.flat]
+    return np.array(flat, dtype=np.float64).reshape(values.shape)
