@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,9 @@ from backcalc.cli_common import (
     style,
 )
 from backcalc.errors import BackcalcError
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 
 class RunFormat(enum.StrEnum):
@@ -70,6 +73,7 @@ def run(
         exercise, source = load_exercise(spec)
         trace = run_network(exercise, hand_decimals=hand_rounding)
         look = style(lang, comma, decimals)
+        content: str | RenderableType
         if output_format is RunFormat.json:
             from backcalc.render import jsonout
 

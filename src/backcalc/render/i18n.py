@@ -289,6 +289,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "The derivative of the activation at $z^{{({n})}}$:",
         "La derivada de la activación en $z^{{({n})}}$:",
     ),
+    "sol_identity": (
+        "The activation is the identity, so $g'(z^{{({n})}}) = 1$ and the error of each unit is "
+        "the gradient received:",
+        "La activación es la identidad, así que $g'(z^{{({n})}}) = 1$ y el error de cada neurona "
+        "es el gradiente recibido:",
+    ),
     "sol_delta": (
         "The error of each unit, $\\delta^{{({n})}} = \\frac{{\\partial J}}{{\\partial "
         "z^{{({n})}}}}$:",

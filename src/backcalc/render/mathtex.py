@@ -1,9 +1,9 @@
 """LaTeX math for the step-by-step solutions, shared by the Markdown and LaTeX documents.
 
 Everything here is valid in pdflatex with amsmath, in KaTeX (strict) and on GitHub: matrices are
-`pmatrix` with one row per line and `\\\\` only at a line's end; no `\\,` `\\;` `\\{` `\\}`; a decimal
-comma is written `{,}`. Numbers come from the one NumberFormat, so every format agrees with the
-terminal tables digit for digit.
+`pmatrix` with one row per line and a row break only at a line's end; no backslash-punctuation
+macros (GitHub's Markdown eats them); a decimal comma is written `{,}`. Numbers come from the
+one NumberFormat, so every format agrees with the terminal tables digit for digit.
 """
 
 from __future__ import annotations
@@ -50,6 +50,11 @@ class MathWriter:
         if shape == (1, 1):
             return self.matrix(values, given)
         return rf"\underbrace{{{self.matrix(values, given)}}}_{{{shape[0]} \times {shape[1]}}}"
+
+
+def transpose(name: str) -> str:
+    """x -> x^{T}; a^{(1)} -> a^{(1)T}, as the notes write X^{(2)T} (no double superscript)."""
+    return name[:-1] + "T}" if name.endswith(")}") else name + "^{T}"
 
 
 def sup(layer: int) -> str:

@@ -23,7 +23,7 @@ from backcalc.render.document import (
     to_latex,
     to_markdown,
 )
-from backcalc.render.mathtex import MathWriter, sup
+from backcalc.render.mathtex import MathWriter, sup, transpose
 from backcalc.render.texformulas import (
     ACTIVATION_TEX,
     activation_derivative_tex,
@@ -38,17 +38,13 @@ if TYPE_CHECKING:
     from backcalc.render.i18n import Style
 
 DJ = r"\frac{\partial J}{\partial "
+L2_TEX = r"\lambda \sum_{l} \sum_{i,j} \left(W^{(l)}_{ij}\right)^2"
 SHOW_EACH_UNIT = 6  # up to this many units, a = g(z) is written out unit by unit
 
 
 def d(of: str) -> str:
     """∂J/∂`of` in LaTeX."""
     return DJ + of + "}"
-
-
-def transpose(name: str) -> str:
-    """x -> x^{T}; a^{(1)} -> a^{(1)T}, as the notes write X^{(2)T} (no double superscript)."""
-    return name[:-1] + "T}" if name.endswith(")}") else name + "^{T}"
 
 
 def chain(*parts: str) -> str:
@@ -99,9 +95,8 @@ class SolutionBuilder:
 
     def statement(self) -> list[Block]:
         ex, net = self.exercise, self.network
-        sizes = " → ".join(
-            [str(ex.x.shape[1])] + [str(l.n_out(net.convention)) for l in net.layers]
-        )
+        outputs = [str(layer.n_out(net.convention)) for layer in net.layers]
+        sizes = " → ".join([str(ex.x.shape[1]), *outputs])
         names = ", ".join(layer.activation.name for layer in net.layers)
         blocks: list[Block] = [Heading(ex.title or "backcalc", 1)]
         if ex.description:
@@ -148,9 +143,7 @@ class SolutionBuilder:
             l2 = self.m.number(net.l2, given=True)
             blocks += [
                 Paragraph(self.t("sol_l2")),
-                Equation(
-                    rf"J \mathrel{{+}}= \lambda \sum_{{l}} \sum_{{i,j}} \left(W^{{(l)}}_{{ij}}\right)^2, \quad \lambda = {l2}"
-                ),
+                Equation(rf"J \mathrel{{+}}= {L2_TEX}, \quad \lambda = {l2}"),
             ]
         if self.trace.hand_decimals is not None:
             blocks.append(Paragraph(self.t("sol_hand", n=self.trace.hand_decimals)))
@@ -184,9 +177,17 @@ class SolutionBuilder:
         weights = self.weights(layer.weights, sized=True, given=True)
         inputs = self.units(a_prev, sized=True, given=given)
         if self.column:
-            product, general, operands = a_prev @ layer.weights.T, f"W{s} {prev}", f"{weights} {inputs}"
+            product, general, operands = (
+                a_prev @ layer.weights.T,
+                f"W{s} {prev}",
+                f"{weights} {inputs}",
+            )
         else:
-            product, general, operands = a_prev @ layer.weights, f"{prev} W{s}", f"{inputs} {weights}"
+            product, general, operands = (
+                a_prev @ layer.weights,
+                f"{prev} W{s}",
+                f"{inputs} {weights}",
+            )
         if layer.bias is None:
             return chain(f"z{s}", general, operands, self.units(lt.z))
         bias = self.bias(layer.bias, sized=not layer.shared_bias, given=True)
@@ -209,7 +210,9 @@ class SolutionBuilder:
             steps.append(definition)
         if layer.activation.elementwise and not self.batched and lt.z.shape[1] <= SHOW_EACH_UNIT:
             applied = [[f"{g}({self.m.number(float(z))})" for z in lt.z[0]]]
-            steps.append(self.text_matrix(list(zip(*applied, strict=True)) if self.column else applied))
+            steps.append(
+                self.text_matrix(list(zip(*applied, strict=True)) if self.column else applied)
+            )
         steps.append(self.units(lt.a))
         return chain(*steps)
 
@@ -299,10 +302,20 @@ class SolutionBuilder:
 
     def local(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
         s = sup(number)
+        if layer.activation.name == "identity" and not self.trace.fused:
+            upstream = d(f"a{s}") if number < self.n_layers else d(r"\hat{y}")
+            general = f"{upstream} \\odot g'(z{s}) = {upstream}"
+            delta = Equation(chain(f"\\delta{s}", general, self.units(lt.delta)))
+            return [Paragraph(self.t("sol_identity", n=number)), delta]
         blocks: list[Block] = [Paragraph(self.t("sol_g_prime", n=number))]
         formula = activation_derivative_tex(layer.activation, self.m, f"z{s}", f"a{s}")
         if layer.activation.elementwise:
-            steps = [f"g'(z{s})", formula, self.derivative_numbers(layer, lt), self.units(lt.g_prime)]
+            steps = [
+                f"g'(z{s})",
+                formula,
+                self.derivative_numbers(layer, lt),
+                self.units(lt.g_prime),
+            ]
             blocks.append(Equation(chain(*[step for step in steps if step])))
         else:
             for jacobian in lt.g_prime:
@@ -380,7 +393,8 @@ class SolutionBuilder:
             steps = [
                 d(f"W{s}"),
                 f"{general} + 2\\lambda W{s}",
-                f"{operands} + {self.m.number(2 * net.l2, True)} {self.weights(layer.weights, given=True)}",
+                f"{operands} + {self.m.number(2 * net.l2, True)} "
+                f"{self.weights(layer.weights, True)}",
             ]
         steps.append(self.weights(lt.dW))
         key = "sol_weights_l2" if net.l2 else "sol_weights"
@@ -466,9 +480,7 @@ class SolutionBuilder:
 
     def summary(self) -> list[Block]:
         items = [f"J = {self.m.number(self.trace.loss)}"]
-        for number, (layer, lt) in enumerate(
-            zip(self.network.layers, self.trace.layers, strict=True), 1
-        ):
+        for number, lt in enumerate(self.trace.layers, start=1):
             s = sup(number)
             items.append(f"{d(f'W{s}')} = {self.weights(lt.dW)}")
             if lt.db is not None:
