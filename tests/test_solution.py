@@ -68,14 +68,17 @@ def test_latex_compiles(name: str, lang: str, tmp_path: Path) -> None:
     assert (tmp_path / "solution.pdf").stat().st_size > 10_000
 
 
-def test_wide_matrices_compile(tmp_path: Path) -> None:
-    """amsmath stops at 10 columns unless MaxMatrixCols is raised; 15 must work."""
-    weights = np.round(np.linspace(-1, 1, 15), 2).tolist()
+@pytest.mark.parametrize("width", [15, 30])
+def test_wide_matrices_compile(width: int, tmp_path: Path) -> None:
+    """amsmath stops at 10 columns unless MaxMatrixCols is raised: 15 must work; 30 is more
+    than a page holds, so a corner of it is shown with ellipses."""
+    weights = np.round(np.linspace(-1, 1, width), 2).tolist()
     spec = tmp_path / "wide.yaml"
     layers = f"layers: [{{weights: [{weights}]}}]\n"
-    spec.write_text(f"input: {[1.0] * 15}\ntarget: 1\n{layers}loss: half_squared_error\n")
+    spec.write_text(f"input: {[1.0] * width}\ntarget: 1\n{layers}loss: half_squared_error\n")
     latex = document(str(spec), "en", "latex")
     assert "\\setcounter{MaxMatrixCols}{20}" in latex
+    assert ("\\cdots" in latex) == (width > 20)
     if shutil.which("pdflatex"):
         (tmp_path / "wide.tex").write_text(latex)
         result = subprocess.run(

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 20
 MAX_COLUMNS = 20  # the LaTeX preamble raises amsmath's MaxMatrixCols to this
+CORNER = 3  # rows and columns shown of a matrix too large for a page, before the ellipses
 
 
 class MathWriter:
@@ -38,8 +39,29 @@ class MathWriter:
         if rows == 1 and columns == 1:
             return self.number(float(values[0, 0]), given)
         if rows > MAX_ROWS or columns > MAX_COLUMNS:
-            return rf"\left[{rows} \times {columns} \text{{ matrix}}\right]"
+            return self.corner(values, given)
         lines = [" & ".join(self.number(float(v), given) for v in row) for row in values]
+        body = " \\\\\n".join(lines)
+        return f"\\begin{{pmatrix}}\n{body}\n\\end{{pmatrix}}"
+
+    def corner(self, values: Array, given: bool = False) -> str:
+        """Too large for a page: the first rows and columns, the last of each, and ellipses."""
+        rows, columns = values.shape
+        keep_rows = list(range(min(rows, CORNER))) + ([rows - 1] if rows > CORNER else [])
+        keep_columns = list(range(min(columns, CORNER))) + (
+            [columns - 1] if columns > CORNER else []
+        )
+        lines = []
+        for i in keep_rows:
+            cells = [self.number(float(values[i, j]), given) for j in keep_columns]
+            if columns > CORNER:
+                cells.insert(CORNER, r"\cdots")
+            lines.append(" & ".join(cells))
+            if i == CORNER - 1 and rows > CORNER:
+                dots = [r"\vdots"] * len(keep_columns)
+                if columns > CORNER:
+                    dots.insert(CORNER, r"\ddots")
+                lines.append(" & ".join(dots))
         body = " \\\\\n".join(lines)
         return f"\\begin{{pmatrix}}\n{body}\n\\end{{pmatrix}}"
 
