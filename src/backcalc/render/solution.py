@@ -180,13 +180,13 @@ class SolutionBuilder:
             product, general, operands = (
                 a_prev @ layer.weights.T,
                 f"W{s} {prev}",
-                f"{weights} {inputs}",
+                f"{weights} \\cdot {inputs}",
             )
         else:
             product, general, operands = (
                 a_prev @ layer.weights,
                 f"{prev} W{s}",
-                f"{inputs} {weights}",
+                f"{inputs} \\cdot {weights}",
             )
         if layer.bias is None:
             return chain(f"z{s}", general, operands, self.units(lt.z))
@@ -381,19 +381,19 @@ class SolutionBuilder:
         if self.column:
             general, operands = (
                 f"\\delta{s} {transpose(prev)}",
-                f"{self.units(lt.delta, sized=True)} {self.units_t(a_prev, sized=True)}",
+                f"{self.units(lt.delta, sized=True)} \\cdot {self.units_t(a_prev, sized=True)}",
             )
         else:
             general, operands = (
                 f"{transpose(prev)} \\delta{s}",
-                f"{self.units_t(a_prev, sized=True)} {self.units(lt.delta, sized=True)}",
+                f"{self.units_t(a_prev, sized=True)} \\cdot {self.units(lt.delta, sized=True)}",
             )
         steps = [d(f"W{s}"), general, operands]
         if net.l2:
             steps = [
                 d(f"W{s}"),
                 f"{general} + 2\\lambda W{s}",
-                f"{operands} + {self.m.number(2 * net.l2, True)} "
+                f"{operands} + {self.m.number(2 * net.l2, True)} \\cdot "
                 f"{self.weights(layer.weights, True)}",
             ]
         steps.append(self.weights(lt.dW))
@@ -427,10 +427,14 @@ class SolutionBuilder:
         target = "x" if number == 1 else f"a{sup(number - 1)}"
         if self.column:
             general = f"{transpose(f'W{s}')} \\delta{s}"
-            operands = f"{self.m.sized(layer.weights.T, True)} {self.units(lt.delta, sized=True)}"
+            operands = (
+                f"{self.m.sized(layer.weights.T, True)} \\cdot {self.units(lt.delta, sized=True)}"
+            )
         else:
             general = f"\\delta{s} {transpose(f'W{s}')}"
-            operands = f"{self.units(lt.delta, sized=True)} {self.m.sized(layer.weights.T, True)}"
+            operands = (
+                f"{self.units(lt.delta, sized=True)} \\cdot {self.m.sized(layer.weights.T, True)}"
+            )
         paragraph = (
             self.t("sol_input_gradient")
             if number == 1
@@ -457,25 +461,13 @@ class SolutionBuilder:
         ):
             s = sup(number)
             assert lt.weights_updated is not None
-            blocks.append(
-                Equation(
-                    chain(
-                        f"W{s} - \\eta {d(f'W{s}')}",
-                        f"{self.weights(layer.weights, given=True)} - {e} {self.weights(lt.dW)}",
-                        self.weights(lt.weights_updated),
-                    )
-                )
-            )
+            old, gradient = self.weights(layer.weights, given=True), self.weights(lt.dW)
+            steps = (f"W{s} - \\eta {d(f'W{s}')}", f"{old} - {e} \\cdot {gradient}")
+            blocks.append(Equation(chain(*steps, self.weights(lt.weights_updated))))
             if layer.bias is not None and lt.bias_updated is not None and lt.db is not None:
-                blocks.append(
-                    Equation(
-                        chain(
-                            f"b{s} - \\eta {d(f'b{s}')}",
-                            f"{self.bias(layer.bias, given=True)} - {e} {self.bias(lt.db)}",
-                            self.bias(lt.bias_updated),
-                        )
-                    )
-                )
+                old, gradient = self.bias(layer.bias, given=True), self.bias(lt.db)
+                steps = (f"b{s} - \\eta {d(f'b{s}')}", f"{old} - {e} \\cdot {gradient}")
+                blocks.append(Equation(chain(*steps, self.bias(lt.bias_updated))))
         return blocks
 
     def summary(self) -> list[Block]:
