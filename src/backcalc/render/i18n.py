@@ -302,9 +302,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "z^{{({n})}}}}$:",
     ),
     "sol_fused": (
-        "{activation} followed by {loss} simplifies to this (the exact, numerically stable form):",
-        "{activation} seguida de {loss} se simplifica así (la forma exacta y numéricamente "
-        "estable):",
+        "A {activation} output with the {loss} loss simplifies to this (the exact, numerically "
+        "stable form):",
+        "Una salida {activation} con el costo {loss} se simplifica así (la forma exacta y "
+        "numéricamente estable):",
     ),
     "sol_weights": (
         "The gradient with respect to the weights:",

@@ -162,7 +162,8 @@ class SolutionBuilder:
             blocks += [Heading(self.t("sol_layer", n=number), 3)]
             bias = ""
             if layer.bias is not None:
-                bias = self.t("sol_shared_bias" if layer.shared_bias else "sol_with_bias", n=number)
+                shared = layer.shared_bias and layer.n_out(self.network.convention) > 1
+                bias = self.t("sol_shared_bias" if shared else "sol_with_bias", n=number)
             what = f"${self.a_name(number - 1)}$"
             blocks.append(Paragraph(self.t("sol_linear", input=what, n=number, bias=bias)))
             blocks.append(Equation(self.linear(number, layer, inputs[number - 1], lt)))
@@ -407,7 +408,7 @@ class SolutionBuilder:
     def bias_gradient(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
         s = sup(number)
         assert lt.db is not None
-        if layer.shared_bias:
+        if layer.shared_bias and layer.n_out(self.network.convention) > 1:
             batch = self.t("sol_and_batch") if self.batched else ""
             paragraph = self.t("sol_bias_shared", batch=batch)
             general = (
