@@ -237,6 +237,10 @@ class SolutionBuilder:
             blocks.append(Equation(f"\\ell = {self.losses_vector()}"))
             mean = net.reduction == "mean"
             steps = ["J", r"\frac{1}{m}\sum_{i=1}^{m} \ell_i" if mean else r"\sum_{i=1}^{m} \ell_i"]
+            if len(self.trace.losses) <= SHOW_EACH_UNIT:
+                terms = " + ".join(self.m.number(float(v)) for v in self.trace.losses)
+                count = len(self.trace.losses)
+                steps.append(f"\\frac{{1}}{{{count}}}\\left({terms}\\right)" if mean else terms)
         else:
             steps = ["J", loss_tex(net.loss.name), self.loss_substituted()]
         value = self.m.number(trace.data_loss)
@@ -295,9 +299,22 @@ class SolutionBuilder:
         scale = r"\frac{1}{m}" if self.batched and self.network.reduction == "mean" else ""
         general = scale + loss_derivative_tex(name)
         steps = [d(r"\hat{y}"), general]
-        if name == "half_squared_error":
+        factor = {
+            "half_squared_error": "",
+            "squared_error": "2",
+            "mean_squared_error": "",
+            "softmax_cross_entropy": "",
+            "sigmoid_binary_cross_entropy": "",
+        }.get(name)
+        if name == "mean_squared_error":
+            factor = rf"\\frac{{2}}{{{self.exercise.target.shape[1]}}}"
+        if factor is not None:
+            shown = self.trace.prediction
+            if name in ("softmax_cross_entropy", "sigmoid_binary_cross_entropy"):
+                assert self.trace.probabilities is not None
+                shown = self.trace.probabilities
             y = self.units(self.exercise.target, given=True)
-            steps.append(f"{scale}\\left({self.units(self.trace.prediction)} - {y}\\right)")
+            steps.append(f"{scale}{factor}\\left({self.units(shown)} - {y}\\right)")
         steps.append(self.units(lt.dJ_da))
         return chain(*steps)
 
