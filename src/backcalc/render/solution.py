@@ -307,7 +307,7 @@ class SolutionBuilder:
             "sigmoid_binary_cross_entropy": "",
         }.get(name)
         if name == "mean_squared_error":
-            factor = rf"\\frac{{2}}{{{self.exercise.target.shape[1]}}}"
+            factor = rf"\frac{{2}}{{{self.exercise.target.shape[1]}}}"
         if factor is not None:
             shown = self.trace.prediction
             if name in ("softmax_cross_entropy", "sigmoid_binary_cross_entropy"):
