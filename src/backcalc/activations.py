@@ -70,7 +70,6 @@ class Activation:
         return None
 
 
-@dataclass(frozen=True)
 class Identity(Activation):
     """g(z) = z, g'(z) = 1."""
 
@@ -83,7 +82,6 @@ class Identity(Activation):
         return np.ones_like(z)
 
 
-@dataclass(frozen=True)
 class Sigmoid(Activation):
     """g(z) = σ(z) = 1 / (1 + e^(−z)), g'(z) = σ(z)(1 − σ(z))."""
 
@@ -97,7 +95,6 @@ class Sigmoid(Activation):
         return s * (1.0 - s)
 
 
-@dataclass(frozen=True)
 class Tanh(Activation):
     """g(z) = tanh z, g'(z) = 1 − tanh² z."""
 
@@ -161,7 +158,6 @@ class Elu(Activation):
         return None if self.alpha == 1 else z > 0  # with α = 1 the slope is continuous at 0
 
 
-@dataclass(frozen=True)
 class Softplus(Activation):
     """g(z) = log(1 + e^z), computed as log-add-exp; g'(z) = σ(z)."""
 
@@ -174,7 +170,6 @@ class Softplus(Activation):
         return sigmoid(z)
 
 
-@dataclass(frozen=True)
 class Softmax(Activation):
     """g(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ) over a layer's units.
 
@@ -197,7 +192,6 @@ class Softmax(Activation):
         return np.asarray(np.einsum("mji,mj->mi", g_prime, dJ_da), dtype=np.float64)
 
 
-@dataclass(frozen=True)
 class Sin(Activation):
     """g(z) = sin z, g'(z) = cos z."""
 
@@ -210,7 +204,6 @@ class Sin(Activation):
         return np.cos(z)
 
 
-@dataclass(frozen=True)
 class Cos(Activation):
     """g(z) = cos z, g'(z) = −sin z."""
 
@@ -223,7 +216,6 @@ class Cos(Activation):
         return -np.sin(z)
 
 
-@dataclass(frozen=True)
 class Exp(Activation):
     """g(z) = e^z, g'(z) = e^z (overflows above z ≈ 709.78, which the network reports)."""
 

@@ -10,30 +10,29 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Example:
     name: str
-    summary: str
     path: Path
+
+    @property
+    def summary(self) -> str:
+        """The first comment line of the file, without its `#`."""
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip()
+        return ""
 
 
 def _folder() -> Path:
     return Path(__file__).parent / "examples"
 
 
-def _summary(path: Path) -> str:
-    """The first comment line of the file, without its `#`."""
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            return line.lstrip("#").strip()
-    return ""
-
-
 def all_examples() -> list[Example]:
-    return [Example(p.stem, _summary(p), p) for p in sorted(_folder().glob("*.yaml"))]
+    return [Example(p.stem, p) for p in sorted(_folder().glob("*.yaml"))]
 
 
 def find(name: str) -> Example | None:
     """The example called `name` (with or without `.yaml`), or None."""
-    stem = name.removesuffix(".yaml")
-    return next((e for e in all_examples() if e.name == stem), None)
+    path = _folder() / f"{name.removesuffix('.yaml')}.yaml"
+    return Example(path.stem, path) if path.is_file() and "/" not in name else None
 
 
 def find_answers(name: str) -> Path | None:

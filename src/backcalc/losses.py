@@ -76,7 +76,6 @@ class Loss:
         return None
 
 
-@dataclass(frozen=True)
 class HalfSquaredError(Loss):
     """ℓ = ½ Σₖ (ŷₖ − yₖ)², ∂ℓ/∂ŷ = ŷ − y."""
 
@@ -89,7 +88,6 @@ class HalfSquaredError(Loss):
         return yhat - y
 
 
-@dataclass(frozen=True)
 class SquaredError(Loss):
     """ℓ = Σₖ (ŷₖ − yₖ)², ∂ℓ/∂ŷ = 2(ŷ − y)."""
 
@@ -102,7 +100,6 @@ class SquaredError(Loss):
         return 2.0 * (yhat - y)
 
 
-@dataclass(frozen=True)
 class MeanSquaredError(Loss):
     """ℓ = (1/k) Σₖ (ŷₖ − yₖ)² over the k output units, ∂ℓ/∂ŷ = 2(ŷ − y)/k."""
 
@@ -115,7 +112,6 @@ class MeanSquaredError(Loss):
         return np.asarray(2.0 * (yhat - y) / yhat.shape[1], dtype=np.float64)
 
 
-@dataclass(frozen=True)
 class CrossEntropy(Loss):
     """ℓ = −Σₖ yₖ log ŷₖ with ŷ probabilities; ∂ℓ/∂ŷ = −y/ŷ. Fuses with softmax."""
 
@@ -142,7 +138,6 @@ class CrossEntropy(Loss):
         return yhat
 
 
-@dataclass(frozen=True)
 class SoftmaxCrossEntropy(Loss):
     """ℓ = −Σₖ yₖ log softmax(ŷ)ₖ with ŷ logits; ∂ℓ/∂ŷ = softmax(ŷ)·Σy − y (p − y for one-hot)."""
 
@@ -160,7 +155,6 @@ class SoftmaxCrossEntropy(Loss):
         return softmax(yhat)
 
 
-@dataclass(frozen=True)
 class BinaryCrossEntropy(Loss):
     """ℓ = −Σₖ [yₖ log ŷₖ + (1 − yₖ) log(1 − ŷₖ)] with ŷ probabilities;
     ∂ℓ/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ). Fuses with sigmoid."""
@@ -189,7 +183,6 @@ class BinaryCrossEntropy(Loss):
         return yhat
 
 
-@dataclass(frozen=True)
 class SigmoidBinaryCrossEntropy(Loss):
     """Binary cross-entropy of σ(ŷ) with ŷ logits: ℓ = Σₖ softplus(ŷₖ) − yₖŷₖ; ∂ℓ/∂ŷ = σ(ŷ) − y."""
 
@@ -207,7 +200,6 @@ class SigmoidBinaryCrossEntropy(Loss):
         return sigmoid(yhat)
 
 
-@dataclass(frozen=True)
 class MulticlassHinge(Loss):
     """The multiclass SVM loss of cs231n: ℓ = Σ_{j≠c} max(0, ŷⱼ − ŷ_c + 1) with c the correct
     class; ∂ℓ/∂ŷⱼ = 1[ŷⱼ − ŷ_c + 1 > 0] for j ≠ c and minus their count for c (0 at a margin of 0).

@@ -35,7 +35,7 @@ Convention = Literal["column", "row"]
 Rounder = Callable[["Array"], "Array"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class Layer:
     """One dense layer. `weights` is 2-D in the convention's layout; `weights_shape` is the shape
     as the user wrote it ((), (n,) or (r, c)), which gradients are reported in. `bias` is (k,),
@@ -68,7 +68,7 @@ class Network:
     l2: float = 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class Exercise:
     """A network with the data it is run on. `x` is (m, n) and `target` is (m, k) (one-hot rows
     for class targets); `batched` says whether the user gave a batch or one observation."""
@@ -82,7 +82,7 @@ class Exercise:
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class LayerTrace:
     """Every intermediate of one layer l. Per-unit arrays are (m, k); `g_prime` is (m, k, k) for
     softmax. `dJ_da` is ∂J/∂a⁽ˡ⁾ (for the last layer ∂J/∂ŷ); `dW` has the layer's 2-D layout;
@@ -99,7 +99,7 @@ class LayerTrace:
     bias_updated: Array | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class Trace:
     """The whole forward and backward pass.
 
