@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from backcalc import yamlnodes
-from backcalc.errors import Location, SpecError
 from backcalc.quantities import LAYER_QUANTITIES, TOP_QUANTITIES, UPDATES, quantity
 from backcalc.reader import ValueReader, comma_hint, describe
 from backcalc.yamlnodes import child
@@ -48,14 +47,7 @@ class Claim:
 
 def read(path: Path, trace: Trace, display_name: str | None = None) -> tuple[Claim, ...]:
     name = display_name or str(path)
-    if not path.is_file():
-        problem = "no such file" if not path.exists() else "not a file (a directory?)"
-        raise SpecError(problem, Location(name))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SpecError("not UTF-8 text", Location(name)) from None
-    return parse(text, trace, name)
+    return parse(yamlnodes.read_text(path, name), trace, name)
 
 
 def parse(text: str, trace: Trace, file: str = "<answers>") -> tuple[Claim, ...]:

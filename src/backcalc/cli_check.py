@@ -19,14 +19,15 @@ from backcalc.cli_common import (
     SpecArgument,
     emit,
     fail,
-    load_exercise,
+    load_spec,
     style,
 )
 from backcalc.errors import BackcalcError
 
 if TYPE_CHECKING:
-    from backcalc.gradcheck import CheckSettings
+    from backcalc.gradcheck import CheckSettings, GradCheck
     from backcalc.grading import AnswerSettings
+    from backcalc.graph import Graph, GraphTrace
     from backcalc.network import Trace
     from backcalc.render.i18n import Style
 
@@ -76,32 +77,30 @@ def check(
 
     Example: backcalc check reference-2-3-1 --answers reference-2-3-1-hand
     """
+    from backcalc.gradcheck import CheckSettings
+    from backcalc.graph import Graph
     from backcalc.network import run as run_network
 
     try:
-        exercise, source = load_exercise(spec)
-        trace = run_network(exercise)
+        spec_data, source = load_spec(spec)
         look = style(lang, comma)
-        if answers is not None:
+        settings = _with_tolerances(
+            CheckSettings(eps=eps, every_entry=every_entry, seed=seed), rtol, atol
+        )
+        if isinstance(spec_data, Graph):
+            if answers is not None:
+                raise BackcalcError("--answers works on networks; a graph is checked by itself")
+            passed = _graph(spec_data, output_format, look, settings, output, force, source)
+        elif answers is not None:
+            trace = run_network(spec_data)
             passed = _answers(
                 trace, answers, output_format, look, eps, rtol, atol, output, force, source
             )
         else:
-            passed = _gradients(
-                trace,
-                output_format,
-                look,
-                eps,
-                rtol,
-                atol,
-                every_entry,
-                seed,
-                output,
-                force,
-                source,
-            )
+            trace = run_network(spec_data)
+            passed = _gradients(trace, output_format, look, settings, output, force, source)
     except BackcalcError as error:
-        raise fail(error) from None
+        raise fail(error, spec) from None
     if not passed:
         raise typer.Exit(EXIT_FAILED)
 
@@ -110,22 +109,45 @@ def _gradients(
     trace: Trace,
     output_format: CheckFormat,
     look: Style,
-    eps: float,
-    rtol: float | None,
-    atol: float | None,
-    every_entry: bool,
-    seed: int,
+    settings: CheckSettings,
     output: Path | None,
     force: bool,
     source: Path,
 ) -> bool:
-    from backcalc.gradcheck import CheckSettings
     from backcalc.gradcheck import check as check_gradients
 
-    settings = _with_tolerances(
-        CheckSettings(eps=eps, every_entry=every_entry, seed=seed), rtol, atol
-    )
     result = check_gradients(trace, settings)
+    _emit_check(result, output_format, look, trace, output, force, source)
+    return result.passed
+
+
+def _graph(
+    graph: Graph,
+    output_format: CheckFormat,
+    look: Style,
+    settings: CheckSettings,
+    output: Path | None,
+    force: bool,
+    source: Path,
+) -> bool:
+    from backcalc.gradcheck import check_graph
+    from backcalc.graph import run as run_graph
+
+    trace = run_graph(graph)
+    result = check_graph(trace, settings)
+    _emit_check(result, output_format, look, trace, output, force, source)
+    return result.passed
+
+
+def _emit_check(
+    result: GradCheck,
+    output_format: CheckFormat,
+    look: Style,
+    trace: Trace | GraphTrace,
+    output: Path | None,
+    force: bool,
+    source: Path,
+) -> None:
     if output_format is CheckFormat.json:
         from backcalc.render import check_json
 
@@ -134,7 +156,6 @@ def _gradients(
         from backcalc.render import check_terminal
 
         emit(check_terminal.render(result, trace, look), output, force, (source,))
-    return result.passed
 
 
 def _answers(

@@ -16,6 +16,7 @@ from backcalc.errors import BackcalcError
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from backcalc.graph import Graph
     from backcalc.network import Exercise
     from backcalc.render.i18n import Style
 
@@ -55,8 +56,10 @@ OutputOption = Annotated[
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")]
 
 
-def fail(error: BackcalcError) -> typer.Exit:
-    print(str(error), file=sys.stderr)
+def fail(error: BackcalcError, source: str | None = None) -> typer.Exit:
+    """Print the error (prefixed with the spec's name when it has no location) and exit 2."""
+    message = str(error) if error.location or source is None else f"{source}: {error}"
+    print(message, file=sys.stderr)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -74,8 +77,9 @@ def style(lang: Lang, comma: bool | None, decimals: int = 4) -> Style:
     return Style(lang.value, NumberFormat(decimals, point))
 
 
-def load_exercise(spec: str) -> tuple[Exercise, Path]:
-    """The exercise in the file `spec`, or in the shipped example of that name, and its path."""
+def load_spec(spec: str) -> tuple[Exercise | Graph, Path]:
+    """The network or graph in the file `spec`, or in the shipped example of that name, and
+    the path it was read from."""
     from backcalc import examples
     from backcalc.errors import Location, SpecError
     from backcalc.spec import read

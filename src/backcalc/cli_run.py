@@ -16,7 +16,7 @@ from backcalc.cli_common import (
     SpecArgument,
     emit,
     fail,
-    load_exercise,
+    load_spec,
     style,
 )
 from backcalc.errors import BackcalcError
@@ -24,12 +24,17 @@ from backcalc.errors import BackcalcError
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from backcalc.graph import Graph
+    from backcalc.network import Exercise
+    from backcalc.render.i18n import Style
+
 
 class RunFormat(enum.StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
     latex = "latex"
+    dot = "dot"
 
 
 def run(
@@ -40,7 +45,7 @@ def run(
             "--format",
             "-f",
             help="table: tables in the terminal; json: one JSON document; markdown, latex: the "
-            "step-by-step solution as a document.",
+            "step-by-step solution as a document; dot: a Graphviz drawing (graphs).",
         ),
     ] = RunFormat.table,
     decimals: Annotated[
@@ -65,27 +70,61 @@ def run(
 
     Example: backcalc run reference-2-3-1 --format markdown --lang es -o solucion.md
     """
-    from backcalc.network import run as run_network
-
     if hand_rounding is not None:
         decimals = hand_rounding
+    from backcalc.graph import Graph
+
+    look = style(lang, comma, decimals)
     try:
-        exercise, source = load_exercise(spec)
-        trace = run_network(exercise, hand_decimals=hand_rounding)
-        look = style(lang, comma, decimals)
-        content: str | RenderableType
-        if output_format is RunFormat.json:
-            from backcalc.render import jsonout
-
-            content = jsonout.render(trace)
-        elif output_format is RunFormat.table:
-            from backcalc.render import terminal
-
-            content = terminal.render(trace, look)
+        spec_data, source = load_spec(spec)
+        if isinstance(spec_data, Graph):
+            if hand_rounding is not None:
+                raise BackcalcError("--hand-rounding works on networks; graphs use --decimals")
+            content = _graph_output(spec_data, output_format, look)
         else:
-            from backcalc.render import solution
-
-            content = solution.render(trace, look, output_format.value)
+            content = _network_output(spec_data, output_format, look, hand_rounding)
         emit(content, output, force, (source,))
     except BackcalcError as error:
-        raise fail(error) from None
+        raise fail(error, spec) from None
+
+
+def _network_output(
+    exercise: Exercise, output_format: RunFormat, look: Style, hand_rounding: int | None
+) -> str | RenderableType:
+    from backcalc.network import run as run_network
+
+    trace = run_network(exercise, hand_decimals=hand_rounding)
+    if output_format is RunFormat.json:
+        from backcalc.render import jsonout
+
+        return jsonout.render(trace)
+    if output_format is RunFormat.table:
+        from backcalc.render import terminal
+
+        return terminal.render(trace, look)
+    if output_format is RunFormat.dot:
+        raise BackcalcError("--format dot draws computational graphs (a spec with steps)")
+    from backcalc.render import solution
+
+    return solution.render(trace, look, output_format.value)
+
+
+def _graph_output(graph: Graph, output_format: RunFormat, look: Style) -> str | RenderableType:
+    from backcalc.graph import run as run_graph
+
+    trace = run_graph(graph)
+    if output_format is RunFormat.json:
+        from backcalc.render import graph_json
+
+        return graph_json.render(trace)
+    if output_format is RunFormat.table:
+        from backcalc.render import graph_terminal
+
+        return graph_terminal.render(trace, look)
+    if output_format is RunFormat.dot:
+        from backcalc.render import graph_dot
+
+        return graph_dot.render(trace, look)
+    from backcalc.render import graph_solution
+
+    return graph_solution.render(trace, look, output_format.value)

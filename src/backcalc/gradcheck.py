@@ -20,11 +20,13 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from backcalc.graph import output_value, with_value
 from backcalc.network import evaluate
 from backcalc.quantities import layer_quantity, per_unit, top_quantity
 
 if TYPE_CHECKING:
     from backcalc.activations import Array
+    from backcalc.graph import GraphTrace
     from backcalc.network import Exercise, Trace
 
 Status = Literal["pass", "fail", "kink"]
@@ -172,9 +174,17 @@ def check(trace: Trace, settings: CheckSettings) -> GradCheck:
             numeric = (plus - minus) / (2 * eps)
             claimed = float(analytic[index])
             entries.append(
-                _entry(name, layer, index, claimed, numeric, side_plus != side_minus,
-                       tolerance, settings.rtol)
-            )  # fmt: skip
+                _entry(
+                    name,
+                    layer,
+                    index,
+                    claimed,
+                    numeric,
+                    side_plus != side_minus,
+                    tolerance,
+                    settings.rtol,
+                )
+            )
         count = DIRECTIONS if sampled else 0
         for number in range(1, count + 1):
             v = rng.normal(size=view.shape)
@@ -184,9 +194,18 @@ def check(trace: Trace, settings: CheckSettings) -> GradCheck:
             numeric = (plus - minus) / (2 * eps)
             claimed = float(np.sum(analytic * v))
             entries.append(
-                _entry(name, layer, None, claimed, numeric, side_plus != side_minus,
-                       tolerance, settings.rtol, number)
-            )  # fmt: skip
+                _entry(
+                    name,
+                    layer,
+                    None,
+                    claimed,
+                    numeric,
+                    side_plus != side_minus,
+                    tolerance,
+                    settings.rtol,
+                    number,
+                )
+            )
         parameters.append(Parameter(name, layer, view.shape, len(indices), count))
     return GradCheck(settings, tuple(parameters), tuple(entries), floor, sampled)
 
@@ -213,3 +232,30 @@ def _entry(
     abs_error, rel_error, ok = judge(claimed, numeric, tolerance, rtol)
     status: Status = "kink" if kink else ("pass" if ok else "fail")
     return Entry(name, layer, index, claimed, numeric, abs_error, rel_error, status, direction)
+
+
+def check_graph(trace: GraphTrace, settings: CheckSettings) -> GradCheck:
+    """Central differences for every input value of a computational graph; a kink (relu or
+    abs at 0, a max or min tie) between x − ε and x + ε is marked, not failed."""
+    graph, eps = trace.graph, settings.eps
+    floor = np.finfo(np.float64).eps * max(1.0, abs(trace.value)) / eps
+    entries, parameters = [], []
+    for name, value in graph.values.items():
+        plus, side_plus = output_value(with_value(graph, name, value + eps))
+        minus, side_minus = output_value(with_value(graph, name, value - eps))
+        numeric = (plus - minus) / (2 * eps)
+        kink = side_plus != side_minus
+        entries.append(
+            _entry(
+                name,
+                None,
+                (),
+                trace.gradients[name],
+                numeric,
+                kink,
+                settings.atol + floor,
+                settings.rtol,
+            )
+        )
+        parameters.append(Parameter(name, None, (), 1, 0))
+    return GradCheck(settings, tuple(parameters), tuple(entries), floor, sampled=False)

@@ -8,20 +8,22 @@ to PyYAML; a quoted `"0,5"` is a Spanish decimal) and strictly elsewhere (`no` i
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from backcalc import yamlnodes
 from backcalc.activations import ACTIVATIONS, ALIASES
-from backcalc.errors import Location, SpecError
+from backcalc.graph import Graph
+from backcalc.graphspec import GraphReader, is_graph
 from backcalc.losses import LOSSES, REDUCTIONS, Loss
 from backcalc.network import Convention, Exercise, Layer, Network
 from backcalc.reader import ValueReader, comma_hint, describe, plural, suggest
 from backcalc.yamlnodes import child
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from backcalc.activations import Activation, Array
 
 TOP_KEYS = (
@@ -38,25 +40,19 @@ TOP_KEYS = (
 LAYER_KEYS = ("weights", "bias", "activation")
 
 
-def read(path: Path, display_name: str | None = None) -> Exercise:
-    """Read and validate the spec file at `path` (SpecError for anything wrong with it)."""
+def read(path: Path, display_name: str | None = None) -> Exercise | Graph:
+    """Read and validate the spec file at `path` (SpecError for anything wrong with it): a
+    network (`layers`) as an Exercise, a computational graph (`steps`, `expression`) as a Graph."""
     name = display_name or str(path)
-    if not path.exists():
-        raise SpecError("no such file", Location(name))
-    if not path.is_file():
-        raise SpecError("not a file (a directory?)", Location(name))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SpecError("not UTF-8 text", Location(name)) from None
-    except OSError as error:
-        raise SpecError(f"cannot read it: {error.strerror}", Location(name)) from None
-    return parse(text, name)
+    return parse(yamlnodes.read_text(path, name), name)
 
 
-def parse(text: str, file: str = "<spec>") -> Exercise:
-    """Validate the YAML `text` of a spec into an Exercise."""
-    return _Reader(yamlnodes.load(text, file)).exercise()
+def parse(text: str, file: str = "<spec>") -> Exercise | Graph:
+    """Validate the YAML `text` of a spec into an Exercise or a Graph."""
+    doc = yamlnodes.load(text, file)
+    if is_graph(doc.data):
+        return GraphReader(doc).graph()
+    return _Reader(doc).exercise()
 
 
 class _Reader(ValueReader):

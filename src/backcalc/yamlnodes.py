@@ -9,6 +9,7 @@ scalars their YAML 1.1 values. `Document.at(path)` gives the position of a key p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -55,6 +56,20 @@ def child(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
+
+
+def read_text(path: Path, name: str) -> str:
+    """The UTF-8 text of the file at `path` (`name` in messages), or a SpecError."""
+    if not path.exists():
+        raise SpecError("no such file", Location(name))
+    if not path.is_file():
+        raise SpecError("not a file (a directory?)", Location(name))
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SpecError("not UTF-8 text", Location(name)) from None
+    except OSError as error:
+        raise SpecError(f"cannot read it: {error.strerror}", Location(name)) from None
 
 
 def load(text: str, file: str) -> Document:

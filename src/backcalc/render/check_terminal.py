@@ -16,6 +16,7 @@ from backcalc.render.i18n import Style
 if TYPE_CHECKING:
     from backcalc.gradcheck import Entry, GradCheck, Parameter
     from backcalc.grading import Grading, Judged
+    from backcalc.graph import GraphTrace
     from backcalc.network import Trace
 
 ROWS_SHOWN = 12  # per parameter; failures and kinks are always shown
@@ -23,7 +24,14 @@ STATUS_STYLES = {"pass": "green", "fail": "bold red", "kink": "yellow"}
 
 
 class CheckRenderer:
-    def __init__(self, trace: Trace, style: Style) -> None:
+    def __init__(self, trace: Trace | GraphTrace, style: Style) -> None:
+        from backcalc.graph import GraphTrace
+
+        self.graph = isinstance(trace, GraphTrace)
+        self.title = (
+            trace.graph.title if isinstance(trace, GraphTrace) else trace.exercise.title
+        ) or "backcalc"
+        self.objective = trace.value if isinstance(trace, GraphTrace) else trace.loss
         self.trace = trace
         self.t = style.t
         self.numbers = style.numbers
@@ -31,7 +39,13 @@ class CheckRenderer:
     def index(self, entry: Entry | Judged) -> str:
         if entry.index is None:
             return self.t("direction", k=getattr(entry, "direction", ""))
-        return "[" + ", ".join(str(i) for i in entry.index) + "]"
+        return "[" + ", ".join(str(i) for i in entry.index) + "]" if entry.index else ""
+
+    def where(self, entry: Entry) -> str:
+        """W⁽¹⁾[1, 0], b⁽²⁾ direction 3, or a graph input's name."""
+        index = self.index(entry)
+        separator = " " if entry.index is None else ""
+        return parameter_label(entry.parameter) + (separator + index if index else "")
 
     def status(self, entry: Entry | Judged) -> Text:
         return Text(self.t(f"status_{entry.status}"), style=STATUS_STYLES[entry.status])
@@ -54,9 +68,7 @@ class CheckRenderer:
     def settings_lines(self, result: GradCheck) -> list[Text]:
         s, given = result.settings, self.numbers.given
         lines = [
-            Text(
-                self.t("check_title", title=self.trace.exercise.title or "backcalc"), style="bold"
-            ),
+            Text(self.t("check_title", title=self.title), style="bold"),
             Text(self.t("check_method", eps=given(s.eps))),
             Text(self.t("check_rule")),
             Text(
@@ -65,7 +77,7 @@ class CheckRenderer:
                     rtol=given(s.rtol),
                     atol=given(s.atol),
                     floor=self.numbers.error(result.floor),
-                    loss=self.numbers.fixed(self.trace.loss),
+                    loss=self.numbers.fixed(self.objective),
                 )
             ),
         ]
@@ -127,14 +139,40 @@ class CheckRenderer:
         )
         worst = result.worst
         if worst is not None:
-            where = (
-                parameter_label(worst.parameter) + ("" if worst.index else " ") + self.index(worst)
-            )
+            where = self.where(worst)
             text.append(self.t("worst", error=self.numbers.error(worst.rel_error), where=where))
         return text
 
+    def graph_table(self, result: GradCheck) -> RenderableType:
+        """A graph's inputs are numbers: one table, a row each."""
+        columns = (
+            "col_input",
+            "col_analytic",
+            "col_numeric",
+            "col_abs_error",
+            "col_rel_error",
+            "col_status",
+        )
+        table = self.table(columns, columns[1:5])
+        n = self.numbers
+        for entry in result.entries:
+            table.add_row(
+                entry.parameter,
+                n.significant(entry.claimed),
+                n.significant(entry.numeric),
+                n.error(entry.abs_error),
+                n.error(entry.rel_error),
+                self.status(entry),
+            )
+        return table
+
     def gradients(self, result: GradCheck) -> RenderableType:
         parts: list[RenderableType] = [*self.settings_lines(result)]
+        if self.graph:
+            parts += [Text(""), self.graph_table(result)]
+            if any(e.status == "kink" for e in result.entries):
+                parts.append(Text(self.t("kink_note"), style="yellow"))
+            return Group(*parts, Text(""), self.summary(result))
         for parameter in result.parameters:
             entries = [e for e in result.entries if e.parameter == parameter.name]
             parts += [Text(""), self.parameter_table(parameter, entries)]
@@ -147,9 +185,8 @@ class CheckRenderer:
 
     def answers(self, grading: Grading, answers_name: str) -> RenderableType:
         s, given = grading.settings, self.numbers.given
-        title = self.trace.exercise.title or "backcalc"
         parts: list[RenderableType] = [
-            Text(self.t("answers_title", answers=answers_name, title=title), style="bold"),
+            Text(self.t("answers_title", answers=answers_name, title=self.title), style="bold"),
             Text(self.t("answers_rule")),
             Text(self.t("answers_tolerances", rtol=given(s.rtol), atol=given(s.atol))),
             Text(""),
@@ -212,7 +249,9 @@ def _rows_to_show(entries: list[Entry]) -> list[Entry]:
     return [e for e in entries if id(e) in keep]
 
 
-def render(result: GradCheck, trace: Trace, style: Style | None = None) -> RenderableType:
+def render(
+    result: GradCheck, trace: Trace | GraphTrace, style: Style | None = None
+) -> RenderableType:
     return CheckRenderer(trace, style or Style()).gradients(result)
 
 

@@ -93,7 +93,9 @@ def quantity_label(name: str, layer: int | None) -> str:
 
 def parameter_label(name: str) -> str:
     """W1 -> W⁽¹⁾, b2 -> b⁽²⁾, x -> x."""
-    return name if name == "x" else f"{name[0]}{layer_index(int(name[1:]))}"
+    if len(name) > 1 and name[0] in "Wb" and name[1:].isdigit():
+        return f"{name[0]}{layer_index(int(name[1:]))}"
+    return name
 
 
 def layer_index(number: int) -> str:

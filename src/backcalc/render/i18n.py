@@ -153,10 +153,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "status_kink": ("kink", "quiebre"),
     "more_entries": ("… and {n} more entries, all passing", "… y {n} entradas más, todas bien"),
     "kink_note": (
-        "kink: θ ± ε lies on both sides of a kink (a ReLU-type input or a hinge margin at 0), so "
-        "the finite difference is not the derivative there.",
+        "kink: θ ± ε lies on both sides of a kink (a ReLU-type input or a hinge margin at 0, abs "
+        "at 0, a max or min tie), so the finite difference is not the derivative there.",
         "quiebre: θ ± ε cae a ambos lados de un punto no derivable (la entrada de una ReLU o un "
-        "margen de hinge en 0), así que la diferencia finita no es la derivada allí.",
+        "margen de hinge en 0, abs en 0, un empate en max o min), así que la diferencia finita no "
+        "es la derivada allí.",
     ),
     "passed": ("PASSED", "CORRECTO"),
     "failed": ("FAILED", "INCORRECTO"),
@@ -336,4 +337,46 @@ TEXT: dict[str, tuple[str, str]] = {
         r"Con tasa de aprendizaje $\eta = {eta}$:",
     ),
     "sol_summary": ("Summary", "Resumen"),
+    # -- computational graphs
+    "graph_forward": ("Forward pass", "Paso hacia adelante"),
+    "graph_backward": ("Backward pass", "Paso hacia atrás (retropropagación)"),
+    "graph_gradients": ("Gradients of {out}", "Gradientes de {out}"),
+    "col_node": ("node", "nodo"),
+    "col_formula": ("formula", "fórmula"),
+    "col_value": ("value", "valor"),
+    "col_upstream": ("∂{out}/∂node", "∂{out}/∂nodo"),
+    "col_local": ("local derivative", "derivada local"),
+    "col_sends": ("sends back", "devuelve"),
+    "col_input": ("input", "entrada"),
+    "col_gradient": ("gradient", "gradiente"),
+    "graph_values": ("values: {values}", "valores: {values}"),
+    "graph_output": ("output: {out} = {value}", "salida: {out} = {value}"),
+    "fork": (
+        "{name} is used {n} times (a fork): its gradient is the sum {terms} = {total}",
+        "{name} se usa {n} veces (una bifurcación): su gradiente es la suma {terms} = {total}",
+    ),
+    "gate_add": ("add: passes the gradient through", "suma: deja pasar el gradiente"),
+    "gate_multiply": ("multiply: swaps the inputs", "producto: intercambia las entradas"),
+    "gate_max": ("max: routes it to the larger input", "máx: lo envía a la entrada mayor"),
+    "sol_graph_values": ("The values:", "Los valores:"),
+    "sol_graph_steps": (
+        "The computation, one named step at a time:",
+        "El cálculo, paso a paso con nombre:",
+    ),
+    "sol_graph_forward_intro": (
+        "Each step with the values substituted:",
+        "Cada paso con los valores sustituidos:",
+    ),
+    "sol_graph_backward_intro": (
+        "Backwards from the output, with $\\frac{{\\partial {out}}}{{\\partial {out}}} = 1$: "
+        "each step's derivative is the sum, over the steps that use it, of their local derivative "
+        "times their own derivative (the chain rule).",
+        "Hacia atrás desde la salida, con $\\frac{{\\partial {out}}}{{\\partial {out}}} = 1$: "
+        "la derivada de cada paso es la suma, sobre los pasos que lo usan, de su derivada local "
+        "por su propia derivada (la regla de la cadena).",
+    ),
+    "sol_graph_inputs": (
+        "And the derivatives with respect to the values:",
+        "Y las derivadas respecto de los valores:",
+    ),
 }

@@ -1,0 +1,42 @@
+"""`run --format dot`: the circuit as Graphviz, each value and gradient on its node, as the
+cs231n figures draw them (render it with `dot -Tsvg`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from backcalc.expressions import FUNCTIONS, Op, text
+
+if TYPE_CHECKING:
+    from backcalc.graph import GraphTrace
+    from backcalc.render.i18n import Style
+
+SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", "**": "^", "neg": "−"}
+
+
+def _quote(label: str) -> str:
+    """A DOT string; its \\n stay line breaks."""
+    return '"' + label.replace('"', '\\"') + '"'
+
+
+def render(trace: GraphTrace, style: Style) -> str:
+    fixed = style.numbers.fixed
+    graph = trace.graph
+    lines = ["digraph backcalc {", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=11];']
+    if graph.title:
+        lines.append(f"  label={_quote(graph.title)}; labelloc=t;")
+    for name, value in graph.values.items():
+        label = f"{name}\\n{fixed(value)}\\n∂: {fixed(trace.gradients[name])}"
+        lines.append(f'  {_quote(name)} [shape=plaintext, label="{label}"];')
+    for node in trace.nodes:
+        expr = node.node.expr
+        gate = expr.op if isinstance(expr, Op) and expr.op in FUNCTIONS else None
+        symbol = SYMBOLS.get(expr.op, gate or expr.op) if isinstance(expr, Op) else "="
+        head = symbol if graph.gates else f"{node.node.name} = {text(expr, lambda v: f'{v:g}')}"
+        label = f"{head}\\n{node.node.name} = {fixed(node.value)}\\n∂: {fixed(node.gradient)}"
+        shape = "circle" if graph.gates and len(symbol) <= 2 else "box"
+        lines.append(f"  {_quote(node.node.name)} [shape={shape}, label={_quote(label)}];")
+        for used in node.node.inputs:
+            lines.append(f"  {_quote(used)} -> {_quote(node.node.name)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,122 @@
+"""A computational graph in the terminal: the forward table (node, formula, value), the
+backward table from the output down (upstream gradient, the gate's local derivatives written out,
+what it sends back), and the gradient of the output with respect to every value, forks summed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from backcalc.expressions import text
+from backcalc.render.gates import local_text
+
+if TYPE_CHECKING:
+    from backcalc.graph import GraphTrace, NodeTrace
+    from backcalc.render.i18n import Style
+
+
+class GraphRenderer:
+    def __init__(self, trace: GraphTrace, style: Style) -> None:
+        self.trace = trace
+        self.t = style.t
+        self.fixed = style.numbers.fixed
+        self.given = style.numbers.given
+        self.out = trace.graph.output
+
+    def table(self, title: str, *columns: str) -> Table:
+        table = Table(
+            title=title,
+            title_justify="left",
+            title_style="bold underline",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+        )
+        for column in columns:
+            table.add_column(column, justify="right" if column == self.t("col_value") else "left")
+        return table
+
+    def header(self) -> list[Text]:
+        graph = self.trace.graph
+        lines = [Text(graph.title or "backcalc", style="bold")]
+        if graph.description:
+            lines.append(Text(graph.description, style="italic"))
+        values = ", ".join(f"{name} = {self.given(v)}" for name, v in graph.values.items())
+        lines.append(Text(self.t("graph_values", values=values)))
+        lines.append(Text(self.t("graph_output", out=self.out, value=self.fixed(self.trace.value))))
+        return lines
+
+    def forward(self) -> Table:
+        table = self.table(
+            self.t("graph_forward"), self.t("col_node"), self.t("col_formula"), self.t("col_value")
+        )
+        for node in self.trace.nodes:
+            table.add_row(node.node.name, text(node.node.expr, self.given), self.fixed(node.value))
+        return table
+
+    def local(self, node: NodeTrace) -> tuple[str, str]:
+        """One line per input: ∂node/∂input = rule = value, and what goes back to it."""
+        lines, sent = [], []
+        for name, derivative in node.local.items():
+            rule = local_text(node.node.expr, name, self.given)
+            shown = f" = {rule}" if rule and rule != self.given(derivative) else ""
+            lines.append(f"∂{node.node.name}/∂{name}{shown} = {self.fixed(derivative)}")
+            product = f"{self.fixed(node.gradient)} · {self.fixed(derivative)}"
+            sent.append(f"{name}: {product} = {self.fixed(node.sent[name])}")
+        return "\n".join(lines), "\n".join(sent)
+
+    def backward(self) -> Table:
+        upstream = self.t("col_upstream", out=self.out)
+        table = self.table(
+            self.t("graph_backward"),
+            self.t("col_node"),
+            upstream,
+            self.t("col_local"),
+            self.t("col_sends"),
+        )
+        for node in reversed(self.trace.nodes):
+            local, sent = self.local(node)
+            table.add_row(node.node.name, self.fixed(node.gradient), local, sent, end_section=True)
+        return table
+
+    def gradients(self) -> RenderableType:
+        trace = self.trace
+        table = self.table(
+            self.t("graph_gradients", out=self.out),
+            self.t("col_input"),
+            self.t("col_value"),
+            f"∂{self.out}/∂",
+        )
+        notes = []
+        for name, value in trace.graph.values.items():
+            table.add_row(name, self.given(value), self.fixed(trace.gradients[name]))
+        for name, uses in trace.received.items():
+            if len(uses) > 1:
+                terms = " + ".join(self.fixed(amount) for _, amount in uses)
+                total = self.fixed(trace.gradients[name])
+                notes.append(
+                    Text(
+                        self.t("fork", name=name, n=len(uses), terms=terms, total=total),
+                        style="dim",
+                    )
+                )
+        return Group(table, *notes)
+
+    def renderable(self) -> RenderableType:
+        return Group(
+            *self.header(),
+            Text(""),
+            self.forward(),
+            Text(""),
+            self.backward(),
+            Text(""),
+            self.gradients(),
+        )
+
+
+def render(trace: GraphTrace, style: Style) -> RenderableType:
+    return GraphRenderer(trace, style).renderable()
