@@ -34,7 +34,9 @@ def render(trace: GraphTrace, style: Style) -> str:
         symbol = SYMBOLS.get(expr.op, gate or expr.op) if isinstance(expr, Op) else "="
         head = symbol if graph.gates else f"{node.node.name} = {text(expr, lambda v: f'{v:g}')}"
         label = f"{head}\\n{node.node.name} = {fixed(node.value)}\\n∂: {fixed(node.gradient)}"
-        lines.append(f"  {_quote(node.node.name)} [shape=box, style=rounded, label={_quote(label)}];")
+        lines.append(
+            f"  {_quote(node.node.name)} [shape=box, style=rounded, label={_quote(label)}];"
+        )
         for used in node.node.inputs:
             lines.append(f"  {_quote(used)} -> {_quote(node.node.name)};")
     lines.append("}")
