@@ -49,7 +49,7 @@ CASES = {
         "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\n    activaton: relu\n"
         "loss: squared_error\n",
         "net.yaml:5:5: layers[0].activaton: unknown key 'activaton'; did you mean 'activation'? "
-        "(expected: weights, bias, activation)",
+        "(expected: units, weights, bias, activation, freeze)",
     ),
     "unknown_top_key": (
         "inputs: [1, 2]\n",

@@ -61,6 +61,9 @@ def run(
             "the next step (also sets --decimals).",
         ),
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Show large matrices whole in the terminal tables.")
+    ] = False,
     lang: LangOption = Lang.en,
     comma: CommaOption = None,
     output: OutputOption = None,
@@ -82,14 +85,14 @@ def run(
                 raise BackcalcError("--hand-rounding works on networks; graphs use --decimals")
             content = _graph_output(spec_data, output_format, look)
         else:
-            content = _network_output(spec_data, output_format, look, hand_rounding)
+            content = _network_output(spec_data, output_format, look, hand_rounding, full)
         emit(content, output, force, (source,))
     except BackcalcError as error:
         raise fail(error, spec) from None
 
 
 def _network_output(
-    exercise: Exercise, output_format: RunFormat, look: Style, hand_rounding: int | None
+    exercise: Exercise, output_format: RunFormat, look: Style, hand_rounding: int | None, full: bool
 ) -> str | RenderableType:
     from backcalc.network import run as run_network
 
@@ -101,7 +104,7 @@ def _network_output(
     if output_format is RunFormat.table:
         from backcalc.render import terminal
 
-        return terminal.render(trace, look)
+        return terminal.render(trace, look, full)
     if output_format is RunFormat.dot:
         raise BackcalcError("--format dot draws computational graphs (a spec with steps)")
     from backcalc.render import solution

@@ -47,6 +47,7 @@ class Layer:
     activation: Activation
     weights_shape: tuple[int, ...]
     bias_shape: tuple[int, ...] | None = None
+    frozen: tuple[str, ...] = ()  # "weights" and/or "bias": left alone by training
 
     def n_in(self, convention: Convention) -> int:
         return int(self.weights.shape[1] if convention == "column" else self.weights.shape[0])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -51,8 +52,9 @@ def plural(count: int, word: str) -> str:
 class ValueReader:
     """Reads values out of `doc.data`; every error carries the key's location."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, base: Path | None = None) -> None:
         self.doc = doc
+        self.base = base if base is not None else Path()
 
     def fail(self, path: str, message: str) -> SpecError:
         return self.doc.error(path, message)
@@ -85,7 +87,10 @@ class ValueReader:
         return str(value).strip()
 
     def array(self, value: Any, path: str, what: str) -> Array:
-        """A number, a list of numbers or a list of equal-length lists, as float64."""
+        """A number, a list of numbers or a list of equal-length lists, as float64; or an array
+        from a file: `{file: W1.npy}`, `{file: params.npz, key: W1}`, `{file: X.csv}`."""
+        if isinstance(value, dict) and "file" in value:
+            return self.file_array(value, path)
         if not isinstance(value, list):
             return np.asarray(self.number(value, path))
         if not value:
@@ -110,6 +115,19 @@ class ValueReader:
                     + comma_hint(value[i], len(rows[0])),
                 )
         return np.array(rows, dtype=np.float64)
+
+    def file_array(self, value: dict[str, Any], path: str) -> Array:
+        from backcalc.datafiles import DataFileError, load_array
+
+        spec = self.mapping(value, path, ("file", "key"), "a file reference")
+        file = spec["file"]
+        if not isinstance(file, str) or not file:
+            raise self.fail(child(path, "file"), f"expected a file name, found {describe(file)}")
+        key = spec.get("key")
+        try:
+            return load_array(file, None if key is None else str(key), self.base)
+        except DataFileError as error:
+            raise self.fail(child(path, "file"), error.message) from None
 
     def choice(self, value: Any, path: str, what: str, choices: tuple[str, ...]) -> str:
         if not isinstance(value, str):

@@ -8,6 +8,7 @@ to PyYAML; a quoted `"0,5"` is a Spanish decimal) and strictly elsewhere (`no` i
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -16,14 +17,13 @@ from backcalc import yamlnodes
 from backcalc.activations import ACTIVATIONS, ALIASES
 from backcalc.graph import Graph
 from backcalc.graphspec import GraphReader, is_graph
+from backcalc.initializers import INITS, initialise
 from backcalc.losses import LOSSES, REDUCTIONS, Loss
 from backcalc.network import Convention, Exercise, Layer, Network
 from backcalc.reader import ValueReader, comma_hint, describe, plural, suggest
 from backcalc.yamlnodes import child
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from backcalc.activations import Activation, Array
 
 TOP_KEYS = (
@@ -37,22 +37,24 @@ TOP_KEYS = (
     "learning_rate",
     "l2",
 )
-LAYER_KEYS = ("weights", "bias", "activation")
+LAYER_KEYS = ("units", "weights", "bias", "activation", "freeze")
+FREEZABLE = ("weights", "bias")
 
 
 def read(path: Path, display_name: str | None = None) -> Exercise | Graph:
     """Read and validate the spec file at `path` (SpecError for anything wrong with it): a
     network (`layers`) as an Exercise, a computational graph (`steps`, `expression`) as a Graph."""
     name = display_name or str(path)
-    return parse(yamlnodes.read_text(path, name), name)
+    return parse(yamlnodes.read_text(path, name), name, path.parent)
 
 
-def parse(text: str, file: str = "<spec>") -> Exercise | Graph:
-    """Validate the YAML `text` of a spec into an Exercise or a Graph."""
+def parse(text: str, file: str = "<spec>", base: Path | None = None) -> Exercise | Graph:
+    """Validate the YAML `text` of a spec into an Exercise or a Graph; files it names are read
+    relative to `base` (the spec's folder)."""
     doc = yamlnodes.load(text, file)
     if is_graph(doc.data):
-        return GraphReader(doc).graph()
-    return _Reader(doc).exercise()
+        return GraphReader(doc, base).graph()
+    return _Reader(doc, base).exercise()
 
 
 class _Reader(ValueReader):
@@ -121,20 +123,67 @@ class _Reader(ValueReader):
         self, spec: dict[str, Any], path: str, index: int, convention: Convention, incoming: int
     ) -> Layer:
         wpath = child(path, "weights")
-        written = self.array(spec["weights"], wpath, "a weight matrix")
+        written = self.weights(spec, path, convention, incoming)
         weights = _as_matrix(written, convention)
         layer = Layer(weights, None, self.activation(spec.get("activation"), path), written.shape)
         if layer.n_in(convention) != incoming:
             message = _chain_message(written, convention, index, incoming)
             raise self.fail(wpath, message + comma_hint(spec["weights"], incoming))
-        bias = self.bias(spec.get("bias"), child(path, "bias"), layer.n_out(convention))
-        shape = None if bias is None else np.shape(spec["bias"])
-        return dataclasses.replace(layer, bias=bias, bias_shape=shape)
+        units = layer.n_out(convention)
+        if "units" in spec and self.units(spec["units"], child(path, "units")) != units:
+            raise self.fail(
+                child(path, "units"), f"{spec['units']} units, but the weights have {units}"
+            )
+        bias, shape = self.bias(spec.get("bias"), child(path, "bias"), units, incoming)
+        frozen = self.frozen(spec.get("freeze"), child(path, "freeze"))
+        return dataclasses.replace(layer, bias=bias, bias_shape=shape, frozen=frozen)
 
-    def bias(self, value: Any, path: str, units: int) -> Array | None:
+    def weights(
+        self, spec: dict[str, Any], path: str, convention: Convention, incoming: int
+    ) -> Array:
+        value, wpath = spec["weights"], child(path, "weights")
+        if not (isinstance(value, dict) and "init" in value):
+            return self.array(value, wpath, "a weight matrix")
+        if "units" not in spec:
+            raise self.fail(path, "random weights need the layer's size: give 'units'")
+        units = self.units(spec["units"], child(path, "units"))
+        shape = (units, incoming) if convention == "column" else (incoming, units)
+        return self.initialised(value, wpath, shape, incoming, units)
+
+    def units(self, value: Any, path: str) -> int:
+        number = self.number(value, path)
+        if number != int(number) or number < 1:
+            raise self.fail(path, f"expected a whole number of units ≥ 1, found {number:g}")
+        return int(number)
+
+    def initialised(
+        self, value: dict[str, Any], path: str, shape: tuple[int, ...], fan_in: int, fan_out: int
+    ) -> Array:
+        name = self.choice(value["init"], child(path, "init"), "initialiser", tuple(INITS))
+        allowed = ("init", "seed", *INITS[name])
+        spec = self.mapping(value, path, allowed, f"the {name} initialiser")
+        options = {k: self.number(v, child(path, k)) for k, v in spec.items() if k in INITS[name]}
+        seed = self.number(spec.get("seed", 0), child(path, "seed"))
+        if seed != int(seed) or seed < 0:
+            raise self.fail(child(path, "seed"), f"expected a whole number ≥ 0, found {seed:g}")
+        return initialise(name, shape, fan_in, fan_out, int(seed), options)
+
+    def frozen(self, value: Any, path: str) -> tuple[str, ...]:
         if value is None:
-            return None
+            return ()
+        names = value if isinstance(value, list) else [value]
+        return tuple(self.choice(name, path, "parameter to freeze", FREEZABLE) for name in names)
+
+    def bias(
+        self, value: Any, path: str, units: int, fan_in: int
+    ) -> tuple[Array | None, tuple[int, ...] | None]:
+        """The bias ((k,), or () shared, or None) and the shape it was written in."""
+        if value is None:
+            return None, None
+        if isinstance(value, dict) and "init" in value:
+            return self.initialised(value, path, (units,), fan_in, units), (units,)
         bias = self.array(value, path, "a bias vector or one shared number")
+        written = bias.shape
         if bias.ndim == 2 and 1 in bias.shape:  # a column or row vector written as a matrix
             bias = bias.reshape(-1)
         if bias.ndim == 2:
@@ -147,7 +196,7 @@ class _Reader(ValueReader):
                 f"{plural(bias.size, 'value')}, but the layer has {plural(units, 'unit')} "
                 "(or give one number for a single shared bias)",
             )
-        return bias
+        return bias, written
 
     def activation(self, value: Any, layer_path: str) -> Activation:
         path = child(layer_path, "activation")
@@ -190,6 +239,11 @@ class _Reader(ValueReader):
 
     def target(self, value: Any, loss: Loss, k: int, m: int, batched: bool) -> Array:
         """(m, k) targets: values for regression, one-hot or probability rows for classes."""
+        if isinstance(value, dict) and "file" in value:  # validated below like written targets
+            array = self.file_array(value, "target")
+            if array.ndim == 2 and array.shape[1] == 1:
+                array = array.reshape(-1)
+            value = array.tolist()
         if batched:
             if not isinstance(value, list) or len(value) != m:
                 found = f"{len(value)}" if isinstance(value, list) else describe(value)

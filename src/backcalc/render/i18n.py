@@ -63,6 +63,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "regularización L2: + λ·ΣW² con λ = {l2}",
     ),
     "given": ("Given", "Datos"),
+    "big_summary": (
+        "min {min}  max {max}  mean {mean}  norm {norm}",
+        "mín {min}  máx {max}  media {mean}  norma {norm}",
+    ),
     "target": ("y (target)", "y (objetivo)"),
     "forward_pass": ("Forward pass", "Paso hacia adelante"),
     "layer_title": (

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from backcalc.quantities import FORWARD, UPDATES, layer_quantity, per_unit, top_quantity
+from backcalc.quantities import (
+    FORWARD,
+    UPDATES,
+    as_bias,
+    as_weights,
+    layer_quantity,
+    per_unit,
+    top_quantity,
+)
 
 if TYPE_CHECKING:
     from backcalc.activations import Array
@@ -32,7 +40,12 @@ def _plain(value: Any) -> Any:
 
 def _layer_document(trace: Trace, number: int) -> dict[str, Any]:
     layer = trace.exercise.network.layers[number - 1]
-    doc: dict[str, Any] = {"layer": number, "activation": layer.activation.name}
+    doc: dict[str, Any] = {
+        "layer": number,
+        "activation": layer.activation.name,
+        "weights": _json(as_weights(layer.weights, layer)),  # as used: loaded or initialised
+        "bias": None if layer.bias is None else _json(as_bias(layer.bias, layer)),
+    }
     names: tuple[str, ...] = (*FORWARD, "g_prime", "dJ_da", "delta", "dJ_dW", "dJ_db")
     if trace.exercise.learning_rate is not None:
         names += UPDATES

@@ -24,10 +24,11 @@ class Block:
 
     label: str
     cells: tuple[tuple[str, ...], ...]
+    footer: str = ""  # a line under the matrix (the summary figures of a large one)
 
     @classmethod
-    def matrix(cls, label: str, cells: Sequence[Sequence[str]]) -> Block:
-        return cls(label, tuple(tuple(row) for row in cells))
+    def matrix(cls, label: str, cells: Sequence[Sequence[str]], footer: str = "") -> Block:
+        return cls(label, tuple(tuple(row) for row in cells), footer)
 
     @cached_property
     def lines(self) -> tuple[str, ...]:
@@ -35,15 +36,16 @@ class Block:
         widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
         rows = ["   ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
         inner = len(rows[0]) + 2
-        return (f"┌{' ' * inner}┐", *(f"│ {row} │" for row in rows), f"└{' ' * inner}┘")
+        box = (f"┌{' ' * inner}┐", *(f"│ {row} │" for row in rows), f"└{' ' * inner}┘")
+        return (*box, self.footer) if self.footer else box
 
     @property
     def width(self) -> int:
-        return max(cell_len(self.label), len(self.lines[0]))
+        return max(cell_len(self.label), *(cell_len(line) for line in self.lines))
 
     def split(self, width: int, columns: ColumnsLabel) -> list[Block]:
         """This block, or its columns in consecutive pieces no wider than `width`."""
-        if self.width <= width or len(self.cells[0]) == 1:
+        if self.width <= width or len(self.cells[0]) == 1 or self.footer:
             return [self]
         pieces: list[Block] = []
         start, total = 0, len(self.cells[0])
