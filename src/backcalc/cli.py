@@ -14,6 +14,7 @@ import typer
 from backcalc import __version__
 from backcalc.cli_check import check
 from backcalc.cli_run import run
+from backcalc.cli_train import train
 
 app = typer.Typer(
     name="backcalc",
@@ -25,6 +26,7 @@ app = typer.Typer(
 
 app.command()(run)
 app.command()(check)
+app.command()(train)
 
 
 def _version(value: bool) -> None:

@@ -16,7 +16,7 @@ class OutputError(BackcalcError):
     """The output file cannot or may not be written."""
 
 
-def write_output(path: Path, text: str, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+def write_output(path: Path, text: str | bytes, force: bool, inputs: tuple[Path, ...] = ()) -> None:
     """Write `text` to `path` atomically; refuse inputs, existing files (unless `force`),
     folders and missing directories, with nothing written."""
     where = Location(str(path))
@@ -33,8 +33,8 @@ def write_output(path: Path, text: str, force: bool, inputs: tuple[Path, ...] = 
         raise OutputError("already exists; use --force to overwrite it", where)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(temporary, path)
     except OSError as error:
         with contextlib.suppress(OSError):

@@ -183,6 +183,28 @@ def evaluate(network: Network, x: Array, target: Array) -> tuple[float, bytes]:
         return _reduce(network, losses) + _l2(network), pattern
 
 
+def gradients(network: Network, x: Array, target: Array) -> tuple[list[Array], list[Array | None]]:
+    """∂J/∂W⁽ˡ⁾ and ∂J/∂b⁽ˡ⁾ alone, for training: the same backward pass as `run`, without
+    keeping the intermediates."""
+    conv = network.convention
+    with np.errstate(all="ignore"):
+        zs, activations = forward(network, x)
+        _, dJ_da, delta = _output_loss(network, zs[-1], activations[-1], target)
+        inputs = [x, *activations[:-1]]
+        dW: list[Array] = []
+        db: list[Array | None] = []
+        for index in reversed(range(len(network.layers))):
+            layer, z = network.layers[index], zs[index]
+            if delta is None:
+                delta = layer.activation.backward(z, dJ_da)
+            dW.append(
+                weight_gradient(conv, inputs[index], delta) + 2.0 * network.l2 * layer.weights
+            )
+            db.append(bias_gradient(layer, delta))
+            dJ_da, delta = input_gradient(layer, conv, delta), None
+    return dW[::-1], db[::-1]
+
+
 def _fused(network: Network) -> bool:
     return network.loss.fuses_with == network.layers[-1].activation.name
 

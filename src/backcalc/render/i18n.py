@@ -383,4 +383,37 @@ TEXT: dict[str, tuple[str, str]] = {
         "And the derivatives with respect to the values:",
         "Y las derivadas respecto de los valores:",
     ),
+    # -- training
+    "train_title": ("Training: {title}", "Entrenamiento: {title}"),
+    "train_steps": (
+        "{n} full-batch gradient-descent steps, η = {eta}{extra}",
+        "{n} pasos de descenso por el gradiente con todo el lote, η = {eta}{extra}",
+    ),
+    "train_epochs": (
+        "{n} epochs of mini-batch SGD, batches of {b} ({updates} updates), η = {eta}, "
+        "seed {seed}{extra}",
+        "{n} épocas de SGD por mini-lotes, lotes de {b} ({updates} actualizaciones), η = {eta}, "
+        "semilla {seed}{extra}",
+    ),
+    "train_momentum": (", momentum μ = {mu}", ", momento μ = {mu}"),
+    "train_schedule": (
+        ", η × {gamma} every {step} {unit}s",
+        ", η × {gamma} cada {step} {unit}s",
+    ),
+    "train_losses": (
+        "Loss J over the whole data (m = {m})",
+        "Costo J sobre todos los datos (m = {m})",
+    ),
+    "col_step_number": ("{unit}", "{unit}"),
+    "col_loss": ("J", "J"),
+    "col_rate": ("η", "η"),
+    "unit_step": ("step", "paso"),
+    "unit_epoch": ("epoch", "época"),
+    "train_accuracy": (
+        "accuracy: {before} before, {after} after training",
+        "exactitud: {before} antes, {after} después del entrenamiento",
+    ),
+    "train_parameters": ("Trained parameters", "Parámetros entrenados"),
+    "train_written": ("wrote {files}", "se escribió {files}"),
+    "train_progress": ("training", "entrenando"),
 }

@@ -43,14 +43,18 @@ class NumberFormat:
         return self._sep(f"{round_half_away(value, self.decimals):f}")
 
     def given(self, value: float) -> str:
-        """A number the user gave (a parameter, a setting): its shortest round-trip form."""
+        """A number the user gave (a parameter, a setting): its shortest round-trip form, as
+        written. One with more than 10 significant digits was not typed by a person (it was
+        drawn by an initialiser or read from a file), so it is shown like a computed one."""
         value = float(value)
         special = _special(value)
         if special:
             return special
-        return self._sep(
-            str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-        )
+        if value.is_integer() and abs(value) < 1e15:
+            return self._sep(str(int(value)))
+        text = repr(value)
+        digits = text.split("e")[0].replace("-", "").replace(".", "").lstrip("0")
+        return self.fixed(value) if len(digits) > 10 else self._sep(text)
 
     def significant(self, value: float, digits: int = 8) -> str:
         """`digits` significant digits (finite-difference evidence)."""

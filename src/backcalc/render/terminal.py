@@ -27,6 +27,35 @@ BIG = 16  # rows or columns beyond which a matrix is summarised (unless --full)
 CORNER = 3  # rows and columns of a summarised matrix's corner
 
 
+def matrix_block(
+    label: str, values: Array, style: Style, full: bool = False, given: bool = False
+) -> Block:
+    """A labelled matrix in brackets; `values` is 2-D as it should appear. Beyond BIG rows or
+    columns (unless `full`), its shape, summary figures and a corner with ellipses."""
+    numbers = style.numbers
+    form = numbers.given if given else numbers.fixed
+    rows, columns = values.shape
+    if full or (rows <= BIG and columns <= BIG):
+        return Block.matrix(label, [[form(float(v)) for v in row] for row in values])
+    keep_rows = [*range(min(rows, CORNER)), *([rows - 1] if rows > CORNER else [])]
+    keep_columns = [*range(min(columns, CORNER)), *([columns - 1] if columns > CORNER else [])]
+    cells = []
+    for i in keep_rows:
+        row = [form(float(values[i, j])) for j in keep_columns]
+        cells.append([*row[:CORNER], "…", *row[CORNER:]] if columns > CORNER else row)
+        if i == CORNER - 1 and rows > CORNER:
+            cells.append(["⋮"] * len(cells[-1]))
+    fixed = numbers.fixed
+    footer = style.t(
+        "big_summary",
+        min=fixed(float(values.min())),
+        max=fixed(float(values.max())),
+        mean=fixed(float(values.mean())),
+        norm=fixed(float(np.linalg.norm(values))),
+    )
+    return Block.matrix(f"{label} ({rows}×{columns})", cells, footer)
+
+
 class TerminalRenderer:
     """Builds the renderables for one trace, in the language and number format of `style`."""
 
@@ -43,29 +72,7 @@ class TerminalRenderer:
     # -- building blocks ------------------------------------------------------------------
 
     def matrix(self, label: str, values: Array, given: bool = False) -> Block:
-        """A labelled matrix in brackets; `values` is 2-D as it should appear. Beyond BIG rows or
-        columns (unless `full`), its shape, summary figures and a corner with ellipses."""
-        form = self.numbers.given if given else self.numbers.fixed
-        rows, columns = values.shape
-        if self.full or (rows <= BIG and columns <= BIG):
-            return Block.matrix(label, [[form(float(v)) for v in row] for row in values])
-        keep_rows = [*range(min(rows, CORNER)), *([rows - 1] if rows > CORNER else [])]
-        keep_columns = [*range(min(columns, CORNER)), *([columns - 1] if columns > CORNER else [])]
-        cells = []
-        for i in keep_rows:
-            row = [form(float(values[i, j])) for j in keep_columns]
-            cells.append([*row[:CORNER], "…", *row[CORNER:]] if columns > CORNER else row)
-            if i == CORNER - 1 and rows > CORNER:
-                cells.append(["⋮"] * len(cells[-1]))
-        fixed = self.numbers.fixed
-        footer = self.t(
-            "big_summary",
-            min=fixed(float(values.min())),
-            max=fixed(float(values.max())),
-            mean=fixed(float(values.mean())),
-            norm=fixed(float(np.linalg.norm(values))),
-        )
-        return Block.matrix(f"{label} ({rows}×{columns})", cells, footer)
+        return matrix_block(label, values, self.style, self.full, given)
 
     def units(self, label: str, values: Array, given: bool = False) -> Block:
         """A per-unit quantity (m, k): a column per observation (column convention) or a row."""

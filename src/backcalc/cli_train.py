@@ -1,0 +1,157 @@
+"""`backcalc train`: gradient descent on a network spec, full-batch steps or mini-batch epochs."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from backcalc.cli_common import (
+    CommaOption,
+    ForceOption,
+    Lang,
+    LangOption,
+    SpecArgument,
+    emit,
+    fail,
+    load_spec,
+    style,
+)
+from backcalc.errors import BackcalcError, Location
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from backcalc.training import TrainSettings
+
+PROGRESS_FROM = 200  # steps or epochs from which a progress bar is drawn (on a terminal)
+
+
+class TrainFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+def train(
+    spec: SpecArgument,
+    steps: Annotated[
+        int | None, typer.Option(min=1, help="Full-batch gradient-descent steps.")
+    ] = None,
+    epochs: Annotated[int | None, typer.Option(min=1, help="Epochs of mini-batch SGD.")] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="Mini-batch size with --epochs [default: all].")
+    ] = None,
+    learning_rate: Annotated[
+        float | None, typer.Option(min=0, help="η [default: the spec's learning_rate].")
+    ] = None,
+    momentum: Annotated[float, typer.Option(min=0, help="μ of SGD with momentum.")] = 0.0,
+    lr_step: Annotated[
+        int | None, typer.Option(min=1, help="Multiply η by --lr-gamma every N steps (epochs).")
+    ] = None,
+    lr_gamma: Annotated[float, typer.Option(min=0, help="The factor of the η schedule.")] = 0.1,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the mini-batch shuffles.")] = 0,
+    output_format: Annotated[
+        TrainFormat, typer.Option("--format", "-f", help="table or json (printed).")
+    ] = TrainFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the trained spec (YAML, large arrays .npy).",
+        ),
+    ] = None,
+    force: ForceOption = False,
+    full: Annotated[bool, typer.Option("--full", help="Show large matrices whole.")] = False,
+    lang: LangOption = Lang.en,
+    comma: CommaOption = None,
+) -> None:
+    """Train the network by gradient descent and show the loss curve and the trained parameters.
+
+    Example: backcalc train digits-64-15-10 --epochs 5 --batch-size 10 -o trained.yaml
+    """
+    from backcalc.network import Exercise
+    from backcalc.training import train as run_training
+
+    try:
+        exercise, source = load_spec(spec)
+        if not isinstance(exercise, Exercise):
+            raise BackcalcError("train works on networks (a spec with layers)")
+        settings = _settings(
+            exercise, steps, epochs, batch_size, learning_rate, momentum, lr_step, lr_gamma, seed
+        )
+        if output is not None and output.exists() and not force:  # before a long run, not after
+            from backcalc.files import OutputError
+
+            raise OutputError("already exists; use --force to overwrite it", Location(str(output)))
+        total = settings.epochs or settings.steps or 0
+        with _Progress(total, style(lang, comma).t("train_progress")) as advance:
+            result = run_training(exercise, settings, advance)
+        if output is not None:
+            from backcalc.specwriter import write_spec
+
+            write_spec(result.exercise, output, force, (source,))
+        if output_format is TrainFormat.json:
+            from backcalc.render import train_json
+
+            emit(train_json.render(result), None, False, ())
+        else:
+            from backcalc.render import train_terminal
+
+            emit(train_terminal.render(result, style(lang, comma), full), None, False, ())
+    except BackcalcError as error:
+        raise fail(error, spec) from None
+
+
+def _settings(
+    exercise: object,
+    steps: int | None,
+    epochs: int | None,
+    batch_size: int | None,
+    learning_rate: float | None,
+    momentum: float,
+    lr_step: int | None,
+    lr_gamma: float,
+    seed: int,
+) -> TrainSettings:
+    from backcalc.network import Exercise
+    from backcalc.training import TrainSettings
+
+    assert isinstance(exercise, Exercise)
+    if (steps is None) == (epochs is None):
+        raise BackcalcError("give either --steps N (full batch) or --epochs E (with --batch-size)")
+    if batch_size is not None and epochs is None:
+        raise BackcalcError("--batch-size goes with --epochs; --steps uses the whole batch")
+    rate = learning_rate if learning_rate is not None else exercise.learning_rate
+    if rate is None:
+        raise BackcalcError("no learning rate: give --learning-rate or learning_rate in the spec")
+    return TrainSettings(rate, steps, epochs, batch_size, momentum, lr_step, lr_gamma, seed)
+
+
+class _Progress:
+    """A transient progress bar on stderr for long runs on a terminal; nothing otherwise."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label = total, label
+        self.bar: object = None
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        if self.total < PROGRESS_FROM or not console.is_terminal:
+            return None
+        from rich.progress import Progress
+
+        bar = Progress(console=console, transient=True)
+        task = bar.add_task(self.label, total=self.total)
+        bar.start()
+        self.bar = bar
+        return lambda done, total: bar.update(task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()  # type: ignore[attr-defined]

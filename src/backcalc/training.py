@@ -1,0 +1,141 @@
+"""Training by gradient descent: full-batch steps or mini-batch SGD over epochs, with momentum and
+a step learning-rate schedule defined as PyTorch's `optim.SGD` and `StepLR` define them:
+
+    v ← μ·v + g,   θ ← θ − η·v          (v starts at 0, so the first step is θ − η·g)
+    η = η₀·γ^⌊t / lr_step⌋               (t counts steps under `steps`, epochs under `epochs`)
+
+Mini-batches are drawn from a permutation by `numpy.random.default_rng(seed)` each epoch; a last
+partial batch is used as a smaller batch, as PyTorch's DataLoader does by default. Frozen
+parameters (a layer's `freeze`) are left alone. Nothing here prints; `progress` is called with
+(done, total) so a caller can draw a bar.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from backcalc.errors import NumericalError
+from backcalc.network import gradients, objective
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from backcalc.activations import Array
+    from backcalc.network import Exercise, Network
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    learning_rate: float
+    steps: int | None = None
+    epochs: int | None = None
+    batch_size: int | None = None  # with epochs; None is the whole data
+    momentum: float = 0.0
+    lr_step: int | None = None
+    lr_gamma: float = 0.1
+    seed: int = 0
+
+    @property
+    def unit(self) -> Literal["step", "epoch"]:
+        return "epoch" if self.epochs is not None else "step"
+
+
+@dataclass(frozen=True, eq=False)
+class TrainResult:
+    """`exercise` holds the trained parameters; `losses[0]` is J before training and `losses[t]`
+    after step (or epoch) t, over all the observations; `rates[t-1]` the η used in t."""
+
+    exercise: Exercise
+    settings: TrainSettings
+    losses: tuple[float, ...]
+    rates: tuple[float, ...]
+    updates: int
+    accuracy_before: float | None
+    accuracy: float | None
+
+
+def accuracy(network: Network, x: Array, target: Array) -> float | None:
+    """The fraction of observations classified right (classification losses only)."""
+    from backcalc.network import forward
+
+    loss = network.loss
+    if not (loss.classes or loss.binary):
+        return None
+    with np.errstate(all="ignore"):
+        yhat = forward(network, x)[1][-1]
+    if loss.binary:
+        p = loss.probabilities(yhat)
+        assert p is not None
+        return float(np.mean((p >= 0.5) == (target >= 0.5)))
+    return float(np.mean(np.argmax(yhat, axis=1) == np.argmax(target, axis=1)))
+
+
+def train(
+    exercise: Exercise,
+    settings: TrainSettings,
+    progress: Callable[[int, int], None] | None = None,
+) -> TrainResult:
+    trained = copy.deepcopy(exercise)
+    network, x, target = trained.network, trained.x, trained.target
+    params = [(layer.weights, "weights" in layer.frozen) for layer in network.layers]
+    params += [
+        (layer.bias, "bias" in layer.frozen) for layer in network.layers if layer.bias is not None
+    ]
+    velocity = [np.zeros_like(p) for p, _ in params]
+    losses, rates = [objective(network, x, target)], []
+    before = accuracy(network, x, target)
+    total = settings.epochs if settings.epochs is not None else settings.steps or 0
+    updates = 0
+    rng = np.random.default_rng(settings.seed)
+    for t in range(total):
+        eta = settings.learning_rate * settings.lr_gamma ** (
+            t // settings.lr_step if settings.lr_step else 0
+        )
+        for rows in _batches(len(x), settings, rng):
+            _step(network, x[rows], target[rows], params, velocity, eta, settings.momentum)
+            updates += 1
+        losses.append(objective(network, x, target))
+        rates.append(eta)
+        if not np.isfinite(losses[-1]):
+            raise NumericalError(
+                f"the loss became {losses[-1]} at {settings.unit} {t + 1}: lower the learning rate"
+            )
+        if progress is not None:
+            progress(t + 1, total)
+    return TrainResult(trained, settings, tuple(losses), tuple(rates), updates, before,
+                       accuracy(network, x, target))  # fmt: skip
+
+
+def _batches(
+    m: int, settings: TrainSettings, rng: np.random.Generator
+) -> list[NDArray[np.int64] | slice]:
+    if settings.epochs is None:
+        return [slice(None)]
+    order = rng.permutation(m)
+    size = settings.batch_size or m
+    return [order[start : start + size] for start in range(0, m, size)]
+
+
+def _step(
+    network: Network,
+    x: Array,
+    target: Array,
+    params: list[tuple[Array, bool]],
+    velocity: list[Array],
+    eta: float,
+    momentum: float,
+) -> None:
+    """One SGD update in place: v ← μ·v + g, θ ← θ − η·v (frozen parameters skipped)."""
+    dW, db = gradients(network, x, target)
+    grads = dW + [g for g in db if g is not None]
+    for (param, frozen), v, g in zip(params, velocity, grads, strict=True):
+        if frozen:
+            continue
+        v *= momentum
+        v += g
+        param -= eta * v
