@@ -101,9 +101,8 @@ def main() -> None:
         table_time = timed([*BACKCALC, "run", str(spec)], runs)
         check_time = timed([*BACKCALC, "check", str(spec)], runs)
         print(f"784-30-10, batch 100, .npy parameters (median of {runs}):")
-        print(
-            f"  run --format json {run_time:6.2f} s   run (tables) {table_time:6.2f} s   target < 0.5 s"
-        )
+        print(f"  run --format json {run_time:6.2f} s   run (tables) {table_time:6.2f} s")
+        print("  target < 0.5 s")
         print(f"  check (sampled)   {check_time:6.2f} s   target < 2 s")
         small = timed(
             [*BACKCALC, "train", "mazur-shared-bias", "--steps", "10000", "-f", "json"], runs
@@ -134,9 +133,8 @@ def main() -> None:
             return
         print("PyTorch 2.13 CPU, the loop alone (1 thread):")
         print(f"  2-2-2 {torch_times[0]:6.2f} s  -> backcalc/torch {small / torch_times[0]:.2f}")
-        print(
-            f"  784-30-10 epoch {torch_times[1]:6.2f} s  -> backcalc/torch {big / torch_times[1]:.2f}"
-        )
+        ratio = big / torch_times[1]
+        print(f"  784-30-10 epoch {torch_times[1]:6.2f} s  -> backcalc/torch {ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -348,7 +348,9 @@ def test_train_table_and_trained_spec_round_trip(tmp_path: Path) -> None:
     code, out, _ = invoke("train", "mazur-shared-bias", "--steps", "200", "-o", str(target))
     assert code == 0
     assert "200 full-batch gradient-descent steps, η = 0.5" in out and "●" in out
-    shown = [m.group(1) for m in re.finditer(r"^\s*(\d+)\s+\d+\.\d{4}(\s+0\.5)?\s*$", out, flags=re.M)]
+    shown = [
+        m.group(1) for m in re.finditer(r"^\s*(\d+)\s+\d+\.\d{4}(\s+0\.5)?\s*$", out, flags=re.M)
+    ]
     assert shown[0] == "0" and shown[-1] == "200" and len(shown) <= 20  # a readable selection
     doc = json.loads(invoke("train", "mazur-shared-bias", "--steps", "200", "-f", "json")[1])
     assert len(doc["losses"]) == 201  # complete in JSON
