@@ -27,8 +27,8 @@ from backcalc.errors import BackcalcError
 if TYPE_CHECKING:
     from backcalc.gradcheck import CheckSettings, GradCheck
     from backcalc.grading import AnswerSettings
-    from backcalc.graph import Graph, GraphTrace
-    from backcalc.network import Trace
+    from backcalc.graph import GraphTrace
+    from backcalc.network import Exercise, Trace
     from backcalc.render.i18n import Style
 
 
@@ -87,56 +87,38 @@ def check(
         settings = _with_tolerances(
             CheckSettings(eps=eps, every_entry=every_entry, seed=seed), rtol, atol
         )
-        if isinstance(spec_data, Graph):
-            if answers is not None:
+        if answers is not None:
+            if isinstance(spec_data, Graph):
                 raise BackcalcError("--answers works on networks; a graph is checked by itself")
-            passed = _graph(spec_data, output_format, look, settings, output, force, source)
-        elif answers is not None:
             trace = run_network(spec_data)
             passed = _answers(
                 trace, answers, output_format, look, eps, rtol, atol, output, force, source
             )
         else:
-            trace = run_network(spec_data)
-            passed = _gradients(trace, output_format, look, settings, output, force, source)
+            checked, result = _checked(spec_data, settings)
+            _emit_check(result, output_format, look, checked, output, force, source)
+            passed = result.passed
     except BackcalcError as error:
         raise fail(error, spec) from None
     if not passed:
         raise typer.Exit(EXIT_FAILED)
 
 
-def _gradients(
-    trace: Trace,
-    output_format: CheckFormat,
-    look: Style,
-    settings: CheckSettings,
-    output: Path | None,
-    force: bool,
-    source: Path,
-) -> bool:
+def _checked(
+    spec: Exercise | Graph, settings: CheckSettings
+) -> tuple[Trace | GraphTrace, GradCheck]:
+    """The trace of a network or a graph, and its finite-difference check."""
     from backcalc.gradcheck import check as check_gradients
-
-    result = check_gradients(trace, settings)
-    _emit_check(result, output_format, look, trace, output, force, source)
-    return result.passed
-
-
-def _graph(
-    graph: Graph,
-    output_format: CheckFormat,
-    look: Style,
-    settings: CheckSettings,
-    output: Path | None,
-    force: bool,
-    source: Path,
-) -> bool:
     from backcalc.gradcheck import check_graph
+    from backcalc.graph import Graph
     from backcalc.graph import run as run_graph
+    from backcalc.network import run as run_network
 
-    trace = run_graph(graph)
-    result = check_graph(trace, settings)
-    _emit_check(result, output_format, look, trace, output, force, source)
-    return result.passed
+    if isinstance(spec, Graph):
+        graph_trace = run_graph(spec)
+        return graph_trace, check_graph(graph_trace, settings)
+    trace = run_network(spec)
+    return trace, check_gradients(trace, settings)
 
 
 def _emit_check(

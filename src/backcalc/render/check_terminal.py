@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from backcalc.render.formulas import parameter_label, quantity_label
 from backcalc.render.i18n import Style
+from backcalc.render.layout import report_table
 
 if TYPE_CHECKING:
     from backcalc.gradcheck import Entry, GradCheck, Parameter
@@ -51,17 +51,7 @@ class CheckRenderer:
         return Text(self.t(f"status_{entry.status}"), style=STATUS_STYLES[entry.status])
 
     def table(self, columns: tuple[str, ...], numeric: tuple[str, ...], title: str = "") -> Table:
-        table = Table(
-            title=title or None,
-            title_justify="left",
-            title_style="bold",
-            box=box.SIMPLE_HEAD,
-            show_edge=False,
-            pad_edge=False,
-        )
-        for column in columns:
-            table.add_column(self.t(column), justify="right" if column in numeric else "left")
-        return table
+        return report_table(title, [self.t(c) for c in columns], [self.t(c) for c in numeric])
 
     # -- the engine's gradients ------------------------------------------------------------
 

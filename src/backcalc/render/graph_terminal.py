@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from backcalc.expressions import text
 from backcalc.render.gates import local_text
+from backcalc.render.layout import report_table
 
 if TYPE_CHECKING:
     from backcalc.graph import GraphTrace, NodeTrace
@@ -28,17 +28,7 @@ class GraphRenderer:
         self.out = trace.graph.output
 
     def table(self, title: str, *columns: str) -> Table:
-        table = Table(
-            title=title,
-            title_justify="left",
-            title_style="bold underline",
-            box=box.SIMPLE_HEAD,
-            show_edge=False,
-            pad_edge=False,
-        )
-        for column in columns:
-            table.add_column(column, justify="right" if column == self.t("col_value") else "left")
-        return table
+        return report_table(title, columns, [self.t("col_value")], underline=True)
 
     def header(self) -> list[Text]:
         graph = self.trace.graph

@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
 from rich.text import Text
 
 ColumnsLabel = Callable[[int, int], str]  # (first, last) -> "columns 1–8"
@@ -97,3 +99,20 @@ class Flow:
                 text.rstrip()
                 text.append("\n")
         yield text
+
+
+def report_table(
+    title: str, columns: Sequence[str], right: Sequence[str], underline: bool = False
+) -> Table:
+    """A plain report table (a rule under the header, no edges): `right` columns right-aligned."""
+    table = Table(
+        title=title or None,
+        title_justify="left",
+        title_style="bold underline" if underline else "bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    for column in columns:
+        table.add_column(column, justify="right" if column in right else "left")
+    return table
