@@ -27,7 +27,7 @@ from backcalc.errors import BackcalcError
 if TYPE_CHECKING:
     from backcalc.gradcheck import CheckSettings, GradCheck
     from backcalc.grading import AnswerSettings
-    from backcalc.graph import GraphTrace
+    from backcalc.graph import Graph, GraphTrace
     from backcalc.network import Exercise, Trace
     from backcalc.render.i18n import Style
 
