@@ -13,6 +13,7 @@ start-up included, against torch's loop alone.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -23,13 +24,16 @@ from pathlib import Path
 import numpy as np
 
 BACKCALC = [sys.executable, "-m", "backcalc"]
+# As on a user's machine, bytecode is cached (some sandboxes set PYTHONDONTWRITEBYTECODE, which
+# would make every run compile backcalc from source while numpy and rich load compiled code).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def timed(command: list[str], runs: int) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=ENV)
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 

@@ -123,7 +123,7 @@ def test_version() -> None:
     assert invoke("--version") == (0, f"backcalc {__version__}\n", "")
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["examples"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["check"], ["train"], ["examples"]])
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     code, out, _ = invoke(*command, "--help")
     assert code == 0

@@ -78,7 +78,7 @@ def check(
     Example: backcalc check reference-2-3-1 --answers reference-2-3-1-hand
     """
     from backcalc.gradcheck import CheckSettings
-    from backcalc.graph import Graph
+    from backcalc.network import Exercise
     from backcalc.network import run as run_network
 
     try:
@@ -88,7 +88,7 @@ def check(
             CheckSettings(eps=eps, every_entry=every_entry, seed=seed), rtol, atol
         )
         if answers is not None:
-            if isinstance(spec_data, Graph):
+            if not isinstance(spec_data, Exercise):
                 raise BackcalcError("--answers works on networks; a graph is checked by itself")
             trace = run_network(spec_data)
             passed = _answers(
@@ -109,16 +109,17 @@ def _checked(
 ) -> tuple[Trace | GraphTrace, GradCheck]:
     """The trace of a network or a graph, and its finite-difference check."""
     from backcalc.gradcheck import check as check_gradients
-    from backcalc.gradcheck import check_graph
-    from backcalc.graph import Graph
-    from backcalc.graph import run as run_graph
+    from backcalc.network import Exercise
     from backcalc.network import run as run_network
 
-    if isinstance(spec, Graph):
-        graph_trace = run_graph(spec)
-        return graph_trace, check_graph(graph_trace, settings)
-    trace = run_network(spec)
-    return trace, check_gradients(trace, settings)
+    if isinstance(spec, Exercise):
+        trace = run_network(spec)
+        return trace, check_gradients(trace, settings)
+    from backcalc.gradcheck import check_graph
+    from backcalc.graph import run as run_graph
+
+    graph_trace = run_graph(spec)
+    return graph_trace, check_graph(graph_trace, settings)
 
 
 def _emit_check(

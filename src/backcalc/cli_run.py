@@ -75,17 +75,17 @@ def run(
     """
     if hand_rounding is not None:
         decimals = hand_rounding
-    from backcalc.graph import Graph
+    from backcalc.network import Exercise
 
     look = style(lang, comma, decimals)
     try:
         spec_data, source = load_spec(spec)
-        if isinstance(spec_data, Graph):
-            if hand_rounding is not None:
-                raise BackcalcError("--hand-rounding works on networks; graphs use --decimals")
-            content = _graph_output(spec_data, output_format, look)
-        else:
+        if isinstance(spec_data, Exercise):
             content = _network_output(spec_data, output_format, look, hand_rounding, full)
+        elif hand_rounding is not None:
+            raise BackcalcError("--hand-rounding works on networks; graphs use --decimals")
+        else:
+            content = _graph_output(spec_data, output_format, look)
         emit(content, output, force, (source,))
     except BackcalcError as error:
         raise fail(error, spec) from None

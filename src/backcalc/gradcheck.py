@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from backcalc.graph import output_value, with_value
 from backcalc.network import evaluate
 from backcalc.quantities import layer_quantity, per_unit, top_quantity
 
@@ -237,6 +236,8 @@ def _entry(
 def check_graph(trace: GraphTrace, settings: CheckSettings) -> GradCheck:
     """Central differences for every input value of a computational graph; a kink (relu or
     abs at 0, a max or min tie) between x − ε and x + ε is marked, not failed."""
+    from backcalc.graph import output_value, with_value
+
     graph, eps = trace.graph, settings.eps
     floor = np.finfo(np.float64).eps * max(1.0, abs(trace.value)) / eps
     entries, parameters = [], []

@@ -96,7 +96,3 @@ class GraphReader(ValueReader):
             return parse(value, defined)
         except ExpressionError as error:
             raise self.fail(path, error.message) from None
-
-
-def is_graph(data: Any) -> bool:
-    return isinstance(data, dict) and ("steps" in data or "expression" in data)

@@ -15,8 +15,6 @@ import numpy as np
 
 from backcalc import yamlnodes
 from backcalc.activations import ACTIVATIONS, ALIASES
-from backcalc.graph import Graph
-from backcalc.graphspec import GraphReader, is_graph
 from backcalc.initializers import INITS, initialise
 from backcalc.losses import LOSSES, REDUCTIONS, Loss
 from backcalc.network import Convention, Exercise, Layer, Network
@@ -25,6 +23,7 @@ from backcalc.yamlnodes import child
 
 if TYPE_CHECKING:
     from backcalc.activations import Activation, Array
+    from backcalc.graph import Graph
 
 TOP_KEYS = (
     "title",
@@ -52,7 +51,9 @@ def parse(text: str, file: str = "<spec>", base: Path | None = None) -> Exercise
     """Validate the YAML `text` of a spec into an Exercise or a Graph; files it names are read
     relative to `base` (the spec's folder)."""
     doc = yamlnodes.load(text, file)
-    if is_graph(doc.data):
+    if isinstance(doc.data, dict) and ("steps" in doc.data or "expression" in doc.data):
+        from backcalc.graphspec import GraphReader  # graph mode only: keeps networks' start-up lean
+
         return GraphReader(doc, base).graph()
     return _Reader(doc, base).exercise()
 
