@@ -24,6 +24,8 @@ from backcalc.errors import BackcalcError, Location
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from rich.progress import Progress
+
     from backcalc.training import TrainSettings
 
 PROGRESS_FROM = 200  # steps or epochs from which a progress bar is drawn (on a terminal)
@@ -136,7 +138,7 @@ class _Progress:
 
     def __init__(self, total: int, label: str) -> None:
         self.total, self.label = total, label
-        self.bar: object = None
+        self.bar: Progress | None = None
 
     def __enter__(self) -> Callable[[int, int], None] | None:
         from rich.console import Console
@@ -154,4 +156,4 @@ class _Progress:
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
-            self.bar.stop()  # type: ignore[attr-defined]
+            self.bar.stop()

@@ -51,15 +51,17 @@ class GraphReader(ValueReader):
             None if title is None else str(title),
             None if description is None else str(description),
             graph.gates,
-        )  # fmt: skip
+        )
 
     def values(self, value: Any) -> dict[str, float]:
         if not isinstance(value, dict):
             raise self.fail(
                 "values", f"expected a mapping of names to numbers, found {describe(value)}"
             )
-        return {self.name(key, child("values", key)): self.number(v, child("values", key))
-                for key, v in value.items()}  # fmt: skip
+        return {
+            self.name(key, child("values", key)): self.number(v, child("values", key))
+            for key, v in value.items()
+        }
 
     def name(self, value: Any, path: str) -> str:
         if not isinstance(value, str) or not value.isidentifier():

@@ -256,9 +256,14 @@ def run(exercise: Exercise, hand_decimals: int | None = None) -> Trace:
             dW = weight_gradient(conv, inputs[index], delta) + 2.0 * network.l2 * layer.weights
             db = bias_gradient(layer, delta)
             trace = LayerTrace(
-                z, activations[index], g_prime, dJ_da, delta, rounded(dW),
+                z,
+                activations[index],
+                g_prime,
+                dJ_da,
+                delta,
+                rounded(dW),
                 None if db is None else rounded(db),
-            )  # fmt: skip
+            )
             if exercise.learning_rate is not None:
                 trace = _step(trace, layer, exercise.learning_rate, rounded)
             traces.append(trace)

@@ -107,8 +107,15 @@ def train(
             )
         if progress is not None:
             progress(t + 1, total)
-    return TrainResult(trained, settings, tuple(losses), tuple(rates), updates, before,
-                       accuracy(network, x, target))  # fmt: skip
+    return TrainResult(
+        trained,
+        settings,
+        tuple(losses),
+        tuple(rates),
+        updates,
+        before,
+        accuracy(network, x, target),
+    )
 
 
 def _batches(

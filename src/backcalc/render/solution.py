@@ -8,7 +8,6 @@ observation), rows in row convention (one row per observation).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,12 +22,12 @@ from backcalc.render.document import (
     to_latex,
     to_markdown,
 )
-from backcalc.render.mathtex import MathWriter, sup, transpose
+from backcalc.render.mathtex import sup
+from backcalc.render.solution_backward import BackwardSteps
+from backcalc.render.solution_base import L2_TEX, SHOW_EACH_UNIT, chain, d
 from backcalc.render.texformulas import (
     ACTIVATION_TEX,
-    activation_derivative_tex,
     activation_value_tex,
-    loss_derivative_tex,
     loss_tex,
 )
 
@@ -37,62 +36,8 @@ if TYPE_CHECKING:
     from backcalc.network import Layer, LayerTrace, Trace
     from backcalc.render.i18n import Style
 
-DJ = r"\frac{\partial J}{\partial "
-L2_TEX = r"\lambda \sum_{l} \sum_{i,j} \left(W^{(l)}_{ij}\right)^2"
-SHOW_EACH_UNIT = 6  # up to this many units, a = g(z) is written out unit by unit
 
-
-def d(of: str) -> str:
-    """∂J/∂`of` in LaTeX."""
-    return DJ + of + "}"
-
-
-def chain(*parts: str) -> str:
-    """`a = b = c`, one `= …` per line (aligned), as a hand solution is written."""
-    head, *rest = parts
-    if not rest:
-        return head
-    lines = [f"{head} &= {rest[0]}"] + [f"&= {part}" for part in rest[1:]]
-    return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
-
-
-class SolutionBuilder:
-    def __init__(self, trace: Trace, style: Style) -> None:
-        self.trace = trace
-        self.t = style.t
-        self.exercise = trace.exercise
-        self.network = trace.exercise.network
-        self.column = self.network.convention == "column"
-        self.batched = self.exercise.batched
-        self.m = MathWriter(style.numbers, comma=style.numbers.point == ",")
-        self.decimals = style.numbers.decimals
-        self.n_layers = len(self.network.layers)
-
-    # -- matrices as the convention lays them out ---------------------------------------------
-
-    def units(self, values: Array, sized: bool = False, given: bool = False) -> str:
-        shown = values.T if self.column else values
-        return self.m.sized(shown, given) if sized else self.m.matrix(shown, given)
-
-    def units_t(self, values: Array, sized: bool = False) -> str:
-        """The transpose of a per-unit quantity (a⁽ˡ⁻¹⁾ᵀ in ∂J/∂W)."""
-        shown = values if self.column else values.T
-        return self.m.sized(shown) if sized else self.m.matrix(shown)
-
-    def bias(self, values: Array, sized: bool = False, given: bool = False) -> str:
-        if values.ndim == 0:
-            return self.m.number(float(values), given)
-        shown = values.reshape(-1, 1) if self.column else values.reshape(1, -1)
-        return self.m.sized(shown, given) if sized else self.m.matrix(shown, given)
-
-    def weights(self, values: Array, sized: bool = False, given: bool = False) -> str:
-        return self.m.sized(values, given) if sized else self.m.matrix(values, given)
-
-    def a_name(self, layer: int) -> str:
-        return "x" if layer == 0 else f"a{sup(layer)}"
-
-    # -- the statement ------------------------------------------------------------------------
-
+class SolutionBuilder(BackwardSteps):
     def statement(self) -> list[Block]:
         ex, net = self.exercise, self.network
         outputs = [str(layer.n_out(net.convention)) for layer in net.layers]
@@ -217,15 +162,6 @@ class SolutionBuilder:
         steps.append(self.units(lt.a))
         return chain(*steps)
 
-    def text_matrix(self, cells: Sequence[Sequence[str]]) -> str:
-        """A matrix of formulas, such as σ(1.98); a single one stands alone."""
-        if len(cells) == 1 and len(cells[0]) == 1:
-            return cells[0][0]
-        body = " \\\\\n".join(" & ".join(row) for row in cells)
-        return f"\\begin{{pmatrix}}\n{body}\n\\end{{pmatrix}}"
-
-    # -- loss ---------------------------------------------------------------------------------
-
     def loss(self) -> list[Block]:
         trace, net = self.trace, self.network
         blocks: list[Block] = [Heading(self.t("sol_loss"), 2)]
@@ -277,193 +213,6 @@ class SolutionBuilder:
         return ""
 
     # -- backward -----------------------------------------------------------------------------
-
-    def backward(self) -> list[Block]:
-        blocks: list[Block] = [Heading(self.t("sol_backward"), 2)]
-        for number in range(self.n_layers, 0, -1):
-            layer, lt = self.network.layers[number - 1], self.trace.layers[number - 1]
-            blocks.append(Heading(self.t("sol_layer", n=number), 3))
-            if number == self.n_layers:
-                blocks += [
-                    Paragraph(self.t("sol_output_gradient")),
-                    Equation(self.output_gradient(lt)),
-                ]
-            else:
-                blocks.append(Paragraph(self.t("sol_received", n=number, above=number + 1)))
-            blocks += self.local(number, layer, lt)
-            blocks += self.gradients(number, layer, lt)
-        return blocks
-
-    def output_gradient(self, lt: LayerTrace) -> str:
-        name = self.network.loss.name
-        scale = r"\frac{1}{m}" if self.batched and self.network.reduction == "mean" else ""
-        general = scale + loss_derivative_tex(name)
-        steps = [d(r"\hat{y}"), general]
-        factor = {
-            "half_squared_error": "",
-            "squared_error": "2",
-            "mean_squared_error": "",
-            "softmax_cross_entropy": "",
-            "sigmoid_binary_cross_entropy": "",
-        }.get(name)
-        if name == "mean_squared_error":
-            factor = rf"\frac{{2}}{{{self.exercise.target.shape[1]}}}"
-        if factor is not None:
-            shown = self.trace.prediction
-            if name in ("softmax_cross_entropy", "sigmoid_binary_cross_entropy"):
-                assert self.trace.probabilities is not None
-                shown = self.trace.probabilities
-            y = self.units(self.exercise.target, given=True)
-            steps.append(f"{scale}{factor}\\left({self.units(shown)} - {y}\\right)")
-        steps.append(self.units(lt.dJ_da))
-        return chain(*steps)
-
-    def local(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
-        s = sup(number)
-        if layer.activation.name == "identity" and not self.trace.fused:
-            upstream = d(f"a{s}") if number < self.n_layers else d(r"\hat{y}")
-            general = f"{upstream} \\odot g'(z{s}) = {upstream}"
-            delta = Equation(chain(f"\\delta{s}", general, self.units(lt.delta)))
-            return [Paragraph(self.t("sol_identity", n=number)), delta]
-        blocks: list[Block] = [Paragraph(self.t("sol_g_prime", n=number))]
-        formula = activation_derivative_tex(layer.activation, self.m, f"z{s}", f"a{s}")
-        if layer.activation.elementwise:
-            steps = [
-                f"g'(z{s})",
-                formula,
-                self.derivative_numbers(layer, lt),
-                self.units(lt.g_prime),
-            ]
-            blocks.append(Equation(chain(*[step for step in steps if step])))
-        else:
-            for jacobian in lt.g_prime:
-                blocks.append(
-                    Equation(
-                        chain(
-                            f"\\frac{{\\partial a{s}}}{{\\partial z{s}}}",
-                            formula,
-                            self.m.matrix(jacobian),
-                        )
-                    )
-                )
-        if self.trace.fused and number == self.n_layers:
-            blocks.append(
-                Paragraph(
-                    self.t(
-                        "sol_fused", activation=layer.activation.name, loss=self.network.loss.name
-                    )
-                )
-            )
-            scale = r"\frac{1}{m}" if self.batched and self.network.reduction == "mean" else ""
-            y = self.units(self.exercise.target, given=True)
-            blocks.append(
-                Equation(
-                    chain(
-                        f"\\delta{s}",
-                        f"{scale}(\\hat{{y}} - y)",
-                        f"{scale}\\left({self.units(lt.a)} - {y}\\right)",
-                        self.units(lt.delta),
-                    )
-                )
-            )
-            return blocks
-        blocks.append(Paragraph(self.t("sol_delta", n=number)))
-        upstream = d(f"a{s}") if number < self.n_layers else d(r"\hat{y}")
-        if layer.activation.elementwise:
-            operands = f"{self.units(lt.dJ_da)} \\odot {self.units(lt.g_prime)}"
-            blocks.append(
-                Equation(
-                    chain(
-                        f"\\delta{s}", f"{upstream} \\odot g'(z{s})", operands, self.units(lt.delta)
-                    )
-                )
-            )
-        else:
-            general = f"\\left(\\frac{{\\partial a{s}}}{{\\partial z{s}}}\\right)^{{T}} {upstream}"
-            blocks.append(Equation(chain(f"\\delta{s}", general, self.units(lt.delta))))
-        return blocks
-
-    def derivative_numbers(self, layer: Layer, lt: LayerTrace) -> str:
-        """g'(z) with the numbers in, where it is written with a = g(z) (sigmoid, tanh)."""
-        a = self.units(lt.a)
-        if layer.activation.name == "sigmoid":
-            return f"{a} \\odot \\left(1 - {a}\\right)"
-        if layer.activation.name == "tanh":
-            return f"1 - {a} \\odot {a}"
-        return ""
-
-    def gradients(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
-        s, net = sup(number), self.network
-        a_prev = self.exercise.x if number == 1 else self.trace.layers[number - 2].a
-        prev = self.a_name(number - 1)
-        if self.column:
-            general, operands = (
-                f"\\delta{s} {transpose(prev)}",
-                f"{self.units(lt.delta, sized=True)} \\cdot {self.units_t(a_prev, sized=True)}",
-            )
-        else:
-            general, operands = (
-                f"{transpose(prev)} \\delta{s}",
-                f"{self.units_t(a_prev, sized=True)} \\cdot {self.units(lt.delta, sized=True)}",
-            )
-        steps = [d(f"W{s}"), general, operands]
-        if net.l2:
-            steps = [
-                d(f"W{s}"),
-                f"{general} + 2\\lambda W{s}",
-                f"{operands} + {self.m.number(2 * net.l2, True)} \\cdot "
-                f"{self.weights(layer.weights, True)}",
-            ]
-        steps.append(self.weights(lt.dW))
-        key = "sol_weights_l2" if net.l2 else "sol_weights"
-        blocks: list[Block] = [Paragraph(self.t(key, n=number)), Equation(chain(*steps))]
-        if lt.db is not None:
-            blocks += self.bias_gradient(number, layer, lt)
-        blocks += self.passed_down(number, layer, lt)
-        return blocks
-
-    def bias_gradient(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
-        s = sup(number)
-        assert lt.db is not None
-        if layer.shared_bias and layer.n_out(self.network.convention) > 1:
-            batch = self.t("sol_and_batch") if self.batched else ""
-            paragraph = self.t("sol_bias_shared", batch=batch)
-            general = (
-                f"\\sum_{{k}} \\delta{s}_{{k}}"
-                if not self.batched
-                else f"\\sum_{{i,k}} \\delta{s}_{{ik}}"
-            )
-        elif self.batched:
-            paragraph, general = self.t("sol_bias_batch"), f"\\sum_{{i=1}}^{{m}} \\delta{s}_{{i}}"
-        else:
-            paragraph, general = self.t("sol_bias"), f"\\delta{s}"
-        return [Paragraph(paragraph), Equation(chain(d(f"b{s}"), general, self.bias(lt.db)))]
-
-    def passed_down(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
-        s = sup(number)
-        below = self.trace.dJ_dx if number == 1 else self.trace.layers[number - 2].dJ_da
-        target = "x" if number == 1 else f"a{sup(number - 1)}"
-        if self.column:
-            general = f"{transpose(f'W{s}')} \\delta{s}"
-            operands = (
-                f"{self.m.sized(layer.weights.T, True)} \\cdot {self.units(lt.delta, sized=True)}"
-            )
-        else:
-            general = f"\\delta{s} {transpose(f'W{s}')}"
-            operands = (
-                f"{self.units(lt.delta, sized=True)} \\cdot {self.m.sized(layer.weights.T, True)}"
-            )
-        paragraph = (
-            self.t("sol_input_gradient")
-            if number == 1
-            else self.t("sol_pass_down", below=number - 1)
-        )
-        return [
-            Paragraph(paragraph),
-            Equation(chain(d(target), general, operands, self.units(below))),
-        ]
-
-    # -- update and summary -------------------------------------------------------------------
 
     def update(self) -> list[Block]:
         eta = self.exercise.learning_rate

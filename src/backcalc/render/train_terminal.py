@@ -38,8 +38,15 @@ def render(result: TrainResult, style: Style, full: bool = False) -> RenderableT
         extra += t("train_schedule", gamma=n.given(s.lr_gamma), step=s.lr_step, unit=unit)
     if s.epochs is not None:
         size = s.batch_size or len(ex.x)
-        how = t("train_epochs", n=s.epochs, b=size, updates=result.updates,
-                eta=n.given(s.learning_rate), seed=s.seed, extra=extra)  # fmt: skip
+        how = t(
+            "train_epochs",
+            n=s.epochs,
+            b=size,
+            updates=result.updates,
+            eta=n.given(s.learning_rate),
+            seed=s.seed,
+            extra=extra,
+        )
     else:
         how = t("train_steps", n=s.steps, eta=n.given(s.learning_rate), extra=extra)
     parts: list[RenderableType] = [

@@ -1,0 +1,203 @@
+"""The backward pass of the step-by-step solution: ∂J/∂ŷ, then for each layer from the last
+g'(z), δ, ∂J/∂W, ∂J/∂b and what is passed down, each as formula, numbers and result."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from backcalc.render.document import Block, Equation, Heading, Paragraph
+from backcalc.render.mathtex import sup, transpose
+from backcalc.render.solution_base import SolutionBase, chain, d
+from backcalc.render.texformulas import activation_derivative_tex, loss_derivative_tex
+
+if TYPE_CHECKING:
+    from backcalc.network import Layer, LayerTrace
+
+
+class BackwardSteps(SolutionBase):
+    def backward(self) -> list[Block]:
+        blocks: list[Block] = [Heading(self.t("sol_backward"), 2)]
+        for number in range(self.n_layers, 0, -1):
+            layer, lt = self.network.layers[number - 1], self.trace.layers[number - 1]
+            blocks.append(Heading(self.t("sol_layer", n=number), 3))
+            if number == self.n_layers:
+                blocks += [
+                    Paragraph(self.t("sol_output_gradient")),
+                    Equation(self.output_gradient(lt)),
+                ]
+            else:
+                blocks.append(Paragraph(self.t("sol_received", n=number, above=number + 1)))
+            blocks += self.local(number, layer, lt)
+            blocks += self.gradients(number, layer, lt)
+        return blocks
+
+    def output_gradient(self, lt: LayerTrace) -> str:
+        name = self.network.loss.name
+        scale = r"\frac{1}{m}" if self.batched and self.network.reduction == "mean" else ""
+        general = scale + loss_derivative_tex(name)
+        steps = [d(r"\hat{y}"), general]
+        factor = {
+            "half_squared_error": "",
+            "squared_error": "2",
+            "mean_squared_error": "",
+            "softmax_cross_entropy": "",
+            "sigmoid_binary_cross_entropy": "",
+        }.get(name)
+        if name == "mean_squared_error":
+            factor = rf"\frac{{2}}{{{self.exercise.target.shape[1]}}}"
+        if factor is not None:
+            shown = self.trace.prediction
+            if name in ("softmax_cross_entropy", "sigmoid_binary_cross_entropy"):
+                assert self.trace.probabilities is not None
+                shown = self.trace.probabilities
+            y = self.units(self.exercise.target, given=True)
+            steps.append(f"{scale}{factor}\\left({self.units(shown)} - {y}\\right)")
+        steps.append(self.units(lt.dJ_da))
+        return chain(*steps)
+
+    def local(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
+        s = sup(number)
+        if layer.activation.name == "identity" and not self.trace.fused:
+            upstream = d(f"a{s}") if number < self.n_layers else d(r"\hat{y}")
+            general = f"{upstream} \\odot g'(z{s}) = {upstream}"
+            delta = Equation(chain(f"\\delta{s}", general, self.units(lt.delta)))
+            return [Paragraph(self.t("sol_identity", n=number)), delta]
+        blocks: list[Block] = [Paragraph(self.t("sol_g_prime", n=number))]
+        formula = activation_derivative_tex(layer.activation, self.m, f"z{s}", f"a{s}")
+        if layer.activation.elementwise:
+            steps = [
+                f"g'(z{s})",
+                formula,
+                self.derivative_numbers(layer, lt),
+                self.units(lt.g_prime),
+            ]
+            blocks.append(Equation(chain(*[step for step in steps if step])))
+        else:
+            for jacobian in lt.g_prime:
+                blocks.append(
+                    Equation(
+                        chain(
+                            f"\\frac{{\\partial a{s}}}{{\\partial z{s}}}",
+                            formula,
+                            self.m.matrix(jacobian),
+                        )
+                    )
+                )
+        if self.trace.fused and number == self.n_layers:
+            blocks.append(
+                Paragraph(
+                    self.t(
+                        "sol_fused", activation=layer.activation.name, loss=self.network.loss.name
+                    )
+                )
+            )
+            scale = r"\frac{1}{m}" if self.batched and self.network.reduction == "mean" else ""
+            y = self.units(self.exercise.target, given=True)
+            blocks.append(
+                Equation(
+                    chain(
+                        f"\\delta{s}",
+                        f"{scale}(\\hat{{y}} - y)",
+                        f"{scale}\\left({self.units(lt.a)} - {y}\\right)",
+                        self.units(lt.delta),
+                    )
+                )
+            )
+            return blocks
+        blocks.append(Paragraph(self.t("sol_delta", n=number)))
+        upstream = d(f"a{s}") if number < self.n_layers else d(r"\hat{y}")
+        if layer.activation.elementwise:
+            operands = f"{self.units(lt.dJ_da)} \\odot {self.units(lt.g_prime)}"
+            blocks.append(
+                Equation(
+                    chain(
+                        f"\\delta{s}", f"{upstream} \\odot g'(z{s})", operands, self.units(lt.delta)
+                    )
+                )
+            )
+        else:
+            general = f"\\left(\\frac{{\\partial a{s}}}{{\\partial z{s}}}\\right)^{{T}} {upstream}"
+            blocks.append(Equation(chain(f"\\delta{s}", general, self.units(lt.delta))))
+        return blocks
+
+    def derivative_numbers(self, layer: Layer, lt: LayerTrace) -> str:
+        """g'(z) with the numbers in, where it is written with a = g(z) (sigmoid, tanh)."""
+        a = self.units(lt.a)
+        if layer.activation.name == "sigmoid":
+            return f"{a} \\odot \\left(1 - {a}\\right)"
+        if layer.activation.name == "tanh":
+            return f"1 - {a} \\odot {a}"
+        return ""
+
+    def gradients(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
+        s, net = sup(number), self.network
+        a_prev = self.exercise.x if number == 1 else self.trace.layers[number - 2].a
+        prev = self.a_name(number - 1)
+        if self.column:
+            general, operands = (
+                f"\\delta{s} {transpose(prev)}",
+                f"{self.units(lt.delta, sized=True)} \\cdot {self.units_t(a_prev, sized=True)}",
+            )
+        else:
+            general, operands = (
+                f"{transpose(prev)} \\delta{s}",
+                f"{self.units_t(a_prev, sized=True)} \\cdot {self.units(lt.delta, sized=True)}",
+            )
+        steps = [d(f"W{s}"), general, operands]
+        if net.l2:
+            steps = [
+                d(f"W{s}"),
+                f"{general} + 2\\lambda W{s}",
+                f"{operands} + {self.m.number(2 * net.l2, True)} \\cdot "
+                f"{self.weights(layer.weights, True)}",
+            ]
+        steps.append(self.weights(lt.dW))
+        key = "sol_weights_l2" if net.l2 else "sol_weights"
+        blocks: list[Block] = [Paragraph(self.t(key, n=number)), Equation(chain(*steps))]
+        if lt.db is not None:
+            blocks += self.bias_gradient(number, layer, lt)
+        blocks += self.passed_down(number, layer, lt)
+        return blocks
+
+    def bias_gradient(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
+        s = sup(number)
+        assert lt.db is not None
+        if layer.shared_bias and layer.n_out(self.network.convention) > 1:
+            batch = self.t("sol_and_batch") if self.batched else ""
+            paragraph = self.t("sol_bias_shared", batch=batch)
+            general = (
+                f"\\sum_{{k}} \\delta{s}_{{k}}"
+                if not self.batched
+                else f"\\sum_{{i,k}} \\delta{s}_{{ik}}"
+            )
+        elif self.batched:
+            paragraph, general = self.t("sol_bias_batch"), f"\\sum_{{i=1}}^{{m}} \\delta{s}_{{i}}"
+        else:
+            paragraph, general = self.t("sol_bias"), f"\\delta{s}"
+        return [Paragraph(paragraph), Equation(chain(d(f"b{s}"), general, self.bias(lt.db)))]
+
+    def passed_down(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
+        s = sup(number)
+        below = self.trace.dJ_dx if number == 1 else self.trace.layers[number - 2].dJ_da
+        target = "x" if number == 1 else f"a{sup(number - 1)}"
+        if self.column:
+            general = f"{transpose(f'W{s}')} \\delta{s}"
+            operands = (
+                f"{self.m.sized(layer.weights.T, True)} \\cdot {self.units(lt.delta, sized=True)}"
+            )
+        else:
+            general = f"\\delta{s} {transpose(f'W{s}')}"
+            operands = (
+                f"{self.units(lt.delta, sized=True)} \\cdot {self.m.sized(layer.weights.T, True)}"
+            )
+        paragraph = (
+            self.t("sol_input_gradient")
+            if number == 1
+            else self.t("sol_pass_down", below=number - 1)
+        )
+        return [
+            Paragraph(paragraph),
+            Equation(chain(d(target), general, operands, self.units(below))),
+        ]
+
+    # -- update and summary -------------------------------------------------------------------
