@@ -33,6 +33,8 @@ def chain(*parts: str) -> str:
 
 
 class SolutionBase:
+    """The trace, the style and the convention-aware matrix writers every part uses."""
+
     def __init__(self, trace: Trace, style: Style) -> None:
         self.trace = trace
         self.t = style.t
@@ -67,13 +69,9 @@ class SolutionBase:
     def a_name(self, layer: int) -> str:
         return "x" if layer == 0 else f"a{sup(layer)}"
 
-    # -- the statement ------------------------------------------------------------------------
-
     def text_matrix(self, cells: Sequence[Sequence[str]]) -> str:
         """A matrix of formulas, such as σ(1.98); a single one stands alone."""
         if len(cells) == 1 and len(cells[0]) == 1:
             return cells[0][0]
         body = " \\\\\n".join(" & ".join(row) for row in cells)
         return f"\\begin{{pmatrix}}\n{body}\n\\end{{pmatrix}}"
-
-    # -- loss ---------------------------------------------------------------------------------
