@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 
 class SolutionBuilder(BackwardSteps):
+    """The whole document: statement, forward pass, loss, backward pass (BackwardSteps), the
+    gradient-descent step and the summary."""
+
     def statement(self) -> list[Block]:
         ex, net = self.exercise, self.network
         outputs = [str(layer.n_out(net.convention)) for layer in net.layers]
@@ -212,7 +215,7 @@ class SolutionBuilder(BackwardSteps):
             return rf"-\log {n(float(p))}"
         return ""
 
-    # -- backward -----------------------------------------------------------------------------
+    # -- the loss -----------------------------------------------------------------------------
 
     def update(self) -> list[Block]:
         eta = self.exercise.learning_rate

@@ -199,5 +199,3 @@ class BackwardSteps(SolutionBase):
             Paragraph(paragraph),
             Equation(chain(d(target), general, operands, self.units(below))),
         ]
-
-    # -- update and summary -------------------------------------------------------------------
