@@ -165,6 +165,8 @@ class SolutionBuilder(BackwardSteps):
         steps.append(self.units(lt.a))
         return chain(*steps)
 
+    # -- the loss -----------------------------------------------------------------------------
+
     def loss(self) -> list[Block]:
         trace, net = self.trace, self.network
         blocks: list[Block] = [Heading(self.t("sol_loss"), 2)]
@@ -215,7 +217,7 @@ class SolutionBuilder(BackwardSteps):
             return rf"-\log {n(float(p))}"
         return ""
 
-    # -- the loss -----------------------------------------------------------------------------
+    # -- the gradient-descent step and the summary ---------------------------------------------
 
     def update(self) -> list[Block]:
         eta = self.exercise.learning_rate
