@@ -96,6 +96,7 @@ class LayerTrace:
     delta: Array
     dW: Array
     db: Array | None
+    weighted: Array  # W·a⁽ˡ⁻¹⁾ before the bias, as a hand solution writes it
     weights_updated: Array | None = None
     bias_updated: Array | None = None
 
@@ -127,9 +128,14 @@ class Trace:
         return self.layers[-1].a
 
 
+def weighted(layer: Layer, convention: Convention, a_prev: Array) -> Array:
+    """W·a (column) or a·W (row), before the bias, for a batch a_prev of shape (m, n)."""
+    return a_prev @ layer.weights.T if convention == "column" else a_prev @ layer.weights
+
+
 def linear(layer: Layer, convention: Convention, a_prev: Array) -> Array:
     """z = W·a + b (column) or z = a·W + b (row), for a batch a_prev of shape (m, n)."""
-    z = a_prev @ layer.weights.T if convention == "column" else a_prev @ layer.weights
+    z = weighted(layer, convention, a_prev)
     return z if layer.bias is None else z + layer.bias
 
 
@@ -263,6 +269,7 @@ def run(exercise: Exercise, hand_decimals: int | None = None) -> Trace:
                 delta,
                 rounded(dW),
                 None if db is None else rounded(db),
+                rounded(weighted(layer, conv, inputs[index])),
             )
             if exercise.learning_rate is not None:
                 trace = _step(trace, layer, exercise.learning_rate, rounded)

@@ -126,17 +126,9 @@ class SolutionBuilder(BackwardSteps):
         weights = self.weights(layer.weights, sized=True, given=True)
         inputs = self.units(a_prev, sized=True, given=given)
         if self.column:
-            product, general, operands = (
-                a_prev @ layer.weights.T,
-                f"W{s} {prev}",
-                f"{weights} \\cdot {inputs}",
-            )
+            general, operands = f"W{s} {prev}", f"{weights} \\cdot {inputs}"
         else:
-            product, general, operands = (
-                a_prev @ layer.weights,
-                f"{prev} W{s}",
-                f"{inputs} \\cdot {weights}",
-            )
+            general, operands = f"{prev} W{s}", f"{inputs} \\cdot {weights}"
         if layer.bias is None:
             return chain(f"z{s}", general, operands, self.units(lt.z))
         bias = self.bias(layer.bias, sized=not layer.shared_bias, given=True)
@@ -144,7 +136,7 @@ class SolutionBuilder(BackwardSteps):
             f"z{s}",
             f"{general} + b{s}",
             f"{operands} + {bias}",
-            f"{self.units(product)} + {self.bias(layer.bias, given=True)}",
+            f"{self.units(lt.weighted)} + {self.bias(layer.bias, given=True)}",
             self.units(lt.z),
         )
 
