@@ -45,16 +45,6 @@ FUNCTION_TEX = {
     "max": r"\max",
     "min": r"\min",
 }
-TEXT_RULES = {
-    "+": "add: passes the gradient through",
-    "-": "subtract: passes it, negated for the right input",
-    "*": "multiply: swaps the inputs",
-    "/": "divide",
-    "**": "power",
-    "neg": "negate",
-    "max": "max: routes it to the larger input",
-    "min": "min: routes it to the smaller input",
-}
 
 
 def tex_name(name: str) -> str:
@@ -71,13 +61,15 @@ def tex_name(name: str) -> str:
     return f"{base}_{{{index}}}" if index else base
 
 
-def gate_rule(expr: Expr) -> str | None:
-    """The rule of a single gate, or None for a compound expression."""
+def gate_rule(expr: Expr, t: Callable[..., str]) -> str:
+    """The rule of a single gate in words ("multiply: swaps the inputs"), or '' for a compound
+    expression, whose local derivatives stand as numbers."""
     if not isinstance(expr, Op) or any(isinstance(arg, Op) for arg in expr.args):
-        return None
+        return ""
     if expr.op in FUNCTIONS:
-        return f"{expr.op}: the derivative is {FUNCTIONS[expr.op][2]}"
-    return TEXT_RULES[expr.op]
+        return t("gate_function", name=expr.op, derivative=FUNCTIONS[expr.op][2])
+    key = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": "power"}
+    return t(f"gate_{key.get(expr.op, expr.op)}")
 
 
 def local_text(expr: Expr, name: str, show: Callable[[float], str]) -> str:
@@ -106,8 +98,7 @@ def local_text(expr: Expr, name: str, show: Callable[[float], str]) -> str:
             if i == 0
             else f"{args[0]}^{args[1]}·log {args[0]}"
         )
-    chosen = "larger" if expr.op == "max" else "smaller"
-    return f"1 if it is the {chosen}, else 0"
+    return ""  # max and min: the rule says it in words, the value is 1 or 0
 
 
 def _operand(arg: Expr, show: Callable[[float], str]) -> str:

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backcalc.expressions import text
-from backcalc.render.gates import local_text
+from backcalc.render.gates import gate_rule, local_text
 from backcalc.render.layout import report_table
 
 if TYPE_CHECKING:
@@ -55,7 +55,9 @@ class GraphRenderer:
             rule = local_text(node.node.expr, name, self.given)
             shown = f" = {rule}" if rule and rule != self.given(derivative) else ""
             lines.append(f"∂{node.node.name}/∂{name}{shown} = {self.fixed(derivative)}")
-            product = f"{self.fixed(node.gradient)} · {self.fixed(derivative)}"
+            factor = self.fixed(derivative)
+            factor = f"({factor})" if factor.startswith("-") else factor
+            product = f"{self.fixed(node.gradient)} · {factor}"
             sent.append(f"{name}: {product} = {self.fixed(node.sent[name])}")
         return "\n".join(lines), "\n".join(sent)
 
@@ -70,7 +72,12 @@ class GraphRenderer:
         )
         for node in reversed(self.trace.nodes):
             local, sent = self.local(node)
-            table.add_row(node.node.name, self.fixed(node.gradient), local, sent, end_section=True)
+            name, gradient = node.node.name, self.fixed(node.gradient)
+            rule = gate_rule(node.node.expr, self.t)
+            if rule:  # the gate's rule in words on a row of its own, then its derivatives
+                table.add_row(name, gradient, Text(rule, style="italic"), "")
+                name, gradient = "", ""
+            table.add_row(name, gradient, local, sent, end_section=True)
         return table
 
     def gradients(self) -> RenderableType:

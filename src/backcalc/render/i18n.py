@@ -360,8 +360,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name} se usa {n} veces (una bifurcación): su gradiente es la suma {terms} = {total}",
     ),
     "gate_add": ("add: passes the gradient through", "suma: deja pasar el gradiente"),
+    "gate_subtract": (
+        "subtract: passes it, negated to the right input",
+        "resta: lo deja pasar, cambiado de signo hacia la derecha",
+    ),
     "gate_multiply": ("multiply: swaps the inputs", "producto: intercambia las entradas"),
-    "gate_max": ("max: routes it to the larger input", "máx: lo envía a la entrada mayor"),
+    "gate_divide": ("divide: 1/b and −a/b²", "división: 1/b y −a/b²"),
+    "gate_power": ("power: b·a^(b−1) and a^b·log a", "potencia: b·a^(b−1) y a^b·log a"),
+    "gate_neg": ("negate: −1", "cambio de signo: −1"),
+    "gate_max": (
+        "max: routes it to the larger input (the first on a tie)",
+        "máx: lo envía a la entrada mayor (la primera si empatan)",
+    ),
+    "gate_min": (
+        "min: routes it to the smaller input (the first on a tie)",
+        "mín: lo envía a la entrada menor (la primera si empatan)",
+    ),
+    "gate_function": (
+        "{name}: the derivative is {derivative}",
+        "{name}: su derivada es {derivative}",
+    ),
     "sol_graph_values": ("The values:", "Los valores:"),
     "sol_graph_steps": (
         "The computation, one named step at a time:",
