@@ -289,6 +289,10 @@ REFUSED = {
         "steps: ['x = x + 1']\nvalues: {x: 1}\n",
         "net.yaml:1:9: steps[0]: a step may not reassign 'x' (already defined in values)",
     ),
+    "typo": (
+        "steps: ['q = x + y', 'f = qq * z']\nvalues: {x: 1, y: 2, z: 3}\n",
+        "net.yaml:1:22: steps[1]: 'qq' is not defined (did you mean 'q'?): give it in values or compute it in an earlier step",
+    ),
     "missing_value": (
         "expression: x * y\nvalues: {x: 1}\n",
         "net.yaml:1:1: expression: 'y' is not defined: give it in values",

@@ -78,7 +78,7 @@ def from_steps(
             raise StepError(f"a step may not reassign '{name}' (already defined {where})", index)
         for used in expr.names():
             if used not in known:
-                raise StepError(_undefined(used, name, names, steps, index), index)
+                raise StepError(_undefined(used, name, names, steps, index, known), index)
         nodes.append(Node(name, expr, tuple(expr.names())))
         known.add(name)
     out = output or nodes[-1].name
@@ -88,10 +88,19 @@ def from_steps(
 
 
 def _undefined(
-    used: str, name: str, names: list[str], steps: list[tuple[str, Expr]], index: int
+    used: str,
+    name: str,
+    names: list[str],
+    steps: list[tuple[str, Expr]],
+    index: int,
+    known: set[str],
 ) -> str:
     if used not in names:
-        return f"'{used}' is not defined: give it in values or compute it in an earlier step"
+        import difflib  # only on the error path
+
+        close = difflib.get_close_matches(used, sorted(known), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"'{used}' is not defined{hint}: give it in values or compute it in an earlier step"
     later = names.index(used)
     if later == index or _depends(steps, later, name):
         return f"a cycle: '{name}' uses '{used}', which depends on '{name}'"
