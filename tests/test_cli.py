@@ -286,3 +286,20 @@ def test_l2_term_is_shown_and_is_lambda_times_sum_of_squares() -> None:
     assert doc["loss"] == pytest.approx(doc["data_loss"] + l2, rel=1e-12)
     _, out, _ = invoke("run", "leaky-relu-l2")
     assert f"+ λ·ΣW² = {doc['data_loss']:.4f} + {l2:.4f} = {doc['loss']:.4f}" in out
+
+
+def test_readme_example_output_is_current() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ backcalc run reference-2-3-1\n...\n", 1)[1].split("```", 1)[0]
+    _, out, _ = invoke("run", "reference-2-3-1", COLUMNS="80")
+    shown = [line.rstrip() for line in out.splitlines()]
+    expected = [line.rstrip() for line in block.splitlines()]
+    start = shown.index(expected[0])
+    assert shown[start : start + len(expected)] == expected
+
+
+def test_readme_quick_start_names_a_real_example() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert ".venv/bin/backcalc run reference-2-3-1" in readme
+    assert ".venv/bin/python -m pytest" in readme
+    assert examples.find("reference-2-3-1") is not None
