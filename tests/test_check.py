@@ -359,3 +359,36 @@ def test_bad_answers_file(text: str, tmp_path: Path) -> None:
     code, out, err = invoke("check", "reference-2-3-1", "--answers", str(tmp_path / "a.yaml"))
     assert (code, out) == (2, "")
     assert err == f"{tmp_path}/{ANSWER_ERRORS[text]}\n"
+
+
+NETWORK_EXAMPLES = [
+    e.name
+    for e in examples.all_examples()
+    if isinstance(read(e.path), network.Exercise) and e.name != "digits-64-15-10"
+]
+
+
+@pytest.mark.parametrize("decimals", [2, 3])
+@pytest.mark.parametrize("name", NETWORK_EXAMPLES)
+def test_every_hand_rounded_key_passes(name: str, decimals: int, tmp_path: Path) -> None:
+    """Issue 5: a key made with --hand-rounding passes check --answers at the default
+    tolerance, here written from the JSON (so 0.60 comes out as 0.6) with every quantity."""
+    doc = json.loads(invoke("run", name, "--hand-rounding", str(decimals), "-f", "json")[1])
+    quantities = ("z", "a", "dJ_da", "g_prime", "delta", "dJ_dW", "dJ_db")
+    last = len(doc["layers"])
+    key = {
+        "layers": {
+            layer["layer"]: {
+                q: layer[q]
+                for q in quantities
+                if layer[q] is not None
+                and not (q == "dJ_da" and doc["fused_output_delta"] and layer["layer"] == last)
+            }
+            for layer in doc["layers"]
+        },
+        "loss": doc["loss"],
+        "dJ_dx": doc["dJ_dx"],
+    }
+    (tmp_path / "key.yaml").write_text(json.dumps(key))
+    code, out, _ = invoke("check", name, "--answers", str(tmp_path / "key.yaml"), "-f", "json")
+    assert code == 0, json.loads(out)["first_wrong"]

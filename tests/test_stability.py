@@ -97,3 +97,16 @@ def test_exp_overflow_is_reported() -> None:
         NumericalError, match=r"layer 1: a = g\(z\) is infinite: the numbers left float64's range"
     ):
         run(parse(text))
+
+
+def test_vectorised_hand_rounding_agrees_with_decimal_rounding() -> None:
+    from backcalc.rounding import hand_round, round_half_away
+
+    rng = np.random.default_rng(0)
+    values = np.concatenate(
+        [rng.normal(0, 3, 20_000), [0.5575, 0.5 * 1.115, -0.0005, 2.675, -2.675, 1.0005]]
+    )
+    for decimals in (0, 1, 2, 3, 4):
+        expected = [float(round_half_away(v, decimals)) for v in values]
+        np.testing.assert_array_equal(hand_round(values, decimals), expected)
+    assert hand_round(np.array([0.5 * 1.115]), 3)[0] == 0.558  # half away from zero, decimally

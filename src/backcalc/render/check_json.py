@@ -71,6 +71,7 @@ def judged_document(entry: Judged) -> dict[str, Any]:
         "abs_error": entry.abs_error,
         "rel_error": entry.rel_error,
         "allowed_error": entry.allowed,
+        "by_hand": entry.by_hand,
         "status": entry.status,
     }
 
@@ -92,7 +93,8 @@ def answers_document(grading: Grading) -> dict[str, Any]:
             "atol": s.atol,
             "eps": s.eps,
             "rule": "|claimed - correct| <= atol + rtol * |correct| + half a unit in the last "
-            "decimal place written",
+            "decimal place written, or |claimed - by_hand| <= one unit in that place, by_hand "
+            "being the same computation rounded at every step to those decimals",
         },
         "entries": [judged_document(entry) for entry in grading.entries],
     }

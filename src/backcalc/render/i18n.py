@@ -175,13 +175,15 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "answers_title": ("Checking {answers} against: {title}", "Revisando {answers} contra: {title}"),
     "answers_rule": (
-        "pass rule: |claimed − correct| ≤ atol + rtol·|correct| + half a unit in the last",
-        "criterio: |tu valor − correcto| ≤ atol + rtol·|correcto| + media unidad en el último",
+        "pass rule: |claimed − correct| ≤ atol + rtol·|correct| + half a unit in the last decimal",
+        "criterio: |tu valor − correcto| ≤ atol + rtol·|correcto| + media unidad en el último "
+        "decimal",
     ),
     "answers_tolerances": (
-        "  decimal written, with rtol = {rtol}, atol = {atol} (hand answers are rounded along "
-        "the way)",
-        "  decimal escrito, con rtol = {rtol}, atol = {atol} (a mano se redondea en cada paso)",
+        "  written (rtol = {rtol}, atol = {atol}), or within one unit in that decimal of the\n"
+        "  same computation rounded at every step (as by hand)",
+        "  escrito (rtol = {rtol}, atol = {atol}), o a una unidad en ese decimal del mismo\n"
+        "  cálculo redondeado en cada paso (como a mano)",
     ),
     "first_wrong_marker": ("  ← first wrong step", "  ← primer paso incorrecto"),
     "answers_all_right": (
