@@ -272,7 +272,9 @@ def test_help_does_not_import_numpy() -> None:
 
 def test_math_never_imports_typer_rich_or_yaml() -> None:
     code = (
-        "import sys\nimport backcalc.network, backcalc.activations, backcalc.losses\n"
+        "import sys\nimport backcalc.network, backcalc.activations, backcalc.losses, backcalc.gradcheck\n"
+        "import backcalc.grading, backcalc.graph, backcalc.expressions, backcalc.training\n"
+        "import backcalc.initializers, backcalc.rounding, backcalc.quantities\n"
         "print(sorted(m for m in ('typer', 'rich', 'yaml') if m in sys.modules))"
     )
     assert run_process("-c", code).stdout.strip() == "[]"
