@@ -88,27 +88,32 @@ class CheckRenderer:
         )
         return f"{parameter_label(parameter.name)} ({shape}, {what})"
 
-    def parameter_table(self, parameter: Parameter, entries: list[Entry]) -> RenderableType:
+    def entry_table(self, first: str, title: str, entries: list[Entry]) -> Table:
+        """One row per comparison; the first column is named `first` ("entry" or "input")."""
         columns = (
-            "col_entry",
+            first,
             "col_analytic",
             "col_numeric",
             "col_abs_error",
             "col_rel_error",
             "col_status",
         )
-        table = self.table(columns, columns[1:5], self.parameter_title(parameter))
-        shown = _rows_to_show(entries)
+        table = self.table(columns, columns[1:5], title)
         n = self.numbers
-        for entry in shown:
+        for entry in entries:
             table.add_row(
-                self.index(entry),
+                self.index(entry) if first == "col_entry" else entry.parameter,
                 n.significant(entry.claimed),
                 n.significant(entry.numeric),
                 n.error(entry.abs_error),
                 n.error(entry.rel_error),
                 self.status(entry),
             )
+        return table
+
+    def parameter_table(self, parameter: Parameter, entries: list[Entry]) -> RenderableType:
+        shown = _rows_to_show(entries)
+        table = self.entry_table("col_entry", self.parameter_title(parameter), shown)
         if len(entries) > len(shown):
             table.caption = self.t("more_entries", n=len(entries) - len(shown))
             table.caption_justify = "left"
@@ -133,33 +138,10 @@ class CheckRenderer:
             text.append(self.t("worst", error=self.numbers.error(worst.rel_error), where=where))
         return text
 
-    def graph_table(self, result: GradCheck) -> RenderableType:
-        """A graph's inputs are numbers: one table, a row each."""
-        columns = (
-            "col_input",
-            "col_analytic",
-            "col_numeric",
-            "col_abs_error",
-            "col_rel_error",
-            "col_status",
-        )
-        table = self.table(columns, columns[1:5])
-        n = self.numbers
-        for entry in result.entries:
-            table.add_row(
-                entry.parameter,
-                n.significant(entry.claimed),
-                n.significant(entry.numeric),
-                n.error(entry.abs_error),
-                n.error(entry.rel_error),
-                self.status(entry),
-            )
-        return table
-
     def gradients(self, result: GradCheck) -> RenderableType:
         parts: list[RenderableType] = [*self.settings_lines(result)]
         if self.graph:
-            parts += [Text(""), self.graph_table(result)]
+            parts += [Text(""), self.entry_table("col_input", "", list(result.entries))]
             if any(e.status == "kink" for e in result.entries):
                 parts.append(Text(self.t("kink_note"), style="yellow"))
             return Group(*parts, Text(""), self.summary(result))
