@@ -354,7 +354,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_local": ("local derivative", "derivada local"),
     "col_sends": ("sends back", "devuelve"),
     "col_input": ("input", "entrada"),
-    "col_gradient": ("gradient", "gradiente"),
     "graph_values": ("values: {values}", "valores: {values}"),
     "graph_output": ("output: {out} = {value}", "salida: {out} = {value}"),
     "fork": (
@@ -424,9 +423,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "Loss J over the whole data (m = {m})",
         "Costo J sobre todos los datos (m = {m})",
     ),
-    "col_step_number": ("{unit}", "{unit}"),
-    "col_loss": ("J", "J"),
-    "col_rate": ("η", "η"),
     "unit_step": ("step", "paso"),
     "unit_epoch": ("epoch", "época"),
     "train_accuracy": (
@@ -434,6 +430,5 @@ TEXT: dict[str, tuple[str, str]] = {
         "exactitud: {before} antes, {after} después del entrenamiento",
     ),
     "train_parameters": ("Trained parameters", "Parámetros entrenados"),
-    "train_written": ("wrote {files}", "se escribió {files}"),
     "train_progress": ("training", "entrenando"),
 }
