@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from backcalc.network import Exercise, objective
+from backcalc.core.network import Exercise, objective
 
 EPS = 1e-6
 

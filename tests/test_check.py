@@ -13,13 +13,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from backcalc import answers, examples, gradcheck, network
 from backcalc.cli import app
+from backcalc.core import gradcheck, network
+from backcalc.core.gradcheck import CheckSettings, check
+from backcalc.core.grading import AnswerSettings, grade
+from backcalc.core.network import run
 from backcalc.errors import NumericalError
-from backcalc.gradcheck import CheckSettings, check
-from backcalc.grading import AnswerSettings, grade
-from backcalc.network import run
-from backcalc.spec import parse, read
+from backcalc.io import answers, examples
+from backcalc.io.spec import parse, read
 from tests.test_gradients import CASES, make_exercise
 
 runner = CliRunner()

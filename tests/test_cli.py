@@ -14,12 +14,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from backcalc import __version__, examples
+from backcalc import __version__
 from backcalc.cli import app
-from backcalc.graph import Graph
-from backcalc.graph import run as run_graph
-from backcalc.network import run
-from backcalc.spec import read
+from backcalc.core.graph import Graph
+from backcalc.core.graph import run as run_graph
+from backcalc.core.network import run
+from backcalc.io import examples
+from backcalc.io.spec import read
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -272,9 +273,9 @@ def test_help_does_not_import_numpy() -> None:
 
 def test_math_never_imports_typer_rich_or_yaml() -> None:
     code = (
-        "import sys\nimport backcalc.network, backcalc.activations, backcalc.losses, backcalc.gradcheck\n"
-        "import backcalc.grading, backcalc.graph, backcalc.expressions, backcalc.training\n"
-        "import backcalc.initializers, backcalc.rounding, backcalc.quantities\n"
+        "import sys\nimport backcalc.core.network, backcalc.core.activations, backcalc.core.losses, backcalc.core.gradcheck\n"
+        "import backcalc.core.grading, backcalc.core.graph, backcalc.core.expressions, backcalc.core.training\n"
+        "import backcalc.core.initializers, backcalc.core.rounding, backcalc.core.quantities\n"
         "print(sorted(m for m in ('typer', 'rich', 'yaml') if m in sys.modules))"
     )
     assert run_process("-c", code).stdout.strip() == "[]"

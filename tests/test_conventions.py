@@ -9,10 +9,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from backcalc import examples
-from backcalc.activations import Elu, LeakyRelu, Relu
-from backcalc.network import Exercise, Layer, Network, run
-from backcalc.spec import parse, read
+from backcalc.core.activations import Elu, LeakyRelu, Relu
+from backcalc.core.network import Exercise, Layer, Network, run
+from backcalc.io import examples
+from backcalc.io.spec import parse, read
 from tests.test_gradients import OUTPUTS, make_exercise
 
 

@@ -12,9 +12,9 @@ import zlib
 import numpy as np
 import pytest
 
-from backcalc.activations import ACTIVATIONS, Activation, Elu, LeakyRelu, Relu
-from backcalc.losses import LOSSES
-from backcalc.network import Convention, Exercise, Layer, Network, Trace, run
+from backcalc.core.activations import ACTIVATIONS, Activation, Elu, LeakyRelu, Relu
+from backcalc.core.losses import LOSSES
+from backcalc.core.network import Convention, Exercise, Layer, Network, Trace, run
 from tests.helpers import numeric_gradients
 
 HIDDEN = [

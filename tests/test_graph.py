@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from backcalc import examples
 from backcalc.cli import app
+from backcalc.core.expressions import DomainError
+from backcalc.core.gradcheck import CheckSettings, check_graph
+from backcalc.core.graph import Graph, run
 from backcalc.errors import NumericalError
-from backcalc.expressions import DomainError
-from backcalc.gradcheck import CheckSettings, check_graph
-from backcalc.graph import Graph, run
-from backcalc.spec import parse, read
+from backcalc.io import examples
+from backcalc.io.spec import parse, read
 
 runner = CliRunner()
 

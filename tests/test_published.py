@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backcalc import examples
-from backcalc.network import Trace, run
-from backcalc.spec import parse, read
+from backcalc.core.network import Trace, run
+from backcalc.io import examples
+from backcalc.io.spec import parse, read
 
 
 def example_trace(name: str) -> Trace:

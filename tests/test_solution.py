@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from backcalc import examples
 from backcalc.cli import app
-from backcalc.network import run
-from backcalc.spec import read
+from backcalc.core.network import run
+from backcalc.io import examples
+from backcalc.io.spec import read
 
 runner = CliRunner()
 GOLDEN = Path(__file__).parent / "golden"

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from backcalc.cli import app
-from backcalc.spec import parse
+from backcalc.io.spec import parse
 
 runner = CliRunner()
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backcalc.activations import Sigmoid, Softmax, Softplus, sigmoid, softmax
+from backcalc.core.activations import Sigmoid, Softmax, Softplus, sigmoid, softmax
+from backcalc.core.losses import CrossEntropy
+from backcalc.core.network import run
 from backcalc.errors import NumericalError
-from backcalc.losses import CrossEntropy
-from backcalc.network import run
-from backcalc.spec import parse
+from backcalc.io.spec import parse
 
 
 def test_sigmoid_at_plus_minus_1000() -> None:
@@ -100,7 +100,7 @@ def test_exp_overflow_is_reported() -> None:
 
 
 def test_vectorised_hand_rounding_agrees_with_decimal_rounding() -> None:
-    from backcalc.rounding import hand_round, round_half_away
+    from backcalc.core.rounding import hand_round, round_half_away
 
     rng = np.random.default_rng(0)
     values = np.concatenate(

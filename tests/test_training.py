@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from backcalc import examples
 from backcalc.cli import app
-from backcalc.network import Exercise, objective, run
-from backcalc.spec import parse, read
-from backcalc.training import TrainSettings, train
+from backcalc.core.network import Exercise, objective, run
+from backcalc.core.training import TrainSettings, train
+from backcalc.io import examples
+from backcalc.io.spec import parse, read
 
 runner = CliRunner()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from backcalc.gradcheck import SAMPLE_ABOVE, Entry, GradCheck
-from backcalc.grading import Grading, Judged
+from backcalc.core.gradcheck import SAMPLE_ABOVE, Entry, GradCheck
+from backcalc.core.grading import Grading, Judged
 
 
 def entry_document(entry: Entry) -> dict[str, Any]:

@@ -14,10 +14,10 @@ from backcalc.render.i18n import Style
 from backcalc.render.layout import report_table
 
 if TYPE_CHECKING:
-    from backcalc.gradcheck import Entry, GradCheck, Parameter
-    from backcalc.grading import Grading, Judged
-    from backcalc.graph import GraphTrace
-    from backcalc.network import Trace
+    from backcalc.core.gradcheck import Entry, GradCheck, Parameter
+    from backcalc.core.grading import Grading, Judged
+    from backcalc.core.graph import GraphTrace
+    from backcalc.core.network import Trace
 
 ROWS_SHOWN = 12  # per parameter; failures and kinks are always shown
 STATUS_STYLES = {"pass": "green", "fail": "bold red", "kink": "yellow"}
@@ -25,7 +25,7 @@ STATUS_STYLES = {"pass": "green", "fail": "bold red", "kink": "yellow"}
 
 class CheckRenderer:
     def __init__(self, trace: Trace | GraphTrace, style: Style) -> None:
-        from backcalc.graph import GraphTrace
+        from backcalc.core.graph import GraphTrace
 
         self.graph = isinstance(trace, GraphTrace)
         self.title = (

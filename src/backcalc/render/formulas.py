@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from backcalc.activations import Activation
+    from backcalc.core.activations import Activation
     from backcalc.render.i18n import Style
 
 ACTIVATION_VALUES: dict[str, str] = {

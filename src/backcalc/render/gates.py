@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from backcalc.expressions import CHOOSERS, FUNCTIONS, Expr, Num, Op, Var
+from backcalc.core.expressions import CHOOSERS, FUNCTIONS, Expr, Num, Op, Var
 
 GREEK = [
     "alpha",

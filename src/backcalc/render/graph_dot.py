@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backcalc.expressions import FUNCTIONS, Op, text
+from backcalc.core.expressions import FUNCTIONS, Op, text
 
 if TYPE_CHECKING:
-    from backcalc.graph import GraphTrace
+    from backcalc.core.graph import GraphTrace
     from backcalc.render.i18n import Style
 
 SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", "**": "^", "neg": "−"}

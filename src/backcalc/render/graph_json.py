@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from backcalc.expressions import text
+from backcalc.core.expressions import text
 
 if TYPE_CHECKING:
-    from backcalc.graph import GraphTrace
+    from backcalc.core.graph import GraphTrace
 
 
 def document(trace: GraphTrace) -> dict[str, Any]:

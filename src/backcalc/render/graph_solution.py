@@ -21,7 +21,7 @@ from backcalc.render.gates import tex, tex_name
 from backcalc.render.mathtex import MathWriter
 
 if TYPE_CHECKING:
-    from backcalc.graph import GraphTrace
+    from backcalc.core.graph import GraphTrace
     from backcalc.render.i18n import Style
 
 

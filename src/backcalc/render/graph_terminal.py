@@ -10,12 +10,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backcalc.expressions import text
+from backcalc.core.expressions import text
 from backcalc.render.gates import gate_rule, local_text
 from backcalc.render.layout import report_table
 
 if TYPE_CHECKING:
-    from backcalc.graph import GraphTrace, NodeTrace
+    from backcalc.core.graph import GraphTrace, NodeTrace
     from backcalc.render.i18n import Style
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from backcalc.quantities import (
+from backcalc.core.quantities import (
     FORWARD,
     UPDATES,
     as_bias,
@@ -25,8 +25,8 @@ from backcalc.quantities import (
 )
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
-    from backcalc.network import Trace
+    from backcalc.core.activations import Array
+    from backcalc.core.network import Trace
 
 
 def _plain(value: Any) -> Any:

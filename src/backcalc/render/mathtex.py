@@ -15,7 +15,7 @@ import numpy as np
 from backcalc.render.numbers import NumberFormat
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
+    from backcalc.core.activations import Array
 
 MAX_ROWS = 20
 MAX_COLUMNS = 20  # the LaTeX preamble raises amsmath's MaxMatrixCols to this

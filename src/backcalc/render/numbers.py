@@ -1,6 +1,6 @@
 """The one place numbers are formatted for display, in every output format.
 
-Rounding is half away from zero on the decimal value (backcalc.rounding), as by hand: 0.5225
+Rounding is half away from zero on the decimal value (backcalc.core.rounding), as by hand: 0.5225
 shows as 0.523 at 3 decimals, where Python's binary `f"{0.5225:.3f}"` gives 0.522.
 `point` is the decimal separator: "." or "," in text, "{,}" inside LaTeX math (so that TeX does
 not typeset 0,522 as a list).
@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from backcalc.rounding import round_half_away
+from backcalc.core.rounding import round_half_away
 
 
 def _special(value: float) -> str | None:

@@ -32,8 +32,8 @@ from backcalc.render.texformulas import (
 )
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
-    from backcalc.network import Layer, LayerTrace, Trace
+    from backcalc.core.activations import Array
+    from backcalc.core.network import Layer, LayerTrace, Trace
     from backcalc.render.i18n import Style
 
 

@@ -11,7 +11,7 @@ from backcalc.render.solution_base import SolutionBase, chain, d
 from backcalc.render.texformulas import activation_derivative_tex, loss_derivative_tex
 
 if TYPE_CHECKING:
-    from backcalc.network import Layer, LayerTrace
+    from backcalc.core.network import Layer, LayerTrace
 
 
 class BackwardSteps(SolutionBase):

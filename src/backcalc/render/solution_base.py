@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from backcalc.render.mathtex import MathWriter, sup
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
-    from backcalc.network import Trace
+    from backcalc.core.activations import Array
+    from backcalc.core.network import Trace
     from backcalc.render.i18n import Style
 
 DJ = r"\frac{\partial J}{\partial "

@@ -19,8 +19,8 @@ from backcalc.render.i18n import Style
 from backcalc.render.layout import Block, Flow
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
-    from backcalc.network import Layer, LayerTrace, Trace
+    from backcalc.core.activations import Array
+    from backcalc.core.network import Layer, LayerTrace, Trace
 
 
 BIG = 16  # rows or columns beyond which a matrix is summarised (unless --full)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backcalc.activations import Elu, LeakyRelu, Relu
+from backcalc.core.activations import Elu, LeakyRelu, Relu
 from backcalc.render.mathtex import transpose
 
 if TYPE_CHECKING:
-    from backcalc.activations import Activation
+    from backcalc.core.activations import Activation
     from backcalc.render.mathtex import MathWriter
 
 ACTIVATION_TEX: dict[str, str] = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from backcalc.quantities import as_bias, as_weights
+from backcalc.core.quantities import as_bias, as_weights
 
 if TYPE_CHECKING:
-    from backcalc.training import TrainResult
+    from backcalc.core.training import TrainResult
 
 
 def document(result: TrainResult) -> dict[str, Any]:

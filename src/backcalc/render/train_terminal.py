@@ -15,8 +15,8 @@ from backcalc.render.layout import Flow
 from backcalc.render.terminal import matrix_block
 
 if TYPE_CHECKING:
+    from backcalc.core.training import TrainResult
     from backcalc.render.i18n import Style
-    from backcalc.training import TrainResult
 
 SHOWN = 20  # loss rows in the terminal; the JSON has them all
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
-    from backcalc.network import Layer, Trace
+    from backcalc.core.activations import Array
+    from backcalc.core.network import Layer, Trace
 
 FORWARD = ("z", "a")
 BACKWARD = ("dJ_da", "g_prime", "delta", "dJ_dW", "dJ_db")

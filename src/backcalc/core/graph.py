@@ -12,8 +12,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
+from backcalc.core.expressions import DomainError, Expr, ExpressionError, Op, Var, text
 from backcalc.errors import NumericalError
-from backcalc.expressions import DomainError, Expr, ExpressionError, Op, Var, text
 
 
 @dataclass(frozen=True)

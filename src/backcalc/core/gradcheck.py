@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from backcalc.network import evaluate
-from backcalc.quantities import layer_quantity, per_unit, top_quantity
+from backcalc.core.network import evaluate
+from backcalc.core.quantities import layer_quantity, per_unit, top_quantity
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
-    from backcalc.graph import GraphTrace
-    from backcalc.network import Exercise, Trace
+    from backcalc.core.activations import Array
+    from backcalc.core.graph import GraphTrace
+    from backcalc.core.network import Exercise, Trace
 
 Status = Literal["pass", "fail", "kink"]
 SAMPLE_ABOVE = 5000  # entries in all; beyond this, sample unless every entry is asked for
@@ -236,7 +236,7 @@ def _entry(
 def check_graph(trace: GraphTrace, settings: CheckSettings) -> GradCheck:
     """Central differences for every input value of a computational graph; a kink (relu or
     abs at 0, a max or min tie) between x − ε and x + ε is marked, not failed."""
-    from backcalc.graph import output_value, with_value
+    from backcalc.core.graph import output_value, with_value
 
     graph, eps = trace.graph, settings.eps
     floor = np.finfo(np.float64).eps * max(1.0, abs(trace.value)) / eps

@@ -12,9 +12,9 @@ from typing import Annotated
 import typer
 
 from backcalc import __version__
-from backcalc.cli_check import check
-from backcalc.cli_run import run
-from backcalc.cli_train import train
+from backcalc.cli.check import check
+from backcalc.cli.run import run
+from backcalc.cli.train import train
 
 app = typer.Typer(
     name="backcalc",
@@ -54,7 +54,7 @@ def list_examples() -> None:
 
     Example: backcalc examples
     """
-    from backcalc import examples
+    from backcalc.io import examples
 
     found = examples.all_examples()
     width = max(len(e.name) for e in found)

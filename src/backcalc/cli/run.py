@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backcalc.cli_common import (
+from backcalc.cli.common import (
     CommaOption,
     ForceOption,
     Lang,
@@ -24,8 +24,8 @@ from backcalc.errors import BackcalcError
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from backcalc.graph import Graph
-    from backcalc.network import Exercise
+    from backcalc.core.graph import Graph
+    from backcalc.core.network import Exercise
     from backcalc.render.i18n import Style
 
 
@@ -75,7 +75,7 @@ def run(
     """
     if hand_rounding is not None:
         decimals = hand_rounding
-    from backcalc.network import Exercise
+    from backcalc.core.network import Exercise
 
     look = style(lang, comma, decimals)
     try:
@@ -94,7 +94,7 @@ def run(
 def _network_output(
     exercise: Exercise, output_format: RunFormat, look: Style, hand_rounding: int | None, full: bool
 ) -> str | RenderableType:
-    from backcalc.network import run as run_network
+    from backcalc.core.network import run as run_network
 
     trace = run_network(exercise, hand_decimals=hand_rounding)
     if output_format is RunFormat.json:
@@ -113,7 +113,7 @@ def _network_output(
 
 
 def _graph_output(graph: Graph, output_format: RunFormat, look: Style) -> str | RenderableType:
-    from backcalc.graph import run as run_graph
+    from backcalc.core.graph import run as run_graph
 
     trace = run_graph(graph)
     if output_format is RunFormat.json:

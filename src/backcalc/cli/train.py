@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backcalc.cli_common import (
+from backcalc.cli.common import (
     CommaOption,
     ForceOption,
     Lang,
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from rich.progress import Progress
 
-    from backcalc.training import TrainSettings
+    from backcalc.core.training import TrainSettings
 
 PROGRESS_FROM = 200  # steps or epochs from which a progress bar is drawn (on a terminal)
 
@@ -75,8 +75,8 @@ def train(
 
     Example: backcalc train digits-64-15-10 --epochs 5 --batch-size 10 -o trained.yaml
     """
-    from backcalc.network import Exercise
-    from backcalc.training import train as run_training
+    from backcalc.core.network import Exercise
+    from backcalc.core.training import train as run_training
 
     try:
         exercise, source = load_spec(spec)
@@ -86,14 +86,14 @@ def train(
             exercise, steps, epochs, batch_size, learning_rate, momentum, lr_step, lr_gamma, seed
         )
         if output is not None and output.exists() and not force:  # before a long run, not after
-            from backcalc.files import OutputError
+            from backcalc.io.files import OutputError
 
             raise OutputError("already exists; use --force to overwrite it", Location(str(output)))
         total = settings.epochs or settings.steps or 0
         with _Progress(total, style(lang, comma).t("train_progress")) as advance:
             result = run_training(exercise, settings, advance)
         if output is not None:
-            from backcalc.specwriter import write_spec
+            from backcalc.io.specwriter import write_spec
 
             write_spec(result.exercise, output, force, (source,))
         if output_format is TrainFormat.json:
@@ -119,8 +119,8 @@ def _settings(
     lr_gamma: float,
     seed: int,
 ) -> TrainSettings:
-    from backcalc.network import Exercise
-    from backcalc.training import TrainSettings
+    from backcalc.core.network import Exercise
+    from backcalc.core.training import TrainSettings
 
     assert isinstance(exercise, Exercise)
     if (steps is None) == (epochs is None):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from backcalc.cli_common import (
+from backcalc.cli.common import (
     EXIT_FAILED,
     CommaOption,
     ForceOption,
@@ -25,10 +25,10 @@ from backcalc.cli_common import (
 from backcalc.errors import BackcalcError
 
 if TYPE_CHECKING:
-    from backcalc.gradcheck import CheckSettings, GradCheck
-    from backcalc.grading import AnswerSettings
-    from backcalc.graph import Graph, GraphTrace
-    from backcalc.network import Exercise, Trace
+    from backcalc.core.gradcheck import CheckSettings, GradCheck
+    from backcalc.core.grading import AnswerSettings
+    from backcalc.core.graph import Graph, GraphTrace
+    from backcalc.core.network import Exercise, Trace
     from backcalc.render.i18n import Style
 
 
@@ -77,9 +77,9 @@ def check(
 
     Example: backcalc check reference-2-3-1 --answers reference-2-3-1-hand
     """
-    from backcalc.gradcheck import CheckSettings
-    from backcalc.network import Exercise
-    from backcalc.network import run as run_network
+    from backcalc.core.gradcheck import CheckSettings
+    from backcalc.core.network import Exercise
+    from backcalc.core.network import run as run_network
 
     try:
         spec_data, source = load_spec(spec)
@@ -108,15 +108,15 @@ def _checked(
     spec: Exercise | Graph, settings: CheckSettings
 ) -> tuple[Trace | GraphTrace, GradCheck]:
     """The trace of a network or a graph, and its finite-difference check."""
-    from backcalc.gradcheck import check as check_gradients
-    from backcalc.network import Exercise
-    from backcalc.network import run as run_network
+    from backcalc.core.gradcheck import check as check_gradients
+    from backcalc.core.network import Exercise
+    from backcalc.core.network import run as run_network
 
     if isinstance(spec, Exercise):
         trace = run_network(spec)
         return trace, check_gradients(trace, settings)
-    from backcalc.gradcheck import check_graph
-    from backcalc.graph import run as run_graph
+    from backcalc.core.gradcheck import check_graph
+    from backcalc.core.graph import run as run_graph
 
     graph_trace = run_graph(spec)
     return graph_trace, check_graph(graph_trace, settings)
@@ -153,9 +153,9 @@ def _answers(
     force: bool,
     source: Path,
 ) -> bool:
-    from backcalc import answers as answers_file
-    from backcalc import examples
-    from backcalc.grading import AnswerSettings, grade
+    from backcalc.core.grading import AnswerSettings, grade
+    from backcalc.io import answers as answers_file
+    from backcalc.io import examples
 
     path, name = Path(answers), answers
     if not path.exists() and (example := examples.find_answers(answers)) is not None:

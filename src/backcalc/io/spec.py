@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from backcalc import yamlnodes
-from backcalc.activations import ACTIVATIONS, ALIASES
-from backcalc.initializers import INITS, initialise
-from backcalc.losses import LOSSES, REDUCTIONS, Loss
-from backcalc.network import Convention, Exercise, Layer, Network
-from backcalc.reader import ValueReader, comma_hint, describe, plural, suggest
-from backcalc.yamlnodes import child
+from backcalc.core.activations import ACTIVATIONS, ALIASES
+from backcalc.core.initializers import INITS, initialise
+from backcalc.core.losses import LOSSES, REDUCTIONS, Loss
+from backcalc.core.network import Convention, Exercise, Layer, Network
+from backcalc.io import yamlnodes
+from backcalc.io.reader import ValueReader, comma_hint, describe, plural, suggest
+from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
-    from backcalc.activations import Activation, Array
-    from backcalc.graph import Graph
+    from backcalc.core.activations import Activation, Array
+    from backcalc.core.graph import Graph
 
 TOP_KEYS = (
     "title",
@@ -52,7 +52,9 @@ def parse(text: str, file: str = "<spec>", base: Path | None = None) -> Exercise
     relative to `base` (the spec's folder)."""
     doc = yamlnodes.load(text, file)
     if isinstance(doc.data, dict) and ("steps" in doc.data or "expression" in doc.data):
-        from backcalc.graphspec import GraphReader  # graph mode only: keeps networks' start-up lean
+        from backcalc.io.graphspec import (
+            GraphReader,  # graph mode only: keeps networks' start-up lean
+        )
 
         return GraphReader(doc, base).graph()
     return _Reader(doc, base).exercise()

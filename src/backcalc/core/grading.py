@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from backcalc.core.gradcheck import Probe, relative_error
+from backcalc.core.network import run
+from backcalc.core.quantities import GRADIENTS, hand_order, quantity
 from backcalc.errors import NumericalError
-from backcalc.gradcheck import Probe, relative_error
-from backcalc.network import run
-from backcalc.quantities import GRADIENTS, hand_order, quantity
 
 if TYPE_CHECKING:
-    from backcalc.answers import Claim
-    from backcalc.network import Trace
+    from backcalc.core.network import Trace
+    from backcalc.io.answers import Claim
 
 
 @dataclass(frozen=True)

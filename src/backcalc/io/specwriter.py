@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
-from backcalc.files import OutputError, write_output
+from backcalc.io.files import OutputError, write_output
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
-    from backcalc.network import Exercise
+    from backcalc.core.activations import Array
+    from backcalc.core.network import Exercise
 
 INLINE = 64  # arrays with more numbers than this go to .npy files
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
+    from backcalc.core.activations import Array
 
 _GUARD = 6  # decimal places beyond the rounding position that are float noise
 

@@ -22,7 +22,7 @@ class Example:
 
 
 def _folder() -> Path:
-    return Path(__file__).parent / "examples"
+    return Path(__file__).parent.parent / "examples"
 
 
 def all_examples() -> list[Example]:

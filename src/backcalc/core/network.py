@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from backcalc.core.rounding import hand_round
 from backcalc.errors import NumericalError
-from backcalc.rounding import hand_round
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from backcalc.activations import Activation, Array
-    from backcalc.losses import Loss
+    from backcalc.core.activations import Activation, Array
+    from backcalc.core.losses import Loss
 
 Convention = Literal["column", "row"]
 Rounder = Callable[["Array"], "Array"]

@@ -16,8 +16,8 @@ from backcalc.errors import BackcalcError
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from backcalc.graph import Graph
-    from backcalc.network import Exercise
+    from backcalc.core.graph import Graph
+    from backcalc.core.network import Exercise
     from backcalc.render.i18n import Style
 
 EXIT_FAILED = 1
@@ -80,9 +80,9 @@ def style(lang: Lang, comma: bool | None, decimals: int = 4) -> Style:
 def load_spec(spec: str) -> tuple[Exercise | Graph, Path]:
     """The network or graph in the file `spec`, or in the shipped example of that name, and
     the path it was read from."""
-    from backcalc import examples
     from backcalc.errors import Location, SpecError
-    from backcalc.spec import read
+    from backcalc.io import examples
+    from backcalc.io.spec import read
 
     path = Path(spec)
     if not path.exists():
@@ -110,7 +110,7 @@ def emit(
         else:
             console().print(content)
         return
-    from backcalc.files import write_output
+    from backcalc.io.files import write_output
 
     if not isinstance(content, str):
         import io

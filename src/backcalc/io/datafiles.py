@@ -14,7 +14,7 @@ import numpy as np
 from backcalc.errors import BackcalcError
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
+    from backcalc.core.activations import Array
 
 
 class DataFileError(BackcalcError):

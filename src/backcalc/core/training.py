@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from backcalc.core.network import gradients, objective
 from backcalc.errors import NumericalError
-from backcalc.network import gradients, objective
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from backcalc.activations import Array
-    from backcalc.network import Exercise, Network
+    from backcalc.core.activations import Array
+    from backcalc.core.network import Exercise, Network
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class TrainResult:
 
 def accuracy(network: Network, x: Array, target: Array) -> float | None:
     """The fraction of observations classified right (classification losses only)."""
-    from backcalc.network import forward
+    from backcalc.core.network import forward
 
     loss = network.loss
     if not (loss.classes or loss.binary):

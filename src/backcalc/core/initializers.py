@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
+    from backcalc.core.activations import Array
 
 # name: {option: default}; `seed` is accepted by every random one
 INITS: dict[str, dict[str, float]] = {

@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from backcalc import yamlnodes
-from backcalc.quantities import LAYER_QUANTITIES, TOP_QUANTITIES, UPDATES, quantity
-from backcalc.reader import ValueReader, comma_hint, describe
-from backcalc.yamlnodes import child
+from backcalc.core.quantities import LAYER_QUANTITIES, TOP_QUANTITIES, UPDATES, quantity
+from backcalc.io import yamlnodes
+from backcalc.io.reader import ValueReader, comma_hint, describe
+from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
-    from backcalc.network import Trace
+    from backcalc.core.activations import Array
+    from backcalc.core.network import Trace
 
 
 @dataclass(frozen=True)

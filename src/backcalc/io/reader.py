@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from backcalc.errors import SpecError
-from backcalc.yamlnodes import Document, child
+from backcalc.io.yamlnodes import Document, child
 
 if TYPE_CHECKING:
-    from backcalc.activations import Array
+    from backcalc.core.activations import Array
 
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 
@@ -117,7 +117,7 @@ class ValueReader:
         return np.array(rows, dtype=np.float64)
 
     def file_array(self, value: dict[str, Any], path: str) -> Array:
-        from backcalc.datafiles import DataFileError, load_array
+        from backcalc.io.datafiles import DataFileError, load_array
 
         spec = self.mapping(value, path, ("file", "key"), "a file reference")
         file = spec["file"]

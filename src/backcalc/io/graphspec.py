@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from backcalc.expressions import CHOOSERS, FUNCTIONS, Expr, ExpressionError, parse
-from backcalc.graph import Graph, StepError, from_expression, from_steps
-from backcalc.reader import ValueReader, describe
-from backcalc.yamlnodes import child
+from backcalc.core.expressions import CHOOSERS, FUNCTIONS, Expr, ExpressionError, parse
+from backcalc.core.graph import Graph, StepError, from_expression, from_steps
+from backcalc.io.reader import ValueReader, describe
+from backcalc.io.yamlnodes import child
 
 GRAPH_KEYS = ("title", "description", "steps", "expression", "values", "output")
 
