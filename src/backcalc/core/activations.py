@@ -4,6 +4,12 @@ Shapes: z is (m, k), one row per observation and one column per unit, whatever t
 convention. Element-wise activations return g'(z) with z's shape; softmax returns its Jacobian,
 (m, k, k), and maps ∂J/∂a to δ = ∂J/∂z through it.
 
+An activation is one class, registered with `@register`: its `name`, its options (dataclass
+fields, such as leaky_relu's `slope`), its math (`value`, `derivative`) and its notation
+(`formula`, `derivative_formula` in plain text, `*_tex` in LaTeX, with `{z}` for the argument and
+`{a}` for the activation's output). Renderers, the spec reader and graph mode read them from
+ACTIVATIONS; a class whose notation needs its options overrides the `describe*`/`tex*` methods.
+
 Every formula here is stable for finite z: sigmoid and softmax never overflow; only `exp`
 (and `elu`/`softplus` not at all) can leave float64's range, which the network reports.
 """
@@ -14,6 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 import numpy as np
+
+from backcalc.core.registry import Number, Words, fill, registrar
 
 if TYPE_CHECKING:  # numpy.typing costs milliseconds at start-up; annotations only need it here
     from numpy.typing import NDArray
@@ -44,10 +52,18 @@ def log_softmax(z: Array) -> Array:
 
 @dataclass(frozen=True)
 class Activation:
-    """Base class. Subclasses set `name` and implement `value` and `derivative`."""
+    """Base class. Subclasses set `name`, the formulas, and implement `value` and `derivative`."""
 
     name: ClassVar[str] = ""
-    elementwise: ClassVar[bool] = True
+    aliases: ClassVar[tuple[str, ...]] = ()  # other names a spec may use
+    elementwise: ClassVar[bool] = True  # False: g'(z) is a Jacobian (softmax)
+    identity: ClassVar[bool] = False  # g(z) = z: a hand solution skips g' and writes δ = ∂J/∂a
+    formula: ClassVar[str] = ""  # g in plain text, e.g. "σ({z})"
+    formula_tex: ClassVar[str] = ""  # g in LaTeX, shown where it says more than symbol_tex(z)
+    derivative_formula: ClassVar[str] = ""  # g' in plain text, in {z} or in {a}
+    derivative_formula_tex: ClassVar[str] = ""
+    derivative_numbers_tex: ClassVar[str] = ""  # g' in {a}, to write with the numbers of a
+    symbol_tex: ClassVar[str] = ""  # the function's symbol in LaTeX (default \mathrm{name})
 
     def value(self, z: Array) -> Array:
         raise NotImplementedError
@@ -69,11 +85,47 @@ class Activation:
         difference whose two evaluations disagree here has straddled a kink."""
         return None
 
+    # -- notation (renderers call these; override where the options appear in the formula) --
 
+    def symbol(self) -> str:
+        return self.symbol_tex or rf"\mathrm{{{self.name}}}"
+
+    def describe(self, z: str, words: Words, number: Number) -> str:
+        """g written out for the argument `z`, in plain text."""
+        return fill(self.formula or f"{self.name}({{z}})", z=z)
+
+    def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
+        """g' in plain text."""
+        return fill(self.derivative_formula, z=z, a=a)
+
+    def tex(self, z: str, number: Number) -> str:
+        """g in LaTeX for the argument `z` ('' when the symbol says it all)."""
+        return fill(self.formula_tex, z=z)
+
+    def derivative_tex(self, z: str, a: str, number: Number) -> str:
+        return fill(self.derivative_formula_tex, z=z, a=a)
+
+
+ACTIVATIONS: dict[str, type[Activation]] = {}
+ALIASES: dict[str, str] = {}
+register = registrar(ACTIVATIONS, ALIASES)
+
+
+def _cases(positive: str, otherwise: str, z: str) -> str:
+    return f"\\begin{{cases}}\n{positive} & {z} > 0 \\\\\n{otherwise} & {z} \\le 0\n\\end{{cases}}"
+
+
+@register
 class Identity(Activation):
     """g(z) = z, g'(z) = 1."""
 
-    name: ClassVar[str] = "identity"
+    name = "identity"
+    aliases = ("linear",)
+    identity = True
+    formula = "{z}"
+    formula_tex = "{z}"
+    derivative_formula = "1"
+    derivative_formula_tex = "1"
 
     def value(self, z: Array) -> Array:
         return z.copy()
@@ -82,10 +134,17 @@ class Identity(Activation):
         return np.ones_like(z)
 
 
+@register
 class Sigmoid(Activation):
     """g(z) = σ(z) = 1 / (1 + e^(−z)), g'(z) = σ(z)(1 − σ(z))."""
 
-    name: ClassVar[str] = "sigmoid"
+    name = "sigmoid"
+    formula = "σ({z})"
+    formula_tex = r"\frac{1}{1 + e^{-{z}}}"
+    derivative_formula = "σ({z})(1 − σ({z}))"
+    derivative_formula_tex = r"\sigma({z}) \odot (1 - \sigma({z})) = {a} \odot (1 - {a})"
+    derivative_numbers_tex = r"{a} \odot \left(1 - {a}\right)"
+    symbol_tex = r"\sigma"
 
     def value(self, z: Array) -> Array:
         return sigmoid(z)
@@ -95,10 +154,17 @@ class Sigmoid(Activation):
         return s * (1.0 - s)
 
 
+@register
 class Tanh(Activation):
     """g(z) = tanh z, g'(z) = 1 − tanh² z."""
 
-    name: ClassVar[str] = "tanh"
+    name = "tanh"
+    formula = "tanh({z})"
+    formula_tex = r"\tanh({z})"
+    derivative_formula = "1 − tanh²({z})"
+    derivative_formula_tex = r"1 - \tanh^2({z}) = 1 - {a} \odot {a}"
+    derivative_numbers_tex = r"1 - {a} \odot {a}"
+    symbol_tex = r"\tanh"
 
     def value(self, z: Array) -> Array:
         return np.tanh(z)
@@ -107,12 +173,16 @@ class Tanh(Activation):
         return 1.0 - np.tanh(z) ** 2
 
 
-@dataclass(frozen=True)
+@register
 class Relu(Activation):
     """g(z) = max(0, z), g'(z) = 1 for z > 0, 0 for z < 0, `derivative_at_zero` at 0 (default 0)."""
 
-    name: ClassVar[str] = "relu"
+    name = "relu"
     derivative_at_zero: float = 0.0
+    formula = "max(0, {z})"
+    formula_tex = r"\max(0, {z})"
+    derivative_formula = "1 if {z} > 0, else 0"
+    symbol_tex = r"\mathrm{ReLU}"
 
     def value(self, z: Array) -> Array:
         return np.where(z > 0, z, 0.0)
@@ -123,13 +193,25 @@ class Relu(Activation):
     def kink_side(self, z: Array) -> Mask | None:
         return z > 0
 
+    def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
+        return words("relu_derivative", d0=number(self.derivative_at_zero))
 
-@dataclass(frozen=True)
+    def derivative_tex(self, z: str, a: str, number: Number) -> str:
+        d0 = number(self.derivative_at_zero)
+        return (
+            f"\\begin{{cases}}\n1 & {z} > 0 \\\\\n{d0} & {z} = 0 \\\\\n0 & {z} < 0\n\\end{{cases}}"
+        )
+
+
+@register
 class LeakyRelu(Activation):
     """g(z) = z for z > 0, slope·z otherwise; g'(z) = 1 for z > 0, slope otherwise (also at 0)."""
 
-    name: ClassVar[str] = "leaky_relu"
+    name = "leaky_relu"
     slope: float = 0.01
+    formula = "leaky_relu({z})"
+    derivative_formula = "1 if {z} > 0, else slope"
+    symbol_tex = r"\mathrm{LeakyReLU}"
 
     def value(self, z: Array) -> Array:
         return np.where(z > 0, z, self.slope * z)
@@ -140,13 +222,30 @@ class LeakyRelu(Activation):
     def kink_side(self, z: Array) -> Mask | None:
         return None if self.slope == 1 else z > 0
 
+    def describe(self, z: str, words: Words, number: Number) -> str:
+        return (
+            f"{super().describe(z, words, number)} {words('with_slope', slope=number(self.slope))}"
+        )
 
-@dataclass(frozen=True)
+    def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
+        return words("if_positive_else", value=number(self.slope))
+
+    def tex(self, z: str, number: Number) -> str:
+        return _cases(z, f"{number(self.slope)} {z}", z)
+
+    def derivative_tex(self, z: str, a: str, number: Number) -> str:
+        return _cases("1", number(self.slope), z)
+
+
+@register
 class Elu(Activation):
     """g(z) = z for z > 0, α(e^z − 1) otherwise; g'(z) = 1 for z > 0, α·e^z otherwise (α at 0)."""
 
-    name: ClassVar[str] = "elu"
+    name = "elu"
     alpha: float = 1.0
+    formula = "elu({z})"
+    derivative_formula = "1 if {z} > 0, else α·exp({z})"
+    symbol_tex = r"\mathrm{ELU}"
 
     def value(self, z: Array) -> Array:
         return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0.0)))
@@ -157,11 +256,31 @@ class Elu(Activation):
     def kink_side(self, z: Array) -> Mask | None:
         return None if self.alpha == 1 else z > 0  # with α = 1 the slope is continuous at 0
 
+    def describe(self, z: str, words: Words, number: Number) -> str:
+        return (
+            f"{super().describe(z, words, number)} {words('with_alpha', alpha=number(self.alpha))}"
+        )
 
+    def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
+        return words("if_positive_else", value=f"{number(self.alpha)}·exp({z})")
+
+    def tex(self, z: str, number: Number) -> str:
+        return _cases(z, f"{number(self.alpha)} (e^{{{z}}} - 1)", z)
+
+    def derivative_tex(self, z: str, a: str, number: Number) -> str:
+        return _cases("1", f"{number(self.alpha)} e^{{{z}}}", z)
+
+
+@register
 class Softplus(Activation):
     """g(z) = log(1 + e^z), computed as log-add-exp; g'(z) = σ(z)."""
 
-    name: ClassVar[str] = "softplus"
+    name = "softplus"
+    formula = "log(1 + exp({z}))"
+    formula_tex = r"\log(1 + e^{{z}})"
+    derivative_formula = "σ({z})"
+    derivative_formula_tex = r"\sigma({z})"
+    symbol_tex = r"\mathrm{softplus}"
 
     def value(self, z: Array) -> Array:
         return np.logaddexp(0.0, z)
@@ -170,6 +289,7 @@ class Softplus(Activation):
         return sigmoid(z)
 
 
+@register
 class Softmax(Activation):
     """g(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ) over a layer's units.
 
@@ -177,8 +297,12 @@ class Softmax(Activation):
     δ = Jᵀ·∂J/∂a for each observation (J is symmetric).
     """
 
-    name: ClassVar[str] = "softmax"
-    elementwise: ClassVar[bool] = False
+    name = "softmax"
+    elementwise = False
+    formula = "softmax({z})"
+    formula_tex = r"\frac{e^{{z}_i}}{\sum_j e^{{z}_j}}"
+    derivative_formula = "diag({a}) − {a}·{a}ᵀ"
+    symbol_tex = r"\mathrm{softmax}"
 
     def value(self, z: Array) -> Array:
         return softmax(z)
@@ -191,11 +315,21 @@ class Softmax(Activation):
     def chain(self, g_prime: Array, dJ_da: Array) -> Array:
         return np.asarray(np.einsum("mji,mj->mi", g_prime, dJ_da), dtype=np.float64)
 
+    def derivative_tex(self, z: str, a: str, number: Number) -> str:
+        transposed = a[:-1] + "T}" if a.endswith(")}") else a + "^{T}"  # a^{(2)T}, not a^{(2)}^{T}
+        return f"\\operatorname{{diag}}({a}) - {a} {transposed}"
 
+
+@register
 class Sin(Activation):
     """g(z) = sin z, g'(z) = cos z."""
 
-    name: ClassVar[str] = "sin"
+    name = "sin"
+    formula = "sin({z})"
+    formula_tex = r"\sin({z})"
+    derivative_formula = "cos({z})"
+    derivative_formula_tex = r"\cos({z})"
+    symbol_tex = r"\sin"
 
     def value(self, z: Array) -> Array:
         return np.sin(z)
@@ -204,10 +338,16 @@ class Sin(Activation):
         return np.cos(z)
 
 
+@register
 class Cos(Activation):
     """g(z) = cos z, g'(z) = −sin z."""
 
-    name: ClassVar[str] = "cos"
+    name = "cos"
+    formula = "cos({z})"
+    formula_tex = r"\cos({z})"
+    derivative_formula = "−sin({z})"
+    derivative_formula_tex = r"-\sin({z})"
+    symbol_tex = r"\cos"
 
     def value(self, z: Array) -> Array:
         return np.cos(z)
@@ -216,20 +356,19 @@ class Cos(Activation):
         return -np.sin(z)
 
 
+@register
 class Exp(Activation):
     """g(z) = e^z, g'(z) = e^z (overflows above z ≈ 709.78, which the network reports)."""
 
-    name: ClassVar[str] = "exp"
+    name = "exp"
+    formula = "exp({z})"
+    formula_tex = r"\exp({z})"
+    derivative_formula = "exp({z})"
+    derivative_formula_tex = r"e^{{z}} = {a}"
+    symbol_tex = r"\exp"
 
     def value(self, z: Array) -> Array:
         return np.exp(z)
 
     def derivative(self, z: Array) -> Array:
         return np.exp(z)
-
-
-ACTIVATIONS: dict[str, type[Activation]] = {
-    cls.name: cls
-    for cls in (Identity, Sigmoid, Tanh, Relu, LeakyRelu, Elu, Softplus, Softmax, Sin, Cos, Exp)
-}
-ALIASES: dict[str, str] = {"linear": "identity"}

@@ -14,8 +14,14 @@ import ast
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from backcalc.errors import BackcalcError, NumericalError
+
+if TYPE_CHECKING:
+    from backcalc.core.activations import Activation, Array
 
 MAX_LENGTH = 2000  # characters in one expression
 MAX_EXPONENT = 1000  # the largest literal exponent accepted
@@ -32,23 +38,74 @@ class DomainError(BackcalcError):
 Env = dict[str, float]
 
 
-def _sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+@dataclass(frozen=True)
+class Function:
+    """A function a graph may call: f, f', f' written out ({z} is the argument, {a} the value),
+    its LaTeX symbol, and on which side of a kink x is (None: smooth)."""
+
+    name: str
+    value: Callable[[float], float]
+    derivative: Callable[[float], float]
+    derivative_text: str
+    tex: str
+    side: Callable[[float], int] | None = None
 
 
-# name: (f, f', text of f' in terms of x, domain check or None)
-FUNCTIONS: dict[str, tuple[Callable[[float], float], Callable[[float], float], str]] = {
-    "sin": (math.sin, math.cos, "cos(x)"),
-    "cos": (math.cos, lambda x: -math.sin(x), "−sin(x)"),
-    "tan": (math.tan, lambda x: 1 / math.cos(x) ** 2, "1/cos²(x)"),
-    "exp": (math.exp, math.exp, "exp(x)"),
-    "log": (math.log, lambda x: 1 / x, "1/x"),
-    "sqrt": (math.sqrt, lambda x: 0.5 / math.sqrt(x), "1/(2√x)"),
-    "tanh": (math.tanh, lambda x: 1 - math.tanh(x) ** 2, "1 − tanh²(x)"),
-    "sigmoid": (_sigmoid, lambda x: _sigmoid(x) * (1 - _sigmoid(x)), "σ(x)(1 − σ(x))"),
-    "relu": (lambda x: max(x, 0.0), lambda x: 1.0 if x > 0 else 0.0, "1 if x > 0, else 0"),
-    "abs": (abs, lambda x: 1.0 if x > 0 else (-1.0 if x < 0 else 0.0), "sign(x)"),
+def _sign(x: float) -> int:
+    return (x > 0) - (x < 0)
+
+
+# The functions that are not activations; every element-wise activation is one too (functions()).
+_MATH = {
+    "tan": Function("tan", math.tan, lambda x: 1 / math.cos(x) ** 2, "1/cos²({z})", r"\tan"),
+    "log": Function("log", math.log, lambda x: 1 / x, "1/{z}", r"\log"),
+    "sqrt": Function("sqrt", math.sqrt, lambda x: 0.5 / math.sqrt(x), "1/(2√{z})", ""),
+    "abs": Function("abs", abs, lambda x: float(_sign(x)), "sign({z})", "", _sign),
 }
+_FUNCTIONS: tuple[int, dict[str, Function]] = (-1, {})
+
+
+def functions() -> dict[str, Function]:
+    """Every function a graph may call: the element-wise activations of the registry (their
+    registered formulas) and the functions above, by name."""
+    global _FUNCTIONS
+    from backcalc.core.activations import ACTIVATIONS
+
+    if _FUNCTIONS[0] != len(ACTIVATIONS):
+        table = dict(_MATH)
+        for name, cls in ACTIVATIONS.items():
+            if cls.elementwise and not cls.identity and name not in table:
+                table[name] = _from_activation(cls())
+        _FUNCTIONS = (len(ACTIVATIONS), table)
+    return _FUNCTIONS[1]
+
+
+def _from_activation(activation: Activation) -> Function:
+    def at(method: Callable[[Array], Array]) -> Callable[[float], float]:
+        def scalar(x: float) -> float:
+            with np.errstate(all="ignore"):
+                result = float(method(np.array([[x]], dtype=np.float64))[0, 0])
+            if math.isinf(result) and math.isfinite(x):
+                raise OverflowError
+            return result
+
+        return scalar
+
+    def side(x: float) -> int:
+        mask = activation.kink_side(np.array([[x]], dtype=np.float64))
+        return 0 if mask is None else int(mask[0, 0])
+
+    has_kink = activation.kink_side(np.zeros((1, 1))) is not None
+    return Function(
+        activation.name,
+        at(activation.value),
+        at(activation.derivative),
+        activation.derivative_formula,
+        activation.symbol(),
+        side if has_kink else None,
+    )
+
+
 CHOOSERS = ("max", "min")
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
@@ -126,8 +183,9 @@ class Op(Expr):
     def sides(self, env: Env) -> tuple[int, ...]:
         inner = tuple(side for arg in self.args for side in arg.sides(env))
         values = [arg.value(env) for arg in self.args]
-        if self.op in ("relu", "abs"):
-            return (*inner, (values[0] > 0) - (values[0] < 0))
+        function = functions().get(self.op)
+        if function is not None and function.side is not None:
+            return (*inner, function.side(values[0]))
         if self.op in CHOOSERS:
             return (*inner, *_ranking(values))
         return inner
@@ -150,12 +208,13 @@ def apply(op: str, args: list[float]) -> float:
 
 def _apply(op: str, args: list[float]) -> float:
     x = args[0]
-    if op in FUNCTIONS:
+    function = functions().get(op)
+    if function is not None:
         if op == "log" and x <= 0:
             raise DomainError(f"log of {x:g}: the logarithm needs a positive number")
         if op == "sqrt" and x < 0:
             raise DomainError(f"sqrt of {x:g}: the square root needs a number ≥ 0")
-        return FUNCTIONS[op][0](x)
+        return function.value(x)
     if op == "max":
         return max(args)
     if op == "min":
@@ -193,8 +252,9 @@ def local_derivatives(op: str, args: list[float]) -> list[float]:
 
 def _local(op: str, args: list[float]) -> list[float]:
     x = args[0]
-    if op in FUNCTIONS:
-        return [FUNCTIONS[op][1](x)]
+    function = functions().get(op)
+    if function is not None:
+        return [function.derivative(x)]
     if op in CHOOSERS:
         chosen = args.index(max(args) if op == "max" else min(args))
         return [1.0 if i == chosen else 0.0 for i in range(len(args))]
@@ -274,12 +334,12 @@ def _call(node: ast.Call, defined: set[str]) -> Expr:
             f"'{ast.unparse(node)}' is not allowed: only plain calls of {_known()}"
         )
     name = node.func.id
-    if name not in FUNCTIONS and name not in CHOOSERS:
+    if name not in functions() and name not in CHOOSERS:
         raise ExpressionError(f"unknown function '{name}' (known: {_known()})")
     if any(isinstance(arg, ast.Starred) for arg in node.args):
         raise ExpressionError(f"'{ast.unparse(node)}' is not allowed: no * arguments")
     args = [_convert(arg, defined) for arg in node.args]
-    if name in FUNCTIONS:
+    if name in functions():
         if len(args) != 1:
             raise ExpressionError(f"{name} takes one argument, found {len(args)}")
         return Op(name, tuple(args))
@@ -289,7 +349,7 @@ def _call(node: ast.Call, defined: set[str]) -> Expr:
 
 
 def _known() -> str:
-    return ", ".join([*FUNCTIONS, *CHOOSERS])
+    return ", ".join([*functions(), *CHOOSERS])
 
 
 def _refusal(node: ast.AST) -> str:
@@ -320,7 +380,7 @@ def text(expr: Expr, number: Callable[[float], str] = lambda v: f"{v:g}") -> str
     if isinstance(expr, Var):
         return expr.name
     assert isinstance(expr, Op)
-    if expr.op in FUNCTIONS or expr.op in CHOOSERS:
+    if expr.op in functions() or expr.op in CHOOSERS:
         return f"{expr.op}({', '.join(text(a, number) for a in expr.args)})"
     if expr.op == "neg":
         return f"−{_wrap(expr.args[0], 3, number)}"

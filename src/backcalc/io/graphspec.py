@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backcalc.core.expressions import CHOOSERS, FUNCTIONS, Expr, ExpressionError, parse
+from backcalc.core.expressions import CHOOSERS, Expr, ExpressionError, functions, parse
 from backcalc.core.graph import Graph, StepError, from_expression, from_steps
 from backcalc.io.reader import ValueReader, describe
 from backcalc.io.yamlnodes import child
@@ -66,7 +66,7 @@ class GraphReader(ValueReader):
     def name(self, value: Any, path: str) -> str:
         if not isinstance(value, str) or not value.isidentifier():
             raise self.fail(path, f"expected a name (letters, digits, _), found {describe(value)}")
-        if value in FUNCTIONS or value in CHOOSERS:
+        if value in functions() or value in CHOOSERS:
             raise self.fail(path, f"'{value}' is a function; a value needs another name")
         return value
 

@@ -17,6 +17,7 @@ from backcalc.core.activations import ACTIVATIONS, ALIASES
 from backcalc.core.initializers import INITS, initialise
 from backcalc.core.losses import LOSSES, REDUCTIONS, Loss
 from backcalc.core.network import Convention, Exercise, Layer, Network
+from backcalc.core.registry import options
 from backcalc.io import yamlnodes
 from backcalc.io.reader import ValueReader, comma_hint, describe, plural, suggest
 from backcalc.io.yamlnodes import child
@@ -69,7 +70,7 @@ class _Reader(ValueReader):
         top = self.mapping(self.doc.data, "", TOP_KEYS, "a spec")
         for key in ("layers", "input", "target", "loss"):
             if key not in top:
-                raise self.fail("", f"missing key '{key}'" + _MISSING_HINTS[key])
+                raise self.fail("", f"missing key '{key}'" + _missing_hint(key))
         convention = cast(
             Convention,
             self.choice(
@@ -204,7 +205,7 @@ class _Reader(ValueReader):
     def activation(self, value: Any, layer_path: str) -> Activation:
         path = child(layer_path, "activation")
         if value is None:
-            return ACTIVATIONS["identity"]()
+            return _identity()
         options: dict[str, Any] = {}
         if isinstance(value, dict):
             if "name" not in value:
@@ -214,31 +215,59 @@ class _Reader(ValueReader):
         names = tuple(ACTIVATIONS) + tuple(ALIASES)
         name = self.choice(value, path, "activation", names)
         cls = ACTIVATIONS[ALIASES.get(name, name)]
-        allowed = tuple(f.name for f in dataclasses.fields(cls))
-        opts_path = _parent_path(path)
-        for key, option in options.items():
-            if key not in allowed:
-                accepted = ", ".join(allowed) if allowed else "none"
+        activation: Activation = self.with_options(cls, options, _parent_path(path))
+        return activation
+
+    def with_options(self, cls: type[Any], given: dict[str, Any], path: str) -> Any:
+        """An activation or loss with the options a spec gives it: each a field of the class,
+        read as its type says (numbers for float and int fields), located when wrong."""
+        fields = {field.name: field for field in options(cls)}
+        values: dict[str, Any] = {}
+        for key, option in given.items():
+            if key not in fields:
+                accepted = ", ".join(fields) if fields else "none"
                 raise self.fail(
-                    child(opts_path, key),
-                    f"unknown option '{key}' for {cls.name}{suggest(key, allowed)} "
+                    child(path, key),
+                    f"unknown option '{key}' for {cls.name}{suggest(key, tuple(fields))} "
                     f"(options: {accepted})",
                 )
-            options[key] = self.number(option, child(opts_path, key))
-        return cls(**options)
+            values[key] = self.option(option, child(path, key), fields[key].type)
+        try:
+            return cls(**values)
+        except (TypeError, ValueError) as error:  # a class's own validation (__post_init__)
+            raise self.fail(path, str(error)) from None
+
+    def option(self, value: Any, path: str, kind: Any) -> Any:
+        kind = getattr(kind, "__name__", str(kind))
+        if kind == "bool":
+            if not isinstance(value, bool):
+                raise self.fail(path, f"expected true or false, found {describe(value)}")
+            return value
+        if kind == "str":
+            return self.text(value, path)
+        number = self.number(value, path)
+        if kind == "int":
+            if number != int(number):
+                raise self.fail(path, f"expected a whole number, found {number:g}")
+            return int(number)
+        return number
 
     def loss(self, value: Any) -> tuple[Loss, Any]:
-        path, reduction = "loss", "mean"
+        path, reduction, given = "loss", "mean", {}
         if isinstance(value, dict):
-            spec = self.mapping(value, "loss", ("name", "reduction"), "a loss")
+            known: tuple[str, ...] = ()
+            if isinstance(value.get("name"), str) and value["name"] in LOSSES:
+                known = tuple(f.name for f in options(LOSSES[value["name"]]))
+            spec = self.mapping(value, "loss", ("name", "reduction", *known), "a loss")
             if "name" not in spec:
                 raise self.fail("loss", "a loss mapping needs a 'name'")
             reduction = self.choice(
                 spec.get("reduction", "mean"), "loss.reduction", "reduction", REDUCTIONS
             )
+            given = {k: v for k, v in spec.items() if k not in ("name", "reduction")}
             value, path = spec["name"], "loss.name"
         name = self.choice(value, path, "loss", tuple(LOSSES))
-        return LOSSES[name](), reduction
+        return self.with_options(LOSSES[name], given, "loss"), reduction
 
     def target(self, value: Any, loss: Loss, k: int, m: int, batched: bool) -> Array:
         """(m, k) targets: values for regression, one-hot or probability rows for classes."""
@@ -279,22 +308,23 @@ class _Reader(ValueReader):
         return np.asarray(np.eye(k)[int(number)], dtype=np.float64)
 
     def check_target_range(self, row: Array, path: str, loss: Loss) -> None:
-        if loss.name == "multiclass_hinge" and not (
-            np.all((row == 0) | (row == 1)) and row.sum() == 1
-        ):
-            raise self.fail(path, "multiclass_hinge needs a class index or a one-hot vector")
+        problem = loss.target_problem(row)
+        if problem:
+            raise self.fail(path, problem)
         if loss.classes and np.any(row < 0):
             raise self.fail(path, "class probabilities cannot be negative")
         if loss.binary and np.any((row < 0) | (row > 1)):
             raise self.fail(path, f"{loss.name} needs targets between 0 and 1")
 
 
-_MISSING_HINTS = {
-    "layers": ": the list of layers, each with weights, bias and activation",
-    "input": ": one observation (a list of numbers) or a batch (a list of lists)",
-    "target": ": the expected output (a number, a vector or a class index)",
-    "loss": " (e.g. half_squared_error, softmax_cross_entropy; " + ", ".join(LOSSES) + ")",
-}
+def _missing_hint(key: str) -> str:
+    hints = {
+        "layers": ": the list of layers, each with weights, bias and activation",
+        "input": ": one observation (a list of numbers) or a batch (a list of lists)",
+        "target": ": the expected output (a number, a vector or a class index)",
+        "loss": " (e.g. half_squared_error, softmax_cross_entropy; " + ", ".join(LOSSES) + ")",
+    }
+    return hints[key]
 
 
 def _parent_path(path: str) -> str:
@@ -329,3 +359,8 @@ def _chain_message(written: Array, convention: Convention, index: int, incoming:
     elif index == 0 and count == 1:
         hint = _BATCH_HINT
     return f"{plural(count, unit)}, but {found} ({convention} convention: W is {layout}){hint}"
+
+
+def _identity() -> Activation:
+    """The activation of a layer that names none: g(z) = z."""
+    return next(cls for cls in ACTIVATIONS.values() if cls.identity)()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
+from backcalc.core.registry import option_values
 from backcalc.io.files import OutputError, write_output
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def trained_spec(exercise: Exercise, path: Path) -> tuple[str, dict[Path, Array]
             spec["bias"] = value(
                 f"b{number}", layer.bias.reshape(layer.bias_shape or layer.bias.shape)
             )
-        spec["activation"] = {"name": layer.activation.name, **layer.activation.__dict__}
+        spec["activation"] = {"name": layer.activation.name, **option_values(layer.activation)}
         if layer.frozen:
             spec["freeze"] = list(layer.frozen)
         layers.append(spec)
@@ -52,7 +53,7 @@ def trained_spec(exercise: Exercise, path: Path) -> tuple[str, dict[Path, Array]
         "input": value("input", x),
         "target": value("target", target),
         "layers": layers,
-        "loss": {"name": net.loss.name, "reduction": net.reduction},
+        "loss": {"name": net.loss.name, "reduction": net.reduction, **option_values(net.loss)},
     }
     if net.l2:
         document["l2"] = net.l2

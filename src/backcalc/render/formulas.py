@@ -1,4 +1,5 @@
-"""How activations and losses are written in plain-text (Unicode) output, looked up by name."""
+"""The notes' notation in plain text (Unicode): quantities, parameters, layer indices, and the
+formulas of activations as the table writes them (each class declares its own)."""
 
 from __future__ import annotations
 
@@ -6,69 +7,21 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Activation
+    from backcalc.core.losses import Loss
     from backcalc.render.i18n import Style
-
-ACTIVATION_VALUES: dict[str, str] = {
-    "identity": "{z}",
-    "sigmoid": "σ({z})",
-    "tanh": "tanh({z})",
-    "relu": "max(0, {z})",
-    "leaky_relu": "leaky_relu({z})",
-    "elu": "elu({z})",
-    "softplus": "log(1 + exp({z}))",
-    "softmax": "softmax({z})",
-    "sin": "sin({z})",
-    "cos": "cos({z})",
-    "exp": "exp({z})",
-}
-
-ACTIVATION_DERIVATIVES: dict[str, str] = {
-    "identity": "1",
-    "sigmoid": "σ(z)(1 − σ(z))",
-    "tanh": "1 − tanh²(z)",
-    "softplus": "σ(z)",
-    "softmax": "diag(a) − a·aᵀ",
-    "sin": "cos(z)",
-    "cos": "−sin(z)",
-    "exp": "exp(z)",
-}
 
 
 def activation_text(activation: Activation, z: str, derivative: bool, style: Style) -> str:
     """g(z) written out for `z`, or g'(z), with the layer's options, in the style's language."""
-    options = {k: style.numbers.given(v) for k, v in activation.__dict__.items()}
-    name = activation.name
-    if not derivative:
-        value = ACTIVATION_VALUES[name].format(z=z)
-        if name == "leaky_relu":
-            value += " " + style.t("with_slope", slope=options["slope"])
-        if name == "elu":
-            value += " " + style.t("with_alpha", alpha=options["alpha"])
-        return value
-    if name == "relu":
-        return style.t("relu_derivative", d0=options["derivative_at_zero"])
-    if name == "leaky_relu":
-        return style.t("if_positive_else", value=options["slope"])
-    if name == "elu":
-        return style.t("if_positive_else", value=f"{options['alpha']}·exp(z)")
-    return ACTIVATION_DERIVATIVES[name]
+    if derivative:
+        return activation.describe_derivative(z, "a", style.t, style.numbers.given)
+    return activation.describe(z, style.t, style.numbers.given)
 
 
-LOSS_FORMULAS: dict[str, str] = {
-    "half_squared_error": "½Σ(ŷ − y)²",
-    "squared_error": "Σ(ŷ − y)²",
-    "mean_squared_error": "(1/k)Σ(ŷ − y)²",
-    "cross_entropy": "−Σ y·log ŷ",
-    "softmax_cross_entropy": "−Σ y·log softmax(ŷ)",
-    "binary_cross_entropy": "−Σ [y·log ŷ + (1 − y)·log(1 − ŷ)]",
-    "sigmoid_binary_cross_entropy": "−Σ [y·log σ(ŷ) + (1 − y)·log(1 − σ(ŷ))]",
-    "multiclass_hinge": "Σ_{j≠c} max(0, ŷⱼ − ŷ_c + 1)",
-}
+def name_of(thing: Activation | Loss, style: Style) -> str:
+    """An activation's or a loss's name in prose: the locale's, or the class's `name`."""
+    return style.name(thing)
 
-FUSED_DELTA: dict[str, str] = {
-    "cross_entropy": "softmax(z) − y",
-    "binary_cross_entropy": "σ(z) − y",
-}
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from backcalc.core.expressions import CHOOSERS, FUNCTIONS, Expr, Num, Op, Var
+from backcalc.core.expressions import CHOOSERS, Expr, Num, Op, Var, functions
+from backcalc.core.registry import fill
 
 GREEK = [
     "alpha",
@@ -33,18 +34,6 @@ GREEK = [
     "psi",
     "omega",
 ]
-FUNCTION_TEX = {
-    "sin": r"\sin",
-    "cos": r"\cos",
-    "tan": r"\tan",
-    "exp": r"\exp",
-    "log": r"\log",
-    "tanh": r"\tanh",
-    "sigmoid": r"\sigma",
-    "relu": r"\mathrm{ReLU}",
-    "max": r"\max",
-    "min": r"\min",
-}
 
 
 def tex_name(name: str) -> str:
@@ -66,8 +55,10 @@ def gate_rule(expr: Expr, t: Callable[..., str]) -> str:
     expression, whose local derivatives stand as numbers."""
     if not isinstance(expr, Op) or any(isinstance(arg, Op) for arg in expr.args):
         return ""
-    if expr.op in FUNCTIONS:
-        return t("gate_function", name=expr.op, derivative=FUNCTIONS[expr.op][2])
+    function = functions().get(expr.op)
+    if function is not None:
+        derivative = fill(function.derivative_text, z="x", a=f"{expr.op}(x)")
+        return t("gate_function", name=expr.op, derivative=derivative)
     key = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": "power"}
     return t(f"gate_{key.get(expr.op, expr.op)}")
 
@@ -82,8 +73,9 @@ def local_text(expr: Expr, name: str, show: Callable[[float], str]) -> str:
     if not position or len(position) > 1:
         return ""
     i = position[0]
-    if expr.op in FUNCTIONS:
-        return FUNCTIONS[expr.op][2].replace("x", args[0])
+    function = functions().get(expr.op)
+    if function is not None:
+        return fill(function.derivative_text, z=args[0], a=f"{expr.op}({args[0]})")
     if expr.op in ("+", "-"):
         return "−1" if expr.op == "-" and i == 1 else "1"
     if expr.op == "*":
@@ -118,9 +110,11 @@ def tex(expr: Expr, show: Callable[[float], str], names: Callable[[str], str] = 
         return names(expr.name)
     assert isinstance(expr, Op)
     args = [tex(arg, show, names) for arg in expr.args]
-    if expr.op in FUNCTION_TEX or expr.op in CHOOSERS:
-        return rf"{FUNCTION_TEX.get(expr.op, expr.op)}\left({', '.join(args)}\right)"
-    if expr.op in FUNCTIONS:  # sqrt, abs
+    function = functions().get(expr.op)
+    if expr.op in CHOOSERS or (function is not None and function.tex):
+        symbol = function.tex if function is not None else rf"\{expr.op}"
+        return rf"{symbol}\left({', '.join(args)}\right)"
+    if function is not None:  # sqrt, abs
         return rf"\sqrt{{{args[0]}}}" if expr.op == "sqrt" else rf"\left|{args[0]}\right|"
     if expr.op == "/":
         return rf"\frac{{{args[0]}}}{{{args[1]}}}"

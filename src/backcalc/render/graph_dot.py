@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backcalc.core.expressions import FUNCTIONS, Op, text
+from backcalc.core.expressions import Op, functions, text
 
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace
@@ -30,7 +30,7 @@ def render(trace: GraphTrace, style: Style) -> str:
         lines.append(f'  {_quote(name)} [shape=plaintext, label="{label}"];')
     for node in trace.nodes:
         expr = node.node.expr
-        gate = expr.op if isinstance(expr, Op) and expr.op in FUNCTIONS else None
+        gate = expr.op if isinstance(expr, Op) and expr.op in functions() else None
         symbol = SYMBOLS.get(expr.op, gate or expr.op) if isinstance(expr, Op) else "="
         head = symbol if graph.gates else f"{node.node.name} = {text(expr, lambda v: f'{v:g}')}"
         label = f"{head}\\n{node.node.name} = {fixed(node.value)}\\n∂: {fixed(node.gradient)}"

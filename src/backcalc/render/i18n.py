@@ -25,6 +25,15 @@ class Style:
     def t(self, key: str, **values: object) -> str:
         return text(key, self.lang, **values)
 
+    def name(self, thing: object) -> str:
+        """The name of an activation or a loss in prose: the locale's, else its `name`."""
+        from backcalc.core.activations import Activation
+
+        family = "activation" if isinstance(thing, Activation) else "loss"
+        name: str = getattr(thing, "name", "")
+        key = f"{family}.{name}"
+        return text(key, self.lang) if key in TEXT else name
+
 
 def text(key: str, lang: Lang, **values: object) -> str:
     english, spanish = TEXT[key]

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from backcalc.render.document import (
     Block,
     Document,
@@ -25,11 +23,6 @@ from backcalc.render.document import (
 from backcalc.render.mathtex import sup
 from backcalc.render.solution_backward import BackwardSteps
 from backcalc.render.solution_base import L2_TEX, SHOW_EACH_UNIT, chain, d
-from backcalc.render.texformulas import (
-    ACTIVATION_TEX,
-    activation_value_tex,
-    loss_tex,
-)
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
@@ -45,7 +38,7 @@ class SolutionBuilder(BackwardSteps):
         ex, net = self.exercise, self.network
         outputs = [str(layer.n_out(net.convention)) for layer in net.layers]
         sizes = " → ".join([str(ex.x.shape[1]), *outputs])
-        names = ", ".join(layer.activation.name for layer in net.layers)
+        names = ", ".join(self.style.name(layer.activation) for layer in net.layers)
         blocks: list[Block] = [Heading(ex.title or "backcalc", 1)]
         if ex.description:
             blocks.append(Paragraph(ex.description, user=True))
@@ -76,7 +69,7 @@ class SolutionBuilder(BackwardSteps):
     def loss_statement(self) -> list[Block]:
         net, m = self.network, self.exercise.x.shape[0]
         blocks: list[Block] = [Paragraph(self.t("sol_loss_statement"))]
-        per_observation = loss_tex(net.loss.name)
+        per_observation = net.loss.tex()
         if self.batched:
             blocks.append(Equation(f"\\ell = {per_observation}"))
             reduction = (
@@ -141,13 +134,13 @@ class SolutionBuilder(BackwardSteps):
         )
 
     def activation(self, number: int, layer: Layer, lt: LayerTrace) -> str:
-        s, name = sup(number), layer.activation.name
-        if name == "identity":
+        s, activation = sup(number), layer.activation
+        if activation.identity:
             return chain(f"a{s}", f"z{s}", self.units(lt.a))
-        g = ACTIVATION_TEX[name]
+        g = activation.symbol()
         steps = [f"a{s}", f"{g}(z{s})"]
-        definition = activation_value_tex(layer.activation, self.m, f"z{s}")
-        if definition:
+        definition = activation.tex(f"z{s}", self.given)
+        if definition and definition != f"{g}(z{s})":
             steps.append(definition)
         if layer.activation.elementwise and not self.batched and lt.z.shape[1] <= SHOW_EACH_UNIT:
             applied = [[f"{g}({self.m.number(float(z))})" for z in lt.z[0]]]
@@ -175,7 +168,7 @@ class SolutionBuilder(BackwardSteps):
                 count = len(self.trace.losses)
                 steps.append(f"\\frac{{1}}{{{count}}}\\left({terms}\\right)" if mean else terms)
         else:
-            steps = ["J", loss_tex(net.loss.name), self.loss_substituted()]
+            steps = ["J", net.loss.tex(), self.loss_substituted()]
         value = self.m.number(trace.data_loss)
         if net.l2:
             steps.append(f"{value} + {self.m.number(trace.l2_loss)}")
@@ -190,24 +183,14 @@ class SolutionBuilder(BackwardSteps):
 
     def loss_substituted(self) -> str:
         """The loss with the numbers in it, for the losses a hand solution writes out."""
-        name = self.network.loss.name
-        yhat, y = self.trace.prediction[0], self.exercise.target[0]
-        n = self.m.number
-        if name in ("half_squared_error", "squared_error", "mean_squared_error") and len(y) <= 4:
-            terms = " + ".join(
-                f"({n(float(p))} - {n(float(t), True)})^2" for p, t in zip(yhat, y, strict=True)
-            )
-            factor = {
-                "half_squared_error": r"\frac{1}{2}",
-                "squared_error": "",
-                "mean_squared_error": rf"\frac{{1}}{{{len(y)}}}",
-            }[name]
-            return f"{factor}\\left[{terms}\\right]" if len(y) > 1 else f"{factor}{terms}"
-        if name in ("cross_entropy", "softmax_cross_entropy") and np.count_nonzero(y) == 1:
-            c = int(np.argmax(y))
-            p = self.trace.probabilities[0][c] if self.trace.probabilities is not None else yhat[c]
-            return rf"-\log {n(float(p))}"
-        return ""
+        p = self.trace.probabilities
+        return self.network.loss.value_numbers(
+            self.trace.prediction[0],
+            self.exercise.target[0],
+            None if p is None else p[0],
+            self.m.number,
+            self.given,
+        )
 
     # -- the gradient-descent step and the summary ---------------------------------------------
 

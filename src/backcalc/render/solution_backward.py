@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from backcalc.core.registry import fill
 from backcalc.render.document import Block, Equation, Heading, Paragraph
 from backcalc.render.mathtex import sup, transpose
 from backcalc.render.solution_base import SolutionBase, chain, d
-from backcalc.render.texformulas import activation_derivative_tex, loss_derivative_tex
 
 if TYPE_CHECKING:
     from backcalc.core.network import Layer, LayerTrace
@@ -32,38 +32,29 @@ class BackwardSteps(SolutionBase):
         return blocks
 
     def output_gradient(self, lt: LayerTrace) -> str:
-        name = self.network.loss.name
+        loss = self.network.loss
         scale = r"\frac{1}{m}" if self.batched and self.network.reduction == "mean" else ""
-        general = scale + loss_derivative_tex(name)
-        steps = [d(r"\hat{y}"), general]
-        factor = {
-            "half_squared_error": "",
-            "squared_error": "2",
-            "mean_squared_error": "",
-            "softmax_cross_entropy": "",
-            "sigmoid_binary_cross_entropy": "",
-        }.get(name)
-        if name == "mean_squared_error":
-            factor = rf"\frac{{2}}{{{self.exercise.target.shape[1]}}}"
-        if factor is not None:
-            shown = self.trace.prediction
-            if name in ("softmax_cross_entropy", "sigmoid_binary_cross_entropy"):
-                assert self.trace.probabilities is not None
-                shown = self.trace.probabilities
-            y = self.units(self.exercise.target, given=True)
-            steps.append(f"{scale}{factor}\\left({self.units(shown)} - {y}\\right)")
+        steps = [d(r"\hat{y}"), scale + loss.gradient_tex()]
+        shown = self.trace.prediction
+        if loss.gradient_of_probabilities:
+            assert self.trace.probabilities is not None
+            shown = self.trace.probabilities
+        y = self.units(self.exercise.target, given=True)
+        numbers = loss.gradient_numbers(self.units(shown), y, self.exercise.target.shape[1])
+        if numbers:
+            steps.append(f"{scale}{numbers}")
         steps.append(self.units(lt.dJ_da))
         return chain(*steps)
 
     def local(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
         s = sup(number)
-        if layer.activation.name == "identity" and not self.trace.fused:
+        if layer.activation.identity and not self.trace.fused:
             upstream = d(f"a{s}") if number < self.n_layers else d(r"\hat{y}")
             general = f"{upstream} \\odot g'(z{s}) = {upstream}"
             delta = Equation(chain(f"\\delta{s}", general, self.units(lt.delta)))
             return [Paragraph(self.t("sol_identity", n=number)), delta]
         blocks: list[Block] = [Paragraph(self.t("sol_g_prime", n=number))]
-        formula = activation_derivative_tex(layer.activation, self.m, f"z{s}", f"a{s}")
+        formula = layer.activation.derivative_tex(f"z{s}", f"a{s}", self.given)
         if layer.activation.elementwise:
             steps = [
                 f"g'(z{s})",
@@ -87,7 +78,9 @@ class BackwardSteps(SolutionBase):
             blocks.append(
                 Paragraph(
                     self.t(
-                        "sol_fused", activation=layer.activation.name, loss=self.network.loss.name
+                        "sol_fused",
+                        activation=self.style.name(layer.activation),
+                        loss=self.style.name(self.network.loss),
                     )
                 )
             )
@@ -122,12 +115,8 @@ class BackwardSteps(SolutionBase):
 
     def derivative_numbers(self, layer: Layer, lt: LayerTrace) -> str:
         """g'(z) with the numbers in, where it is written with a = g(z) (sigmoid, tanh)."""
-        a = self.units(lt.a)
-        if layer.activation.name == "sigmoid":
-            return f"{a} \\odot \\left(1 - {a}\\right)"
-        if layer.activation.name == "tanh":
-            return f"1 - {a} \\odot {a}"
-        return ""
+        template = layer.activation.derivative_numbers_tex
+        return fill(template, a=self.units(lt.a)) if template else ""
 
     def gradients(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
         s, net = sup(number), self.network

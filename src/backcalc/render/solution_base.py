@@ -45,6 +45,11 @@ class SolutionBase:
         self.m = MathWriter(style.numbers, comma=style.numbers.point == ",")
         self.decimals = style.numbers.decimals
         self.n_layers = len(self.network.layers)
+        self.style = style
+
+    def given(self, value: float) -> str:
+        """A number the user gave, in math."""
+        return self.m.number(value, given=True)
 
     # -- matrices as the convention lays them out ---------------------------------------------
 

@@ -14,7 +14,8 @@ import numpy as np
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from backcalc.render.formulas import FUSED_DELTA, LOSS_FORMULAS, activation_text, layer_index
+from backcalc.core.registry import fill
+from backcalc.render.formulas import activation_text, layer_index
 from backcalc.render.i18n import Style
 from backcalc.render.layout import Block, Flow
 
@@ -111,7 +112,7 @@ class TerminalRenderer:
             *([Text(ex.description, style="italic")] if ex.description else []),
             Text(self.t(f"{net.convention}_convention")),
             Text(self.t("network_line", sizes=sizes, data=data)),
-            Text(self.t("loss_line", name=net.loss.name, formula=LOSS_FORMULAS[net.loss.name])),
+            Text(self.t("loss_line", name=self.style.name(net.loss), formula=net.loss.describe())),
         ]
         if ex.batched:
             reduction = self.t(f"reduction_{net.reduction}")
@@ -145,7 +146,7 @@ class TerminalRenderer:
                 n=number,
                 n_in=layer.n_in(net.convention),
                 n_out=layer.n_out(net.convention),
-                activation=layer.activation.name,
+                activation=self.style.name(layer.activation),
             )
             parts.append(Text(title, style="bold"))
             parts.append(
@@ -172,7 +173,7 @@ class TerminalRenderer:
 
     def loss_line(self) -> str:
         trace, net, fixed = self.trace, self.network, self.numbers.fixed
-        formula = LOSS_FORMULAS[net.loss.name]
+        formula = net.loss.describe()
         if self.exercise.batched:
             formula = self.t("reduction_of_l", reduction=self.t(f"reduction_{net.reduction}"))
         if not net.l2:
@@ -210,17 +211,16 @@ class TerminalRenderer:
         return blocks
 
     def fused_note(self, number: int) -> str:
-        name = self.network.loss.name
-        formula = FUSED_DELTA[name]
+        loss = self.network.loss
+        formula = fill(loss.fused_delta_formula, y="y")
         if self.exercise.batched and self.network.reduction == "mean":
             formula = f"({formula})/m"
-        activation = self.network.layers[-1].activation.name
         note = self.t(
             "fused_note",
             delta=f"δ{layer_index(number)}",
             formula=formula,
-            activation=activation,
-            loss=name,
+            activation=self.style.name(self.network.layers[-1].activation),
+            loss=self.style.name(loss),
         )
         if not np.all(np.isfinite(self.trace.layers[-1].dJ_da)):
             note += self.t("fused_infinite")
