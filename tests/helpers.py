@@ -1,16 +1,117 @@
-"""Helpers shared by the tests: central finite differences, written independently of the
-engine's backward pass (they only call the forward-only `objective`)."""
+"""Helpers shared by the tests: the command line through typer's CliRunner, golden files
+(regenerated only on purpose, with BACKCALC_REGENERATE_GOLDEN=1), and central finite differences
+written independently of the engine's backward pass (they only call the forward-only
+`objective`)."""
 
 from __future__ import annotations
 
 import copy
+import json
+import math
+import os
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+from typer.testing import CliRunner
 
+from backcalc.cli import app
 from backcalc.core.network import Exercise, objective
 
 EPS = 1e-6
+GOLDEN = Path(__file__).parent / "golden"
+REGENERATE = "BACKCALC_REGENERATE_GOLDEN"
+
+_runner = CliRunner()
+
+
+def invoke(
+    *args: str, env: dict[str, str] | None = None, columns: int | None = None
+) -> tuple[int, str, str]:
+    """`backcalc ARGS...` in process: (exit code, stdout, stderr). `env` adds environment
+    variables for the call; `columns` sets the terminal width (COLUMNS) instead of conftest's
+    100."""
+    env = dict(env or {})
+    if columns is not None:
+        env["COLUMNS"] = str(columns)
+    result = _runner.invoke(app, list(args), prog_name="backcalc", env=env or None)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def regenerating() -> bool:
+    return bool(os.environ.get(REGENERATE))
+
+
+def _golden_name(path: Path) -> str:
+    return str(path.relative_to(GOLDEN.parent.parent)) if path.is_relative_to(GOLDEN) else str(path)
+
+
+def assert_text_golden(path: Path, text: str) -> None:
+    """`text` is byte for byte the golden file at `path` (UTF-8); with BACKCALC_REGENERATE_GOLDEN
+    set, the file is written first."""
+    if regenerating():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    name = _golden_name(path)
+    assert path.is_file(), f"{name} is missing (generate it with {REGENERATE}=1)"
+    golden = path.read_bytes().decode("utf-8")
+    assert text == golden, f"{name} differs (regenerate on purpose with {REGENERATE}=1)"
+
+
+def json_mismatch(
+    expected: Any, actual: Any, path: str = "$", rel_tol: float = 1e-12
+) -> str | None:
+    """Where two JSON values first differ, as a path like `$.layers[0].dJ_dW[1][0]` with both
+    values, or None when they agree: the structure, the keys and their order, strings,
+    booleans, nulls and integers exactly; floats within `rel_tol` (relative)."""
+    if isinstance(expected, bool) or expected is None or isinstance(expected, str):
+        same = type(actual) is type(expected) and actual == expected
+        return None if same else f"{path}: expected {expected!r}, found {actual!r}"
+    if isinstance(expected, int):
+        same = type(actual) is int and actual == expected
+        return None if same else f"{path}: expected the integer {expected!r}, found {actual!r}"
+    if isinstance(expected, float):
+        if type(actual) is not float:
+            return f"{path}: expected the float {expected!r}, found {actual!r}"
+        both_nan = math.isnan(expected) and math.isnan(actual)
+        if both_nan or math.isclose(actual, expected, rel_tol=rel_tol, abs_tol=1e-300):
+            return None
+        return f"{path}: expected {expected!r}, found {actual!r} (beyond rel_tol {rel_tol:g})"
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return f"{path}: expected a list, found {actual!r}"
+        if len(actual) != len(expected):
+            return f"{path}: expected {len(expected)} items, found {len(actual)}"
+        for index, (e, a) in enumerate(zip(expected, actual, strict=True)):
+            found = json_mismatch(e, a, f"{path}[{index}]", rel_tol)
+            if found:
+                return found
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return f"{path}: expected an object, found {actual!r}"
+        if list(actual) != list(expected):
+            return f"{path}: expected the keys {list(expected)}, found {list(actual)}"
+        for key, e in expected.items():
+            found = json_mismatch(e, actual[key], f"{path}.{key}", rel_tol)
+            if found:
+                return found
+        return None
+    raise TypeError(f"{path}: not a JSON value: {expected!r}")
+
+
+def assert_json_golden(path: Path, text: str) -> None:
+    """The JSON document `text` agrees with the golden file at `path` (see `json_mismatch`);
+    with BACKCALC_REGENERATE_GOLDEN set, the file is written first (as the command wrote it)."""
+    if regenerating():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    name = _golden_name(path)
+    assert path.is_file(), f"{name} is missing (generate it with {REGENERATE}=1)"
+    expected = json.loads(path.read_bytes().decode("utf-8"))
+    mismatch = json_mismatch(expected, json.loads(text))
+    assert mismatch is None, f"{name} differs at {mismatch}"
 
 
 def _entries(array: np.ndarray) -> Iterator[tuple[int, ...]]:

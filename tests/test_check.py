@@ -11,9 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from backcalc.cli import app
 from backcalc.core import gradcheck, network
 from backcalc.core.gradcheck import CheckSettings, check
 from backcalc.core.grading import AnswerSettings, grade
@@ -21,15 +19,8 @@ from backcalc.core.network import run
 from backcalc.errors import NumericalError
 from backcalc.io import answers, examples
 from backcalc.io.spec import parse, read
+from tests.helpers import invoke
 from tests.test_gradients import CASES, make_exercise
-
-runner = CliRunner()
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), prog_name="backcalc")
-    return result.exit_code, result.stdout, result.stderr
-
 
 # -- the engine's gradients ----------------------------------------------------------------
 

@@ -12,29 +12,53 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from backcalc import __version__
-from backcalc.cli import app
 from backcalc.core.graph import Graph
 from backcalc.core.graph import run as run_graph
-from backcalc.core.network import run
+from backcalc.core.network import Exercise, run
 from backcalc.io import examples
 from backcalc.io.spec import read
+from tests.helpers import invoke
 
-runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = [e.name for e in examples.all_examples()]
 
 
-def invoke(*args: str, **env: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), prog_name="backcalc", env=env or None)
-    return result.exit_code, result.stdout, result.stderr
+LOSS_FAMILIES = {
+    "squared error": {"half_squared_error", "squared_error", "mean_squared_error"},
+    "cross-entropy": {"cross_entropy", "softmax_cross_entropy"},
+    "binary cross-entropy": {"binary_cross_entropy", "sigmoid_binary_cross_entropy"},
+    "hinge": {"multiclass_hinge"},
+}
+
+
+def readme_losses() -> set[str]:
+    """The loss names of the README's **Losses** bullet."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    bullet = readme.split("- **Losses**", 1)[1].split("\n- ", 1)[0]
+    return set(re.findall(r"`([a-z_]+)`", bullet)) - {"reduction", "mean", "sum"}
 
 
 def test_there_are_examples_for_every_promised_case() -> None:
-    assert len(EXAMPLES) >= 9
-    assert "reference-2-3-1" in EXAMPLES
+    assert set().union(*LOSS_FAMILIES.values()) == readme_losses()
+    specs = {name: read(examples.find(name).path) for name in EXAMPLES}  # type: ignore[union-attr]
+    networks = {n: s for n, s in specs.items() if isinstance(s, Exercise)}
+    graphs = {n: s for n, s in specs.items() if isinstance(s, Graph)}
+    assert len(networks) + len(graphs) == len(specs)
+    losses = {spec.network.loss.name for spec in networks.values()}
+    missing = [family for family, names in LOSS_FAMILIES.items() if not names & losses]
+    assert missing == [], f"no example with a {missing} loss"
+    assert any(not s.batched for s in networks.values()), "one observation"
+    batches = [s for s in networks.values() if s.batched]
+    for convention in ("column", "row"):
+        assert any(s.network.convention == convention for s in batches), f"a {convention} batch"
+    assert any(s.learning_rate is not None for s in networks.values())
+    assert any(s.network.l2 for s in networks.values())
+    assert any(not g.gates for g in graphs.values()), "a graph written as steps"
+    assert any(g.gates for g in graphs.values()), "a graph written as one expression"
+    assert "reference-2-3-1" in networks
+    assert examples.find_answers("reference-2-3-1-hand") is not None
 
 
 def test_repository_examples_are_the_packaged_ones() -> None:
@@ -63,7 +87,7 @@ def test_every_example_runs_in_every_format(name: str) -> None:
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_examples_are_readable_at_80_columns(name: str) -> None:
-    code, out, _ = invoke("run", name, COLUMNS="80")
+    code, out, _ = invoke("run", name, columns=80)
     assert code == 0
     assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
 
@@ -75,7 +99,7 @@ def test_wide_matrices_are_split_into_column_pieces(tmp_path: Path) -> None:
         f"input: {inputs}\ntarget: {list(range(12))}\nlayers: [{{weights: [[1, 0]]}}]\n"
         "loss: half_squared_error\n"
     )
-    code, out, _ = invoke("run", str(spec), COLUMNS="80")
+    code, out, _ = invoke("run", str(spec), columns=80)
     assert code == 0
     assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
     assert "z⁽¹⁾ = W⁽¹⁾·x (columns 1–8)" in out and "z⁽¹⁾ = W⁽¹⁾·x (columns 9–12)" in out
@@ -294,7 +318,7 @@ def test_l2_term_is_shown_and_is_lambda_times_sum_of_squares() -> None:
 def test_readme_example_output_is_current() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("$ backcalc run reference-2-3-1\n...\n", 1)[1].split("```", 1)[0]
-    _, out, _ = invoke("run", "reference-2-3-1", COLUMNS="80")
+    _, out, _ = invoke("run", "reference-2-3-1", columns=80)
     shown = [line.rstrip() for line in out.splitlines()]
     expected = [line.rstrip() for line in block.splitlines()]
     start = shown.index(expected[0])

@@ -5,14 +5,16 @@ derivative conventions at kinks are as documented, and note 002's batch formulas
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from backcalc.core.activations import Elu, LeakyRelu, Relu
-from backcalc.core.network import Exercise, Layer, Network, run
+from backcalc.core.network import Exercise, Layer, run
 from backcalc.io import examples
 from backcalc.io.spec import parse, read
+from tests.helpers import invoke
 from tests.test_gradients import OUTPUTS, make_exercise
 
 
@@ -126,9 +128,24 @@ def test_note_002_batch_formulas() -> None:
     np.testing.assert_array_equal(predicted, np.argmax(P, axis=1))
 
 
-def test_description_is_shown() -> None:
-    exercise = parse(
-        "description: a note\ninput: 1\ntarget: 1\nlayers: [{weights: 1}]\nloss: squared_error\n"
-    )
-    assert exercise.description == "a note"
-    assert isinstance(exercise.network, Network)
+DESCRIBED = {
+    "network": "input: 1\ntarget: 1\nlayers: [{weights: 1}]\nloss: squared_error\n",
+    "graph": "expression: x * y\nvalues: {x: 1, y: 2}\n",
+}
+
+
+@pytest.mark.parametrize("kind", list(DESCRIBED))
+@pytest.mark.parametrize("fmt", ["table", "markdown", "latex"])
+def test_description_is_shown_in_the_table_and_the_documents(
+    kind: str, fmt: str, tmp_path: Path
+) -> None:
+    description = "worked in class on Tuesday"
+    spec = tmp_path / "net.yaml"
+    spec.write_text(f"description: {description}\n{DESCRIBED[kind]}", encoding="utf-8")
+    assert parse(spec.read_text(encoding="utf-8")).description == description
+    code, out, err = invoke("run", str(spec), "--format", fmt)
+    assert (code, err) == (0, "")
+    assert description in [line.strip() for line in out.splitlines()]  # a line of its own
+    spec.write_text(DESCRIBED[kind], encoding="utf-8")
+    code, out, _ = invoke("run", str(spec), "--format", fmt)
+    assert code == 0 and "Tuesday" not in out

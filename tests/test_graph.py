@@ -11,22 +11,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from backcalc.cli import app
 from backcalc.core.expressions import DomainError
 from backcalc.core.gradcheck import CheckSettings, check_graph
 from backcalc.core.graph import Graph, run
 from backcalc.errors import NumericalError
 from backcalc.io import examples
 from backcalc.io.spec import parse, read
-
-runner = CliRunner()
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), prog_name="backcalc")
-    return result.exit_code, result.stdout, result.stderr
+from tests.helpers import invoke
 
 
 def graph_of(text: str) -> Graph:
@@ -251,15 +243,15 @@ REFUSED = {
     ),
     "import": (
         "expression: __import__('os').system('echo hi')\nvalues: {x: 1}\n",
-        "net.yaml:1:1: expression: '__import__('os').system('echo hi')' is not allowed: only plain calls of sin, cos, tan, exp, log, sqrt, tanh, sigmoid, relu, abs, max, min",
+        "net.yaml:1:1: expression: '__import__('os').system('echo hi')' is not allowed: only plain calls of tan, log, sqrt, abs, sigmoid, tanh, relu, leaky_relu, elu, softplus, sin, cos, exp, max, min",
     ),
     "call": (
         "expression: eval('1')\nvalues: {x: 1}\n",
-        "net.yaml:1:1: expression: unknown function 'eval' (known: sin, cos, tan, exp, log, sqrt, tanh, sigmoid, relu, abs, max, min)",
+        "net.yaml:1:1: expression: unknown function 'eval' (known: tan, log, sqrt, abs, sigmoid, tanh, relu, leaky_relu, elu, softplus, sin, cos, exp, max, min)",
     ),
     "lambda": (
         "expression: '(lambda: 1)()'\nvalues: {}\n",
-        "net.yaml:1:1: expression: '(lambda: 1)()' is not allowed: only plain calls of sin, cos, tan, exp, log, sqrt, tanh, sigmoid, relu, abs, max, min",
+        "net.yaml:1:1: expression: '(lambda: 1)()' is not allowed: only plain calls of tan, log, sqrt, abs, sigmoid, tanh, relu, leaky_relu, elu, softplus, sin, cos, exp, max, min",
     ),
     "comprehension": (
         "expression: '[x for x in y]'\nvalues: {y: 1}\n",
@@ -332,7 +324,7 @@ def test_refused_with_a_clear_message(case: str, tmp_path: Path) -> None:
         ("log(x - 2)", "node 'f = log(t1)': log of -1: the logarithm needs a positive number"),
         ("1 / (x - 1)", "node 'f = 1 / t1': division by 0 (1 / 0)"),
         ("sqrt(-x)", "node 'f = sqrt(t1)': sqrt of -1: the square root needs a number ≥ 0"),
-        ("exp(x * 1000)", "overflows float64"),
+        ("exp(x * 1000)", "node 'f = exp(t1)': exp overflows float64"),
     ],
 )
 def test_domain_errors(expression: str, message: str, tmp_path: Path) -> None:
@@ -341,5 +333,4 @@ def test_domain_errors(expression: str, message: str, tmp_path: Path) -> None:
     code, out, err = invoke("run", str(spec))
     assert (code, out) == (2, "")
     assert err.startswith(f"{spec}: ") and "Traceback" not in err
-    if not message.endswith("…"):
-        assert message in err
+    assert message in err

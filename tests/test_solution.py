@@ -15,22 +15,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from backcalc.cli import app
 from backcalc.core.network import run
 from backcalc.io import examples
 from backcalc.io.spec import read
+from tests.helpers import assert_text_golden, invoke
 
-runner = CliRunner()
 GOLDEN = Path(__file__).parent / "golden"
 EXAMPLES = [e.name for e in examples.all_examples()]
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), prog_name="backcalc", env=env)
-    return result.exit_code, result.stdout, result.stderr
+EXCERPTED = ["digits-64-15-10"]  # too long to review whole: tested on an excerpt (see below)
 
 
 def document(name: str, lang: str, fmt: str, *extra: str) -> str:
@@ -41,7 +35,7 @@ def document(name: str, lang: str, fmt: str, *extra: str) -> str:
 
 @pytest.mark.parametrize("fmt", ["markdown", "latex"])
 @pytest.mark.parametrize("lang", ["en", "es"])
-@pytest.mark.parametrize("name", EXAMPLES)
+@pytest.mark.parametrize("name", [name for name in EXAMPLES if name not in EXCERPTED])
 def test_golden(name: str, lang: str, fmt: str) -> None:
     path = GOLDEN / f"{name}.{lang}.{'md' if fmt == 'markdown' else 'tex'}"
     text = document(name, lang, fmt)
@@ -49,6 +43,73 @@ def test_golden(name: str, lang: str, fmt: str) -> None:
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), f"{path.name} differs (regenerate on purpose)"
+
+
+# -- an excerpt for a document too long to review (digits: ~700 lines of 1797×64 matrices) ---
+
+# the headings that cut the excerpt: the statement and the forward pass up to the end of its
+# first layer, then the summary to the end
+CUTS = {
+    "en": ("Forward pass", "Layer 1", "Summary"),
+    "es": ("Paso hacia adelante", "Capa 1", "Resumen"),
+}
+HEADING = {
+    "markdown": re.compile(r"(#{2,3}) (.+)"),
+    "latex": re.compile(r"\\((?:sub)?)section\*\{(.+)\}"),
+}
+OMITTED = {"markdown": "<!-- left out: {} -->", "latex": "% left out: {}"}
+
+
+def excerpt(text: str, lang: str, fmt: str) -> str:
+    """The lines from the start to the heading after the forward pass's first layer, a comment
+    naming the headings of what is left out, and the lines from the summary's heading on."""
+    forward, layer_1, summary = CUTS[lang]
+    lines = text.splitlines(keepends=True)
+    headings: list[tuple[int, int, str]] = []  # (line, level 2 or 3, heading text)
+    for number, line in enumerate(lines):
+        match = HEADING[fmt].fullmatch(line.rstrip("\n"))
+        if match:
+            level = len(match[1]) if fmt == "markdown" else 2 + len(match[1]) // 3
+            headings.append((number, level, match[2]))
+    texts = [(level, heading) for _, level, heading in headings]
+    assert texts.count((2, forward)) == 1 and texts.count((2, summary)) == 1, texts
+    start = texts.index((2, forward))
+    assert texts[start + 1] == (3, layer_1), texts
+    cut, back = headings[start + 2][0], headings[texts.index((2, summary))][0]
+    assert cut < back, texts
+    sections: list[tuple[str, list[str]]] = [(forward, [])]  # what is left out, by section
+    for number, level, heading in headings:
+        if cut <= number < back:
+            if level == 2:
+                sections.append((heading, []))
+            else:
+                sections[-1][1].append(heading)
+    left_out = " · ".join(
+        f"{head} › {', '.join(subs)}" if subs else head for head, subs in sections
+    )
+    marker = OMITTED[fmt].format(left_out) + "\n"
+    return "".join([*lines[:cut], marker, "\n", *lines[back:]])
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "latex"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("name", EXCERPTED)
+def test_golden_excerpt(name: str, lang: str, fmt: str) -> None:
+    text = document(name, lang, fmt)
+    part = excerpt(text, lang, fmt)
+    assert len(part.splitlines()) < len(text.splitlines()) / 2
+    path = GOLDEN / f"{name}.excerpt.{lang}.{'md' if fmt == 'markdown' else 'tex'}"
+    assert_text_golden(path, part)
+
+
+def test_every_document_golden_file_is_tested() -> None:
+    expected = {
+        f"{name}{'.excerpt' if name in EXCERPTED else ''}.{lang}.{ext}"
+        for name in EXAMPLES
+        for lang in ("en", "es")
+        for ext in ("md", "tex")
+    }
+    assert sorted(p.name for p in GOLDEN.glob("*.*")) == sorted(expected)
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")

@@ -7,12 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from backcalc.cli import app
 from backcalc.io.spec import parse
-
-runner = CliRunner()
+from tests.helpers import invoke
 
 GOOD_LAYERS = """layers:
   - weights: [[0.1, -0.5], [-0.3, -0.9], [0.8, 0.02]]
@@ -194,33 +191,32 @@ def test_bad_spec_gives_one_clear_line(case: str, tmp_path: Path) -> None:
     text, expected = CASES[case]
     spec = tmp_path / "net.yaml"
     spec.write_text(text, encoding="utf-8")
-    result = runner.invoke(app, ["run", str(spec)], prog_name="backcalc")
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert result.stderr == f"{tmp_path}/{expected}\n"
+    code, out, err = invoke("run", str(spec))
+    assert (code, out) == (2, "")
+    assert err == f"{tmp_path}/{expected}\n"
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["run", str(tmp_path / "nope.yaml")])
-    assert result.exit_code == 2
-    assert result.stderr == (
+    code, _, err = invoke("run", str(tmp_path / "nope.yaml"))
+    assert code == 2
+    assert err == (
         f"{tmp_path}/nope.yaml: no such file, and no example of that name "
         "(`backcalc examples` lists them)\n"
     )
 
 
 def test_directory(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["run", str(tmp_path)])
-    assert result.exit_code == 2
-    assert result.stderr == f"{tmp_path}: not a file (a directory?)\n"
+    code, _, err = invoke("run", str(tmp_path))
+    assert code == 2
+    assert err == f"{tmp_path}: not a file (a directory?)\n"
 
 
 def test_not_utf8(tmp_path: Path) -> None:
     spec = tmp_path / "net.yaml"
     spec.write_bytes(b"\xff\xfe\x00")
-    result = runner.invoke(app, ["run", str(spec)])
-    assert result.exit_code == 2
-    assert result.stderr == f"{spec}: not UTF-8 text\n"
+    code, _, err = invoke("run", str(spec))
+    assert code == 2
+    assert err == f"{spec}: not UTF-8 text\n"
 
 
 def test_yaml_11_traps_are_read_as_numbers() -> None:

@@ -12,20 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from backcalc.cli import app
 from backcalc.core.network import Exercise, objective, run
 from backcalc.core.training import TrainSettings, train
 from backcalc.io import examples
 from backcalc.io.spec import parse, read
-
-runner = CliRunner()
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), prog_name="backcalc")
-    return result.exit_code, result.stdout, result.stderr
+from tests.helpers import invoke
 
 
 def exercise_of(text: str, base: Path | None = None) -> Exercise:
