@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from backcalc.cli.common import (
+    ENGLISH,
     EXIT_FAILED,
     CommaOption,
     ForceOption,
-    Lang,
     LangOption,
     OutputOption,
     SpecArgument,
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from backcalc.core.grading import AnswerSettings
     from backcalc.core.graph import Graph, GraphTrace
     from backcalc.core.network import Exercise, Trace
-    from backcalc.render.i18n import Style
+    from backcalc.render.style import Style
 
 
 class CheckFormat(enum.StrEnum):
@@ -67,7 +67,7 @@ def check(
         bool, typer.Option("--all", help="Check every entry, however large the network.")
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the sample of entries and directions.")] = 0,
-    lang: LangOption = Lang.en,
+    lang: LangOption = ENGLISH,
     comma: CommaOption = None,
     output: OutputOption = None,
     force: ForceOption = False,

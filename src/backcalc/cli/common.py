@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -18,23 +18,29 @@ if TYPE_CHECKING:
 
     from backcalc.core.graph import Graph
     from backcalc.core.network import Exercise
-    from backcalc.render.i18n import Style
+    from backcalc.render.style import Style
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 FILE_WIDTH = 100  # columns of terminal tables written to a file
 
 
-class Lang(enum.StrEnum):
-    en = "en"
-    es = "es"
+def _languages() -> type[enum.StrEnum]:
+    """The languages there are locale files for (listing a folder: no file is read here)."""
+    from backcalc import locales
+
+    return cast(type[enum.StrEnum], enum.StrEnum("Lang", {c: c for c in locales.available()}))
+
+
+Lang = _languages()
+ENGLISH = Lang("en")
 
 
 SpecArgument = Annotated[
     str, typer.Argument(metavar="SPEC", help="A spec file (YAML), or the name of an example.")
 ]
 LangOption = Annotated[
-    Lang,
+    Lang,  # type: ignore[valid-type]
     typer.Option(
         envvar="BACKCALC_LANG", help="Language of the output (default: $BACKCALC_LANG or en)."
     ),
@@ -69,12 +75,11 @@ def console() -> Console:
     return Console(highlight=False, emoji=False, markup=False)
 
 
-def style(lang: Lang, comma: bool | None, decimals: int = 4) -> Style:
-    from backcalc.render.i18n import Style
-    from backcalc.render.numbers import NumberFormat
+def style(lang: str, comma: bool | None, decimals: int = 4) -> Style:
+    """The language and the numeral style, each decided here once for every renderer."""
+    from backcalc.render.style import style_for
 
-    point = "," if (comma if comma is not None else lang is Lang.es) else "."
-    return Style(lang.value, NumberFormat(decimals, point))
+    return style_for(str(lang), comma, decimals)
 
 
 def load_spec(spec: str) -> tuple[Exercise | Graph, Path]:

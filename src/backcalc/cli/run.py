@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from backcalc.cli.common import (
+    ENGLISH,
     CommaOption,
     ForceOption,
-    Lang,
     LangOption,
     OutputOption,
     SpecArgument,
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from backcalc.core.graph import Graph
     from backcalc.core.network import Exercise
-    from backcalc.render.i18n import Style
+    from backcalc.render.style import Style
 
 
 class RunFormat(enum.StrEnum):
@@ -64,7 +64,7 @@ def run(
     full: Annotated[
         bool, typer.Option("--full", help="Show large matrices whole in the terminal tables.")
     ] = False,
-    lang: LangOption = Lang.en,
+    lang: LangOption = ENGLISH,
     comma: CommaOption = None,
     output: OutputOption = None,
     force: ForceOption = False,

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from backcalc.cli.common import (
+    ENGLISH,
     CommaOption,
     ForceOption,
-    Lang,
     LangOption,
     SpecArgument,
     emit,
@@ -68,7 +68,7 @@ def train(
     ] = None,
     force: ForceOption = False,
     full: Annotated[bool, typer.Option("--full", help="Show large matrices whole.")] = False,
-    lang: LangOption = Lang.en,
+    lang: LangOption = ENGLISH,
     comma: CommaOption = None,
 ) -> None:
     """Train the network by gradient descent and show the loss curve and the trained parameters.
@@ -90,7 +90,7 @@ def train(
 
             raise OutputError("already exists; use --force to overwrite it", Location(str(output)))
         total = settings.epochs or settings.steps or 0
-        with _Progress(total, style(lang, comma).t("train_progress")) as advance:
+        with _Progress(total, style(lang, comma).t("train.progress")) as advance:
             result = run_training(exercise, settings, advance)
         if output is not None:
             from backcalc.io.specwriter import write_spec

@@ -194,7 +194,7 @@ class Relu(Activation):
         return z > 0
 
     def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
-        return words("relu_derivative", d0=number(self.derivative_at_zero))
+        return words("formula.relu_derivative", d0=number(self.derivative_at_zero))
 
     def derivative_tex(self, z: str, a: str, number: Number) -> str:
         d0 = number(self.derivative_at_zero)
@@ -223,12 +223,11 @@ class LeakyRelu(Activation):
         return None if self.slope == 1 else z > 0
 
     def describe(self, z: str, words: Words, number: Number) -> str:
-        return (
-            f"{super().describe(z, words, number)} {words('with_slope', slope=number(self.slope))}"
-        )
+        slope = words("formula.with_slope", slope=number(self.slope))
+        return f"{super().describe(z, words, number)} {slope}"
 
     def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
-        return words("if_positive_else", value=number(self.slope))
+        return words("formula.if_positive_else", value=number(self.slope))
 
     def tex(self, z: str, number: Number) -> str:
         return _cases(z, f"{number(self.slope)} {z}", z)
@@ -257,12 +256,11 @@ class Elu(Activation):
         return None if self.alpha == 1 else z > 0  # with α = 1 the slope is continuous at 0
 
     def describe(self, z: str, words: Words, number: Number) -> str:
-        return (
-            f"{super().describe(z, words, number)} {words('with_alpha', alpha=number(self.alpha))}"
-        )
+        alpha = words("formula.with_alpha", alpha=number(self.alpha))
+        return f"{super().describe(z, words, number)} {alpha}"
 
     def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
-        return words("if_positive_else", value=f"{number(self.alpha)}·exp({z})")
+        return words("formula.if_positive_else", value=f"{number(self.alpha)}·exp({z})")
 
     def tex(self, z: str, number: Number) -> str:
         return _cases(z, f"{number(self.alpha)} (e^{{{z}}} - 1)", z)

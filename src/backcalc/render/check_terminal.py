@@ -10,8 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from backcalc.render.formulas import parameter_label, quantity_label
-from backcalc.render.i18n import Style
 from backcalc.render.layout import report_table
+from backcalc.render.style import Style
 
 if TYPE_CHECKING:
     from backcalc.core.gradcheck import Entry, GradCheck, Parameter
@@ -33,12 +33,13 @@ class CheckRenderer:
         ) or "backcalc"
         self.objective = trace.value if isinstance(trace, GraphTrace) else trace.loss
         self.trace = trace
+        self.style = style
         self.t = style.t
         self.numbers = style.numbers
 
     def index(self, entry: Entry | Judged) -> str:
         if entry.index is None:
-            return self.t("direction", k=getattr(entry, "direction", ""))
+            return self.t("check.direction", k=getattr(entry, "direction", ""))
         return "[" + ", ".join(str(i) for i in entry.index) + "]" if entry.index else ""
 
     def where(self, entry: Entry) -> str:
@@ -48,7 +49,9 @@ class CheckRenderer:
         return parameter_label(entry.parameter) + (separator + index if index else "")
 
     def status(self, entry: Entry | Judged) -> Text:
-        return Text(self.t(f"status_{entry.status}"), style=STATUS_STYLES[entry.status])
+        return Text(
+            self.style.pick("check.status", entry.status), style=STATUS_STYLES[entry.status]
+        )
 
     def table(self, columns: tuple[str, ...], numeric: tuple[str, ...], title: str = "") -> Table:
         return report_table(title, [self.t(c) for c in columns], [self.t(c) for c in numeric])
@@ -58,12 +61,12 @@ class CheckRenderer:
     def settings_lines(self, result: GradCheck) -> list[Text]:
         s, given = result.settings, self.numbers.given
         lines = [
-            Text(self.t("check_title", title=self.title), style="bold"),
-            Text(self.t("check_method", eps=given(s.eps))),
-            Text(self.t("check_rule")),
+            Text(self.t("check.title", title=self.title), style="bold"),
+            Text(self.t("check.method", eps=given(s.eps))),
+            Text(self.t("check.rule")),
             Text(
                 self.t(
-                    "check_tolerances",
+                    "check.tolerances",
                     rtol=given(s.rtol),
                     atol=given(s.atol),
                     floor=self.numbers.error(result.floor),
@@ -72,19 +75,21 @@ class CheckRenderer:
             ),
         ]
         if result.sampled:
-            lines.append(Text(self.t("check_sampled", seed=s.seed)))
+            lines.append(Text(self.t("check.sampled", seed=s.seed)))
         return lines
 
     def parameter_title(self, parameter: Parameter) -> str:
         size = parameter.size
-        what = self.t("entries", n=size) if size != 1 else self.t("one_entry")
+        what = self.t("check.entries", n=size)
         if parameter.directions:
-            sample = self.t("sample_entries", checked=parameter.checked, n=size)
+            sample = self.t("check.sample_entries", checked=parameter.checked, n=size)
             if parameter.checked == size:
-                sample = self.t("all_entries", n=size)
-            what = self.t("and_directions", sample=sample, k=parameter.directions)
+                sample = self.t("check.all_entries", n=size)
+            what = self.t("check.and_directions", sample=sample, k=parameter.directions)
         shape = (
-            "×".join(str(n) for n in parameter.shape) if parameter.shape else self.t("one_number")
+            "×".join(str(n) for n in parameter.shape)
+            if parameter.shape
+            else self.t("check.one_number")
         )
         return f"{parameter_label(parameter.name)} ({shape}, {what})"
 
@@ -92,17 +97,17 @@ class CheckRenderer:
         """One row per comparison; the first column is named `first` ("entry" or "input")."""
         columns = (
             first,
-            "col_analytic",
-            "col_numeric",
-            "col_abs_error",
-            "col_rel_error",
-            "col_status",
+            "column.analytic",
+            "column.numeric",
+            "column.abs_error",
+            "column.rel_error",
+            "column.status",
         )
         table = self.table(columns, columns[1:5], title)
         n = self.numbers
         for entry in entries:
             table.add_row(
-                self.index(entry) if first == "col_entry" else entry.parameter,
+                self.index(entry) if first == "column.entry" else entry.parameter,
                 n.significant(entry.claimed),
                 n.significant(entry.numeric),
                 n.error(entry.abs_error),
@@ -113,43 +118,45 @@ class CheckRenderer:
 
     def parameter_table(self, parameter: Parameter, entries: list[Entry]) -> RenderableType:
         shown = _rows_to_show(entries)
-        table = self.entry_table("col_entry", self.parameter_title(parameter), shown)
+        table = self.entry_table("column.entry", self.parameter_title(parameter), shown)
         if len(entries) > len(shown):
-            table.caption = self.t("more_entries", n=len(entries) - len(shown))
+            table.caption = self.t("check.more_entries", n=len(entries) - len(shown))
             table.caption_justify = "left"
         return table
 
     def summary(self, result: GradCheck) -> Text:
         counts = {s: sum(e.status == s for e in result.entries) for s in ("pass", "fail", "kink")}
-        verdict = ("passed", "bold green") if result.passed else ("failed", "bold red")
+        verdict = ("check.passed", "bold green") if result.passed else ("check.failed", "bold red")
         text = Text.assemble(
             (self.t(verdict[0]), verdict[1]),
             self.t(
-                "check_summary",
-                n=len(result.entries),
+                "check.summary",
+                checks=self.t("check.checks", n=len(result.entries)),
                 passed=counts["pass"],
                 failed=counts["fail"],
-                kinks=counts["kink"],
+                kinks=self.t("check.kinks", n=counts["kink"]),
             ),
         )
         worst = result.worst
         if worst is not None:
             where = self.where(worst)
-            text.append(self.t("worst", error=self.numbers.error(worst.rel_error), where=where))
+            text.append(
+                self.t("check.worst", error=self.numbers.error(worst.rel_error), where=where)
+            )
         return text
 
     def gradients(self, result: GradCheck) -> RenderableType:
         parts: list[RenderableType] = [*self.settings_lines(result)]
         if self.graph:
-            parts += [Text(""), self.entry_table("col_input", "", list(result.entries))]
+            parts += [Text(""), self.entry_table("column.input", "", list(result.entries))]
             if any(e.status == "kink" for e in result.entries):
-                parts.append(Text(self.t("kink_note"), style="yellow"))
+                parts.append(Text(self.t("check.kink_note"), style="yellow"))
             return Group(*parts, Text(""), self.summary(result))
         for parameter in result.parameters:
             entries = [e for e in result.entries if e.parameter == parameter.name]
             parts += [Text(""), self.parameter_table(parameter, entries)]
             if any(e.status == "kink" for e in entries):
-                parts.append(Text(self.t("kink_note"), style="yellow"))
+                parts.append(Text(self.t("check.kink_note"), style="yellow"))
         parts += [Text(""), self.summary(result)]
         return Group(*parts)
 
@@ -158,25 +165,27 @@ class CheckRenderer:
     def answers(self, grading: Grading, answers_name: str) -> RenderableType:
         s, given = grading.settings, self.numbers.given
         parts: list[RenderableType] = [
-            Text(self.t("answers_title", answers=answers_name, title=self.title), style="bold"),
-            Text(self.t("answers_rule")),
-            Text(self.t("answers_tolerances", rtol=given(s.rtol), atol=given(s.atol))),
+            Text(
+                self.t("check.answers_title", answers=answers_name, title=self.title), style="bold"
+            ),
+            Text(self.t("check.answers_rule")),
+            Text(self.t("check.answers_tolerances", rtol=given(s.rtol), atol=given(s.atol))),
             Text(""),
         ]
         columns = (
-            "col_step",
-            "col_entry",
-            "col_claimed",
-            "col_correct",
-            "col_abs_error",
-            "col_status",
+            "column.step",
+            "column.entry",
+            "column.claimed",
+            "column.correct",
+            "column.abs_error",
+            "column.status",
         )
         table = self.table(columns, columns[2:5])
         first = grading.first_wrong
         for entry in grading.entries:
             status = self.status(entry)
             if entry is first:
-                status.append(self.t("first_wrong_marker"), style="bold red")
+                status.append(self.t("check.first_wrong_marker"), style="bold red")
             table.add_row(
                 quantity_label(entry.quantity, entry.layer),
                 self.index(entry) if entry.index else "",
@@ -192,7 +201,7 @@ class CheckRenderer:
         total, first = len(grading.entries), grading.first_wrong
         if first is None:
             return Text.assemble(
-                (self.t("passed"), "bold green"), self.t("answers_all_right", n=total)
+                (self.t("check.passed"), "bold green"), self.t("check.answers_all_right", n=total)
             )
         wrong = sum(entry.status == "fail" for entry in grading.entries)
         where = quantity_label(first.quantity, first.layer) + (
@@ -200,9 +209,9 @@ class CheckRenderer:
         )
         correct = self.numbers.significant(first.correct, 6)
         return Text.assemble(
-            (self.t("failed"), "bold red"),
+            (self.t("check.failed"), "bold red"),
             self.t(
-                "answers_wrong",
+                "check.answers_wrong",
                 wrong=wrong,
                 n=total,
                 where=where,

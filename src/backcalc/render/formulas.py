@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from backcalc.core.activations import Activation
     from backcalc.core.losses import Loss
-    from backcalc.render.i18n import Style
+    from backcalc.render.style import Style
 
 
 def activation_text(activation: Activation, z: str, derivative: bool, style: Style) -> str:

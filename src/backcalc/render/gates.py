@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from backcalc.core.expressions import CHOOSERS, Expr, Num, Op, Var, functions
 from backcalc.core.registry import fill
+
+if TYPE_CHECKING:
+    from backcalc.render.style import Style
 
 GREEK = [
     "alpha",
@@ -50,7 +54,7 @@ def tex_name(name: str) -> str:
     return f"{base}_{{{index}}}" if index else base
 
 
-def gate_rule(expr: Expr, t: Callable[..., str]) -> str:
+def gate_rule(expr: Expr, style: Style) -> str:
     """The rule of a single gate in words ("multiply: swaps the inputs"), or '' for a compound
     expression, whose local derivatives stand as numbers."""
     if not isinstance(expr, Op) or any(isinstance(arg, Op) for arg in expr.args):
@@ -58,9 +62,9 @@ def gate_rule(expr: Expr, t: Callable[..., str]) -> str:
     function = functions().get(expr.op)
     if function is not None:
         derivative = fill(function.derivative_text, z="x", a=f"{expr.op}(x)")
-        return t("gate_function", name=expr.op, derivative=derivative)
+        return style.t("graph.gate_function", name=expr.op, derivative=derivative)
     key = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": "power"}
-    return t(f"gate_{key.get(expr.op, expr.op)}")
+    return style.pick("graph.gate", key.get(expr.op, expr.op))
 
 
 def local_text(expr: Expr, name: str, show: Callable[[float], str]) -> str:

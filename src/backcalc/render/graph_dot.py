@@ -9,7 +9,7 @@ from backcalc.core.expressions import Op, functions, text
 
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace
-    from backcalc.render.i18n import Style
+    from backcalc.render.style import Style
 
 SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", "**": "^", "neg": "−"}
 

@@ -22,7 +22,7 @@ from backcalc.render.mathtex import MathWriter
 
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace
-    from backcalc.render.i18n import Style
+    from backcalc.render.style import Style
 
 
 def partial(of: str, by: str) -> str:
@@ -33,7 +33,7 @@ class GraphSolution:
     def __init__(self, trace: GraphTrace, style: Style) -> None:
         self.trace = trace
         self.t = style.t
-        self.m = MathWriter(style.numbers, comma=style.numbers.point == ",")
+        self.m = MathWriter(style.numbers)
         self.out = trace.graph.output
         self.values = dict(trace.graph.values) | {n.node.name: n.value for n in trace.nodes}
 
@@ -55,9 +55,9 @@ class GraphSolution:
         )
         return [
             *blocks,
-            Paragraph(self.t("sol_graph_values")),
+            Paragraph(self.t("solution.graph_values")),
             Equation(values),
-            Paragraph(self.t("sol_graph_steps")),
+            Paragraph(self.t("solution.graph_steps")),
             Equation(f"\\begin{{aligned}}\n{steps}\n\\end{{aligned}}"),
         ]
 
@@ -71,8 +71,8 @@ class GraphSolution:
             lines.append(f"{tex_name(node.node.name)} &= {symbolic} = {numbers} = {result}")
         body = " \\\\\n".join(lines)
         return [
-            Heading(self.t("graph_forward"), 2),
-            Paragraph(self.t("sol_graph_forward_intro")),
+            Heading(self.t("graph.forward"), 2),
+            Paragraph(self.t("solution.graph_forward_intro")),
             Equation(f"\\begin{{aligned}}\n{body}\n\\end{{aligned}}"),
         ]
 
@@ -98,10 +98,10 @@ class GraphSolution:
         nodes = " \\\\\n".join(self.derivative(n.node.name) for n in reversed(self.trace.nodes))
         inputs = " \\\\\n".join(self.derivative(name) for name in self.trace.graph.values)
         return [
-            Heading(self.t("graph_backward"), 2),
-            Paragraph(self.t("sol_graph_backward_intro", out=tex_name(self.out))),
+            Heading(self.t("graph.backward"), 2),
+            Paragraph(self.t("solution.graph_backward_intro", out=tex_name(self.out))),
             Equation(f"\\begin{{aligned}}\n{nodes}\n\\end{{aligned}}"),
-            Paragraph(self.t("sol_graph_inputs")),
+            Paragraph(self.t("solution.graph_inputs")),
             Equation(f"\\begin{{aligned}}\n{inputs}\n\\end{{aligned}}"),
         ]
 
@@ -111,7 +111,7 @@ class GraphSolution:
             f"{partial(self.out, name)} = {self.m.number(self.trace.gradients[name])}"
             for name in self.trace.graph.values
         ]
-        return [Heading(self.t("sol_summary"), 2), Summary(tuple(items))]
+        return [Heading(self.t("solution.summary"), 2), Summary(tuple(items))]
 
     def document(self) -> Document:
         blocks = self.statement() + self.forward() + self.backward() + self.summary()

@@ -16,19 +16,20 @@ from backcalc.render.layout import report_table
 
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace, NodeTrace
-    from backcalc.render.i18n import Style
+    from backcalc.render.style import Style
 
 
 class GraphRenderer:
     def __init__(self, trace: GraphTrace, style: Style) -> None:
         self.trace = trace
+        self.style = style
         self.t = style.t
         self.fixed = style.numbers.fixed
         self.given = style.numbers.given
         self.out = trace.graph.output
 
     def table(self, title: str, *columns: str) -> Table:
-        return report_table(title, columns, [self.t("col_value")], underline=True)
+        return report_table(title, columns, [self.t("column.value")], underline=True)
 
     def header(self) -> list[Text]:
         graph = self.trace.graph
@@ -36,13 +37,16 @@ class GraphRenderer:
         if graph.description:
             lines.append(Text(graph.description, style="italic"))
         values = ", ".join(f"{name} = {self.given(v)}" for name, v in graph.values.items())
-        lines.append(Text(self.t("graph_values", values=values)))
-        lines.append(Text(self.t("graph_output", out=self.out, value=self.fixed(self.trace.value))))
+        lines.append(Text(self.t("graph.values", values=values)))
+        lines.append(Text(self.t("graph.output", out=self.out, value=self.fixed(self.trace.value))))
         return lines
 
     def forward(self) -> Table:
         table = self.table(
-            self.t("graph_forward"), self.t("col_node"), self.t("col_formula"), self.t("col_value")
+            self.t("graph.forward"),
+            self.t("column.node"),
+            self.t("column.formula"),
+            self.t("column.value"),
         )
         for node in self.trace.nodes:
             table.add_row(node.node.name, text(node.node.expr, self.given), self.fixed(node.value))
@@ -62,18 +66,18 @@ class GraphRenderer:
         return "\n".join(lines), "\n".join(sent)
 
     def backward(self) -> Table:
-        upstream = self.t("col_upstream", out=self.out)
+        upstream = self.t("column.upstream", out=self.out)
         table = self.table(
-            self.t("graph_backward"),
-            self.t("col_node"),
+            self.t("graph.backward"),
+            self.t("column.node"),
             upstream,
-            self.t("col_local"),
-            self.t("col_sends"),
+            self.t("column.local"),
+            self.t("column.sends"),
         )
         for node in reversed(self.trace.nodes):
             local, sent = self.local(node)
             name, gradient = node.node.name, self.fixed(node.gradient)
-            rule = gate_rule(node.node.expr, self.t)
+            rule = gate_rule(node.node.expr, self.style)
             if rule:  # the gate's rule in words on a row of its own, then its derivatives
                 table.add_row(name, gradient, Text(rule, style="italic"), "")
                 name, gradient = "", ""
@@ -83,9 +87,9 @@ class GraphRenderer:
     def gradients(self) -> RenderableType:
         trace = self.trace
         table = self.table(
-            self.t("graph_gradients", out=self.out),
-            self.t("col_input"),
-            self.t("col_value"),
+            self.t("graph.gradients", out=self.out),
+            self.t("column.input"),
+            self.t("column.value"),
             f"∂{self.out}/∂",
         )
         notes = []
@@ -97,7 +101,7 @@ class GraphRenderer:
                 total = self.fixed(trace.gradients[name])
                 notes.append(
                     Text(
-                        self.t("fork", name=name, n=len(uses), terms=terms, total=total),
+                        self.t("graph.fork", name=name, n=len(uses), terms=terms, total=total),
                         style="dim",
                     )
                 )

@@ -23,8 +23,8 @@ CORNER = 3  # rows and columns shown of a matrix too large for a page, before th
 
 
 class MathWriter:
-    def __init__(self, numbers: NumberFormat, comma: bool) -> None:
-        self.numbers = numbers.with_point("{,}" if comma else ".")
+    def __init__(self, numbers: NumberFormat) -> None:
+        self.numbers = numbers.for_math()
 
     def number(self, value: float, given: bool = False) -> str:
         text = self.numbers.given(value) if given else self.numbers.fixed(value)

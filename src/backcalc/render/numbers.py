@@ -2,8 +2,9 @@
 
 Rounding is half away from zero on the decimal value (backcalc.core.rounding), as by hand: 0.5225
 shows as 0.523 at 3 decimals, where Python's binary `f"{0.5225:.3f}"` gives 0.522.
-`point` is the decimal separator: "." or "," in text, "{,}" inside LaTeX math (so that TeX does
-not typeset 0,522 as a list).
+`comma` is the numeral style (decided once, from the language unless the user says otherwise):
+a decimal comma is "," in text and "{,}" in LaTeX math (`for_math`), so that TeX does not typeset
+0,522 as a list.
 """
 
 from __future__ import annotations
@@ -25,15 +26,22 @@ def _special(value: float) -> str | None:
 @dataclass(frozen=True)
 class NumberFormat:
     decimals: int = 4
-    point: str = "."
+    comma: bool = False
+    math: bool = False  # inside LaTeX math: the comma is written {,}
 
-    def with_point(self, point: str) -> NumberFormat:
-        return replace(self, point=point)
+    def for_math(self) -> NumberFormat:
+        return replace(self, math=True)
+
+    @property
+    def point(self) -> str:
+        if not self.comma:
+            return "."
+        return "{,}" if self.math else ","
 
     def _sep(self, text: str) -> str:
         if text.startswith("-") and not any(c in "123456789" for c in text):
             text = text[1:]  # never -0.000
-        return text.replace(".", self.point) if self.point != "." else text
+        return text.replace(".", self.point) if self.comma else text
 
     def fixed(self, value: float) -> str:
         """A computed number with exactly `decimals` decimals."""

@@ -27,7 +27,7 @@ from backcalc.render.solution_base import L2_TEX, SHOW_EACH_UNIT, chain, d
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
     from backcalc.core.network import Layer, LayerTrace, Trace
-    from backcalc.render.i18n import Style
+    from backcalc.render.style import Style
 
 
 class SolutionBuilder(BackwardSteps):
@@ -43,10 +43,10 @@ class SolutionBuilder(BackwardSteps):
         if ex.description:
             blocks.append(Paragraph(ex.description, user=True))
         blocks += [
-            Heading(self.t("sol_statement"), 2),
-            Paragraph(self.t("sol_network", n=self.n_layers, sizes=sizes, activations=names)),
-            Paragraph(self.t(f"sol_{net.convention}")),
-            Paragraph(self.t("sol_parameters")),
+            Heading(self.t("solution.statement"), 2),
+            Paragraph(self.t("solution.network", n=self.n_layers, sizes=sizes, activations=names)),
+            Paragraph(self.style.pick("solution.convention", net.convention)),
+            Paragraph(self.t("solution.parameters")),
         ]
         for number, layer in enumerate(net.layers, start=1):
             parts = [f"W{sup(number)} = {self.weights(layer.weights, given=True)}"]
@@ -57,18 +57,18 @@ class SolutionBuilder(BackwardSteps):
 
     def data_statement(self) -> list[Block]:
         ex = self.exercise
-        key = "sol_one_observation"
+        key = "solution.one_observation"
         if self.batched:
-            key = "sol_batch_columns" if self.column else "sol_batch_rows"
+            key = "solution.batch_columns" if self.column else "solution.batch_rows"
         data = f"x = {self.units(ex.x, given=True)}, \\quad y = {self.units(ex.target, given=True)}"
         blocks: list[Block] = [Paragraph(self.t(key, m=ex.x.shape[0])), Equation(data)]
         if self.network.loss.classes:
-            blocks.append(Paragraph(self.t("sol_classes")))
+            blocks.append(Paragraph(self.t("solution.classes")))
         return blocks
 
     def loss_statement(self) -> list[Block]:
         net, m = self.network, self.exercise.x.shape[0]
-        blocks: list[Block] = [Paragraph(self.t("sol_loss_statement"))]
+        blocks: list[Block] = [Paragraph(self.t("solution.loss_statement"))]
         per_observation = net.loss.tex()
         if self.batched:
             blocks.append(Equation(f"\\ell = {per_observation}"))
@@ -77,39 +77,42 @@ class SolutionBuilder(BackwardSteps):
                 if net.reduction == "mean"
                 else r"\sum_{i=1}^{m} \ell_i"
             )
-            blocks += [Paragraph(self.t(f"sol_{net.reduction}", m=m)), Equation(f"J = {reduction}")]
+            blocks += [
+                Paragraph(self.style.pick("solution.reduction", net.reduction, m=m)),
+                Equation(f"J = {reduction}"),
+            ]
         else:
             blocks.append(Equation(f"J = {per_observation}"))
         if net.l2:
             l2 = self.m.number(net.l2, given=True)
             blocks += [
-                Paragraph(self.t("sol_l2")),
+                Paragraph(self.t("solution.l2")),
                 Equation(rf"J \mathrel{{+}}= {L2_TEX}, \quad \lambda = {l2}"),
             ]
         if self.trace.hand_decimals is not None:
-            blocks.append(Paragraph(self.t("sol_hand", n=self.trace.hand_decimals)))
+            blocks.append(Paragraph(self.t("solution.hand", n=self.trace.hand_decimals)))
         else:
-            blocks.append(Paragraph(self.t("sol_precision", n=self.decimals)))
+            blocks.append(Paragraph(self.t("solution.precision", n=self.decimals)))
         return blocks
 
     # -- forward ------------------------------------------------------------------------------
 
     def forward(self) -> list[Block]:
-        blocks: list[Block] = [Heading(self.t("sol_forward"), 2)]
+        blocks: list[Block] = [Heading(self.t("solution.forward"), 2)]
         inputs = [self.exercise.x, *(lt.a for lt in self.trace.layers[:-1])]
         for number, (layer, lt) in enumerate(
             zip(self.network.layers, self.trace.layers, strict=True), 1
         ):
-            blocks += [Heading(self.t("sol_layer", n=number), 3)]
+            blocks += [Heading(self.t("solution.layer", n=number), 3)]
             bias = ""
             if layer.bias is not None:
                 shared = layer.shared_bias and layer.n_out(self.network.convention) > 1
-                bias = self.t("sol_shared_bias" if shared else "sol_with_bias", n=number)
+                bias = self.t("solution.shared_bias" if shared else "solution.with_bias", n=number)
             what = f"${self.a_name(number - 1)}$"
-            blocks.append(Paragraph(self.t("sol_linear", input=what, n=number, bias=bias)))
+            blocks.append(Paragraph(self.t("solution.linear", input=what, n=number, bias=bias)))
             blocks.append(Equation(self.linear(number, layer, inputs[number - 1], lt)))
             blocks += [
-                Paragraph(self.t("sol_activation", n=number)),
+                Paragraph(self.t("solution.activation", n=number)),
                 Equation(self.activation(number, layer, lt)),
             ]
         return blocks
@@ -154,11 +157,11 @@ class SolutionBuilder(BackwardSteps):
 
     def loss(self) -> list[Block]:
         trace, net = self.trace, self.network
-        blocks: list[Block] = [Heading(self.t("sol_loss"), 2)]
+        blocks: list[Block] = [Heading(self.t("solution.loss"), 2)]
         if trace.probabilities is not None and net.loss.logits:
-            blocks.append(Paragraph(self.t("sol_probabilities")))
+            blocks.append(Paragraph(self.t("solution.probabilities")))
             blocks.append(Equation(f"p = {self.units(trace.probabilities)}"))
-        blocks.append(Paragraph(self.t("sol_loss_value", n=self.n_layers)))
+        blocks.append(Paragraph(self.t("solution.loss_value", n=self.n_layers)))
         if self.batched:
             blocks.append(Equation(f"\\ell = {self.losses_vector()}"))
             mean = net.reduction == "mean"
@@ -200,8 +203,8 @@ class SolutionBuilder(BackwardSteps):
             return []
         e = self.m.number(eta, given=True)
         blocks: list[Block] = [
-            Heading(self.t("sol_update"), 2),
-            Paragraph(self.t("sol_update_intro", eta=e)),
+            Heading(self.t("solution.update"), 2),
+            Paragraph(self.t("solution.update_intro", eta=e)),
         ]
         for number, (layer, lt) in enumerate(
             zip(self.network.layers, self.trace.layers, strict=True), 1
@@ -228,7 +231,7 @@ class SolutionBuilder(BackwardSteps):
                 items.append(f"W{s}_{{\\text{{new}}}} = {self.weights(lt.weights_updated)}")
             if lt.bias_updated is not None:
                 items.append(f"b{s}_{{\\text{{new}}}} = {self.bias(lt.bias_updated)}")
-        return [Heading(self.t("sol_summary"), 2), Summary(tuple(items))]
+        return [Heading(self.t("solution.summary"), 2), Summary(tuple(items))]
 
     def document(self) -> Document:
         blocks = (

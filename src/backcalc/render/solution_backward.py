@@ -16,17 +16,17 @@ if TYPE_CHECKING:
 
 class BackwardSteps(SolutionBase):
     def backward(self) -> list[Block]:
-        blocks: list[Block] = [Heading(self.t("sol_backward"), 2)]
+        blocks: list[Block] = [Heading(self.t("solution.backward"), 2)]
         for number in range(self.n_layers, 0, -1):
             layer, lt = self.network.layers[number - 1], self.trace.layers[number - 1]
-            blocks.append(Heading(self.t("sol_layer", n=number), 3))
+            blocks.append(Heading(self.t("solution.layer", n=number), 3))
             if number == self.n_layers:
                 blocks += [
-                    Paragraph(self.t("sol_output_gradient")),
+                    Paragraph(self.t("solution.output_gradient")),
                     Equation(self.output_gradient(lt)),
                 ]
             else:
-                blocks.append(Paragraph(self.t("sol_received", n=number, above=number + 1)))
+                blocks.append(Paragraph(self.t("solution.received", n=number, above=number + 1)))
             blocks += self.local(number, layer, lt)
             blocks += self.gradients(number, layer, lt)
         return blocks
@@ -52,8 +52,8 @@ class BackwardSteps(SolutionBase):
             upstream = d(f"a{s}") if number < self.n_layers else d(r"\hat{y}")
             general = f"{upstream} \\odot g'(z{s}) = {upstream}"
             delta = Equation(chain(f"\\delta{s}", general, self.units(lt.delta)))
-            return [Paragraph(self.t("sol_identity", n=number)), delta]
-        blocks: list[Block] = [Paragraph(self.t("sol_g_prime", n=number))]
+            return [Paragraph(self.t("solution.identity", n=number)), delta]
+        blocks: list[Block] = [Paragraph(self.t("solution.g_prime", n=number))]
         formula = layer.activation.derivative_tex(f"z{s}", f"a{s}", self.given)
         if layer.activation.elementwise:
             steps = [
@@ -78,7 +78,7 @@ class BackwardSteps(SolutionBase):
             blocks.append(
                 Paragraph(
                     self.t(
-                        "sol_fused",
+                        "solution.fused",
                         activation=self.style.name(layer.activation),
                         loss=self.style.name(self.network.loss),
                     )
@@ -97,7 +97,7 @@ class BackwardSteps(SolutionBase):
                 )
             )
             return blocks
-        blocks.append(Paragraph(self.t("sol_delta", n=number)))
+        blocks.append(Paragraph(self.t("solution.delta", n=number)))
         upstream = d(f"a{s}") if number < self.n_layers else d(r"\hat{y}")
         if layer.activation.elementwise:
             operands = f"{self.units(lt.dJ_da)} \\odot {self.units(lt.g_prime)}"
@@ -141,7 +141,7 @@ class BackwardSteps(SolutionBase):
                 f"{self.weights(layer.weights, True)}",
             ]
         steps.append(self.weights(lt.dW))
-        key = "sol_weights_l2" if net.l2 else "sol_weights"
+        key = "solution.weights_l2" if net.l2 else "solution.weights"
         blocks: list[Block] = [Paragraph(self.t(key, n=number)), Equation(chain(*steps))]
         if lt.db is not None:
             blocks += self.bias_gradient(number, layer, lt)
@@ -152,17 +152,20 @@ class BackwardSteps(SolutionBase):
         s = sup(number)
         assert lt.db is not None
         if layer.shared_bias and layer.n_out(self.network.convention) > 1:
-            batch = self.t("sol_and_batch") if self.batched else ""
-            paragraph = self.t("sol_bias_shared", batch=batch)
+            batch = self.t("solution.and_batch") if self.batched else ""
+            paragraph = self.t("solution.bias_shared", batch=batch)
             general = (
                 f"\\sum_{{k}} \\delta{s}_{{k}}"
                 if not self.batched
                 else f"\\sum_{{i,k}} \\delta{s}_{{ik}}"
             )
         elif self.batched:
-            paragraph, general = self.t("sol_bias_batch"), f"\\sum_{{i=1}}^{{m}} \\delta{s}_{{i}}"
+            paragraph, general = (
+                self.t("solution.bias_batch"),
+                f"\\sum_{{i=1}}^{{m}} \\delta{s}_{{i}}",
+            )
         else:
-            paragraph, general = self.t("sol_bias"), f"\\delta{s}"
+            paragraph, general = self.t("solution.bias"), f"\\delta{s}"
         return [Paragraph(paragraph), Equation(chain(d(f"b{s}"), general, self.bias(lt.db)))]
 
     def passed_down(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
@@ -180,9 +183,9 @@ class BackwardSteps(SolutionBase):
                 f"{self.units(lt.delta, sized=True)} \\cdot {self.m.sized(layer.weights.T, True)}"
             )
         paragraph = (
-            self.t("sol_input_gradient")
+            self.t("solution.input_gradient")
             if number == 1
-            else self.t("sol_pass_down", below=number - 1)
+            else self.t("solution.pass_down", below=number - 1)
         )
         return [
             Paragraph(paragraph),

@@ -11,7 +11,7 @@ from backcalc.render.mathtex import MathWriter, sup
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
     from backcalc.core.network import Trace
-    from backcalc.render.i18n import Style
+    from backcalc.render.style import Style
 
 DJ = r"\frac{\partial J}{\partial "
 L2_TEX = r"\lambda \sum_{l} \sum_{i,j} \left(W^{(l)}_{ij}\right)^2"
@@ -42,7 +42,7 @@ class SolutionBase:
         self.network = trace.exercise.network
         self.column = self.network.convention == "column"
         self.batched = self.exercise.batched
-        self.m = MathWriter(style.numbers, comma=style.numbers.point == ",")
+        self.m = MathWriter(style.numbers)
         self.decimals = style.numbers.decimals
         self.n_layers = len(self.network.layers)
         self.style = style

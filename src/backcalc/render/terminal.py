@@ -16,8 +16,8 @@ from rich.text import Text
 
 from backcalc.core.registry import fill
 from backcalc.render.formulas import activation_text, layer_index
-from backcalc.render.i18n import Style
 from backcalc.render.layout import Block, Flow
+from backcalc.render.style import Style
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
@@ -48,7 +48,7 @@ def matrix_block(
             cells.append(["⋮"] * len(cells[-1]))
     fixed = numbers.fixed
     footer = style.t(
-        "big_summary",
+        "run.big_summary",
         min=fixed(float(values.min())),
         max=fixed(float(values.max())),
         mean=fixed(float(values.mean())),
@@ -94,33 +94,37 @@ class TerminalRenderer:
         )
 
     def row(self, blocks: Iterable[Block | None]) -> Flow:
-        columns = lambda first, last: self.t("columns", first=first, last=last)  # noqa: E731
+        columns = lambda first, last: self.t("run.columns", first=first, last=last)  # noqa: E731
         return Flow([b for b in blocks if b is not None], columns)
 
     # -- sections -------------------------------------------------------------------------
 
     def header(self) -> RenderableType:
         ex, net = self.exercise, self.network
-        data = self.t("one_observation")
+        data = self.t("run.one_observation")
         if ex.batched:
-            data = self.t("batch_columns" if self.column else "batch_rows", m=ex.x.shape[0])
+            data = self.t("run.batch_columns" if self.column else "run.batch_rows", m=ex.x.shape[0])
         sizes = " → ".join(
             [str(ex.x.shape[1])] + [str(layer.n_out(net.convention)) for layer in net.layers]
         )
         lines = [
             Text(ex.title or "backcalc", style="bold"),
             *([Text(ex.description, style="italic")] if ex.description else []),
-            Text(self.t(f"{net.convention}_convention")),
-            Text(self.t("network_line", sizes=sizes, data=data)),
-            Text(self.t("loss_line", name=self.style.name(net.loss), formula=net.loss.describe())),
+            Text(self.style.pick("run.convention", net.convention)),
+            Text(self.t("run.network_line", sizes=sizes, data=data)),
+            Text(
+                self.t("run.loss_line", name=self.style.name(net.loss), formula=net.loss.describe())
+            ),
         ]
         if ex.batched:
-            reduction = self.t(f"reduction_{net.reduction}")
-            lines.append(Text(self.t("batch_reduction", reduction=reduction)))
+            reduction = self.style.pick("run.reduction", net.reduction)
+            lines.append(Text(self.t("run.batch_reduction", reduction=reduction)))
         if net.l2:
-            lines.append(Text(self.t("l2_line", l2=self.numbers.given(net.l2))))
+            lines.append(Text(self.t("run.l2_line", l2=self.numbers.given(net.l2))))
         if self.trace.hand_decimals is not None:
-            lines.append(Text(self.t("hand_rounding", n=self.trace.hand_decimals), style="italic"))
+            lines.append(
+                Text(self.t("run.hand_rounding", n=self.trace.hand_decimals), style="italic")
+            )
         return Group(*lines)
 
     def given(self) -> RenderableType:
@@ -129,11 +133,11 @@ class TerminalRenderer:
             sup = layer_index(number)
             blocks.append(self.weights(f"W{sup}", layer.weights, layer, given=True))
             blocks.append(self.bias(f"b{sup}", layer.bias, given=True))
-        blocks.append(self.units(self.t("target"), self.exercise.target, given=True))
+        blocks.append(self.units(self.t("run.target"), self.exercise.target, given=True))
         return self.row(blocks)
 
     def forward(self) -> list[RenderableType]:
-        parts: list[RenderableType] = [_heading(self.t("forward_pass"))]
+        parts: list[RenderableType] = [_heading(self.t("run.forward_pass"))]
         net = self.network
         for number, (layer, lt) in enumerate(zip(net.layers, self.trace.layers, strict=True), 1):
             sup, prev = layer_index(number), ("x" if number == 1 else f"a{layer_index(number - 1)}")
@@ -142,7 +146,7 @@ class TerminalRenderer:
                 linear += f" + b{sup}"
             g = activation_text(layer.activation, f"z{sup}", derivative=False, style=self.style)
             title = self.t(
-                "layer_title",
+                "run.layer_title",
                 n=number,
                 n_in=layer.n_in(net.convention),
                 n_out=layer.n_out(net.convention),
@@ -163,11 +167,11 @@ class TerminalRenderer:
             blocks.append(self.units("p", trace.probabilities))
         if trace.predicted is not None:
             predicted = trace.predicted.reshape(len(trace.predicted), -1).astype(np.float64)
-            blocks.append(self.units(self.t("predicted_class"), predicted, given=True))
-        parts: list[RenderableType] = [_heading(self.t("loss")), self.row(blocks)]
+            blocks.append(self.units(self.t("run.predicted_class"), predicted, given=True))
+        parts: list[RenderableType] = [_heading(self.t("run.loss")), self.row(blocks)]
         if self.exercise.batched:
             losses = trace.losses.reshape(1, -1) if self.column else trace.losses.reshape(-1, 1)
-            parts.append(self.row([self.matrix(self.t("loss_per_observation"), losses)]))
+            parts.append(self.row([self.matrix(self.t("run.loss_per_observation"), losses)]))
         parts.append(Text(self.loss_line(), style="bold"))
         return parts
 
@@ -175,7 +179,9 @@ class TerminalRenderer:
         trace, net, fixed = self.trace, self.network, self.numbers.fixed
         formula = net.loss.describe()
         if self.exercise.batched:
-            formula = self.t("reduction_of_l", reduction=self.t(f"reduction_{net.reduction}"))
+            formula = self.t(
+                "run.reduction_of_l", reduction=self.style.pick("run.reduction", net.reduction)
+            )
         if not net.l2:
             return f"J = {formula} = {fixed(trace.loss)}"
         data, l2 = fixed(trace.data_loss), fixed(trace.l2_loss)
@@ -183,11 +189,11 @@ class TerminalRenderer:
 
     def backward(self) -> list[RenderableType]:
         trace, net = self.trace, self.network
-        parts: list[RenderableType] = [_heading(self.t("backward_pass"))]
+        parts: list[RenderableType] = [_heading(self.t("run.backward_pass"))]
         last = len(net.layers)
         for number in range(last, 0, -1):
             layer, lt = net.layers[number - 1], trace.layers[number - 1]
-            parts.append(Text(self.t("layer", n=number), style="bold"))
+            parts.append(Text(self.t("run.layer", n=number), style="bold"))
             parts.append(self.row(self.backward_blocks(number, layer, lt)))
             if trace.fused and number == last:
                 parts.append(Text(self.fused_note(number), style="dim"))
@@ -216,21 +222,21 @@ class TerminalRenderer:
         if self.exercise.batched and self.network.reduction == "mean":
             formula = f"({formula})/m"
         note = self.t(
-            "fused_note",
+            "run.fused_note",
             delta=f"δ{layer_index(number)}",
             formula=formula,
             activation=self.style.name(self.network.layers[-1].activation),
             loss=self.style.name(loss),
         )
         if not np.all(np.isfinite(self.trace.layers[-1].dJ_da)):
-            note += self.t("fused_infinite")
+            note += self.t("run.fused_infinite")
         return note
 
     def update(self) -> list[RenderableType]:
         eta = self.exercise.learning_rate
         if eta is None:
             return []
-        parts: list[RenderableType] = [_heading(self.t("update", eta=self.numbers.given(eta)))]
+        parts: list[RenderableType] = [_heading(self.t("run.update", eta=self.numbers.given(eta)))]
         for number, (layer, lt) in enumerate(
             zip(self.network.layers, self.trace.layers, strict=True), 1
         ):
@@ -249,7 +255,7 @@ class TerminalRenderer:
     def renderable(self) -> RenderableType:
         sections: list[RenderableType] = [
             self.header(),
-            _heading(self.t("given")),
+            _heading(self.t("run.given")),
             self.given(),
             *self.forward(),
             *self.loss(),

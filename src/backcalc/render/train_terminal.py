@@ -16,7 +16,7 @@ from backcalc.render.terminal import matrix_block
 
 if TYPE_CHECKING:
     from backcalc.core.training import TrainResult
-    from backcalc.render.i18n import Style
+    from backcalc.render.style import Style
 
 SHOWN = 20  # loss rows in the terminal; the JSON has them all
 
@@ -32,14 +32,14 @@ def selection(count: int) -> list[int]:
 def render(result: TrainResult, style: Style, full: bool = False) -> RenderableType:
     t, n = style.t, style.numbers
     s, ex = result.settings, result.exercise
-    unit = t(f"unit_{s.unit}")
-    extra = t("train_momentum", mu=n.given(s.momentum)) if s.momentum else ""
+    unit = style.pick("train.unit", s.unit)
+    extra = t("train.momentum", mu=n.given(s.momentum)) if s.momentum else ""
     if s.lr_step:
-        extra += t("train_schedule", gamma=n.given(s.lr_gamma), step=s.lr_step, unit=unit)
+        extra += t("train.schedule", gamma=n.given(s.lr_gamma), step=s.lr_step, unit=unit)
     if s.epochs is not None:
         size = s.batch_size or len(ex.x)
         how = t(
-            "train_epochs",
+            "train.epochs",
             n=s.epochs,
             b=size,
             updates=result.updates,
@@ -48,9 +48,9 @@ def render(result: TrainResult, style: Style, full: bool = False) -> RenderableT
             extra=extra,
         )
     else:
-        how = t("train_steps", n=s.steps, eta=n.given(s.learning_rate), extra=extra)
+        how = t("train.steps", n=s.steps, eta=n.given(s.learning_rate), extra=extra)
     parts: list[RenderableType] = [
-        Text(t("train_title", title=ex.title or "backcalc"), style="bold"),
+        Text(t("train.title", title=ex.title or "backcalc"), style="bold"),
         Text(how),
     ]
     table = Table(show_edge=False, pad_edge=False, box=None)
@@ -59,13 +59,13 @@ def render(result: TrainResult, style: Style, full: bool = False) -> RenderableT
     for index in selection(len(result.losses)):
         rate = n.given(result.rates[index - 1]) if index else ""
         table.add_row(str(index), n.fixed(result.losses[index]), rate)
-    heading = Text(t("train_losses", m=len(ex.x)), style="bold underline")
+    heading = Text(t("train.losses", m=len(ex.x)), style="bold underline")
     parts += [Text(""), heading, table, Text(""), Text(loss_chart(result.losses, n))]
     if result.accuracy is not None and result.accuracy_before is not None:
         before, after = (n.fixed(100 * v) + " %" for v in (result.accuracy_before, result.accuracy))
-        accuracy = Text(t("train_accuracy", before=before, after=after), style="bold")
+        accuracy = Text(t("train.accuracy", before=before, after=after), style="bold")
         parts += [Text(""), accuracy]
-    parts += [Text(""), Text(t("train_parameters"), style="bold underline")]
+    parts += [Text(""), Text(t("train.parameters"), style="bold underline")]
     blocks = []
     for number, layer in enumerate(ex.network.layers, start=1):
         sup = layer_index(number)
@@ -73,6 +73,6 @@ def render(result: TrainResult, style: Style, full: bool = False) -> RenderableT
         if layer.bias is not None:
             bias = layer.bias.reshape(1, -1) if layer.bias.ndim else layer.bias.reshape(1, 1)
             blocks.append(matrix_block(f"b{sup}", bias, style, full))
-    columns = lambda first, last: t("columns", first=first, last=last)  # noqa: E731
+    columns = lambda first, last: t("run.columns", first=first, last=last)  # noqa: E731
     parts.append(Flow(blocks, columns))
     return Group(*parts)

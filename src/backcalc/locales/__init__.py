@@ -1,0 +1,82 @@
+"""The languages of backcalc's output: one TOML file per language in this folder, named by its
+code (`en.toml`, `es.toml`). A new language is a copy of one of them, translated; nothing else.
+
+Keys are dotted paths (`check.title`); placeholders are named (`{title}`, str.format rules);
+a table with `one` and `other` is a plural chosen by `{n}`; other small tables are choices
+picked by a value (`run.convention` by `column` or `row`). `[locale]` holds the language's name
+and its numeral style (`decimal_comma`). Only tomllib (standard library) is imported here, so the
+command line can list the languages without loading anything else.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+FOLDER = Path(__file__).parent
+DEFAULT = "en"
+
+
+@dataclass(frozen=True)
+class Locale:
+    """One language: its code, its name, its numeral style and its text by dotted key."""
+
+    code: str
+    name: str
+    decimal_comma: bool
+    texts: dict[str, str]
+
+    def text(self, key: str, /, **values: object) -> str:
+        """The text at `key` with its placeholders filled; for a plural, the form for `n`."""
+        template = self.texts.get(key)
+        if template is None:
+            count = values.get("n")
+            form = "one" if count == 1 else "other"
+            template = self.texts.get(f"{key}.{form}")
+            if template is None:
+                raise KeyError(f"no text '{key}' in the {self.code} locale")
+        return (
+            template.format(**values) if values else template.replace("{{", "{").replace("}}", "}")
+        )
+
+    def pick(self, key: str, which: str, /, **values: object) -> str:
+        """The entry `which` of the choice table `key` (run.convention: column or row)."""
+        return self.text(f"{key}.{which}", **values)
+
+    def has(self, key: str) -> bool:
+        return key in self.texts
+
+
+def available() -> tuple[str, ...]:
+    """The codes of the languages in the folder, sorted."""
+    return tuple(sorted(path.stem for path in FOLDER.glob("*.toml")))
+
+
+@cache
+def _load(path: Path) -> Locale:
+    with path.open("rb") as stream:
+        data = tomllib.load(stream)
+    meta = data.pop("locale", {})
+    texts: dict[str, str] = {}
+    _flatten(data, "", texts)
+    return Locale(path.stem, str(meta.get("name", path.stem)), bool(meta["decimal_comma"]), texts)
+
+
+def load(code: str = DEFAULT) -> Locale:
+    """The locale of `code` (KeyError if there is no such file)."""
+    path = FOLDER / f"{code}.toml"
+    if not path.is_file():
+        raise KeyError(code)
+    return _load(path)
+
+
+def _flatten(node: dict[str, Any], prefix: str, into: dict[str, str]) -> None:
+    for key, value in node.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(value, path, into)
+        else:
+            into[path] = str(value)
