@@ -1,5 +1,8 @@
-"""The public extension API for activations (the classes live in backcalc.core.activations)."""
+"""The public extension API for activations: subclass `Activation`, decorate with `@register`.
 
-from backcalc.core.activations import Activation
+The built-ins live in backcalc.core.activations; CONTRIBUTING.md has the recipe.
+"""
 
-__all__ = ["Activation"]
+from backcalc.core.activations import ACTIVATIONS, Activation, register
+
+__all__ = ["ACTIVATIONS", "Activation", "register"]

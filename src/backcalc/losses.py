@@ -1,5 +1,8 @@
-"""The public extension API for losses (the classes live in backcalc.core.losses)."""
+"""The public extension API for losses: subclass `Loss`, decorate with `@register`.
 
-from backcalc.core.losses import Loss
+The built-ins live in backcalc.core.losses; CONTRIBUTING.md has the recipe.
+"""
 
-__all__ = ["Loss"]
+from backcalc.core.losses import LOSSES, Loss, register
+
+__all__ = ["LOSSES", "Loss", "register"]
