@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import typer
 
@@ -26,10 +26,8 @@ from backcalc.errors import BackcalcError
 
 if TYPE_CHECKING:
     from backcalc.core.gradcheck import CheckSettings, GradCheck
-    from backcalc.core.grading import AnswerSettings
-    from backcalc.core.graph import Graph, GraphTrace
-    from backcalc.core.network import Exercise, Trace
-    from backcalc.render.style import Style
+    from backcalc.core.grading import AnswerSettings, Grading
+    from backcalc.core.network import Trace
 
 
 class CheckFormat(enum.StrEnum):
@@ -78,81 +76,34 @@ def check(
     Example: backcalc check reference-2-3-1 --answers reference-2-3-1-hand
     """
     from backcalc.core.gradcheck import CheckSettings
-    from backcalc.core.network import Exercise
-    from backcalc.core.network import run as run_network
+    from backcalc.render import render
 
     try:
-        spec_data, source = load_spec(spec)
+        exercise, source = load_spec(spec)
         look = style(lang, comma)
-        settings = _with_tolerances(
-            CheckSettings(eps=eps, every_entry=every_entry, seed=seed), rtol, atol
-        )
-        if answers is not None:
-            if not isinstance(spec_data, Exercise):
-                raise BackcalcError("--answers works on networks; a graph is checked by itself")
-            trace = run_network(spec_data)
-            passed = _answers(
-                trace, answers, output_format, look, eps, rtol, atol, output, force, source
-            )
+        inputs: tuple[Path, ...] = (source,)
+        result: GradCheck | Grading
+        if answers is None:
+            settings = CheckSettings(eps=eps, every_entry=every_entry, seed=seed)
+            result = exercise.run().check(_with_tolerances(settings, rtol, atol))
         else:
-            checked, result = _checked(spec_data, settings)
-            _emit_check(result, output_format, look, checked, output, force, source)
-            passed = result.passed
+            if exercise.kind != "network":
+                raise BackcalcError("--answers works on networks; a graph is checked by itself")
+            trace = cast("Trace", exercise.run())
+            result, answers_path = _grade(trace, answers, eps, rtol, atol)
+            inputs = (source, answers_path)
+        emit(render(result, output_format.value, look), output, force, inputs)
     except BackcalcError as error:
         raise fail(error, spec) from None
-    if not passed:
+    if not result.passed:
         raise typer.Exit(EXIT_FAILED)
 
 
-def _checked(
-    spec: Exercise | Graph, settings: CheckSettings
-) -> tuple[Trace | GraphTrace, GradCheck]:
-    """The trace of a network or a graph, and its finite-difference check."""
-    from backcalc.core.gradcheck import check as check_gradients
-    from backcalc.core.network import Exercise
-    from backcalc.core.network import run as run_network
-
-    if isinstance(spec, Exercise):
-        trace = run_network(spec)
-        return trace, check_gradients(trace, settings)
-    from backcalc.core.gradcheck import check_graph
-    from backcalc.core.graph import run as run_graph
-
-    graph_trace = run_graph(spec)
-    return graph_trace, check_graph(graph_trace, settings)
-
-
-def _emit_check(
-    result: GradCheck,
-    output_format: CheckFormat,
-    look: Style,
-    trace: Trace | GraphTrace,
-    output: Path | None,
-    force: bool,
-    source: Path,
-) -> None:
-    if output_format is CheckFormat.json:
-        from backcalc.render import check_json
-
-        emit(check_json.render(result), output, force, (source,))
-    else:
-        from backcalc.render import check_terminal
-
-        emit(check_terminal.render(result, trace, look), output, force, (source,))
-
-
-def _answers(
-    trace: Trace,
-    answers: str,
-    output_format: CheckFormat,
-    look: Style,
-    eps: float,
-    rtol: float | None,
-    atol: float | None,
-    output: Path | None,
-    force: bool,
-    source: Path,
-) -> bool:
+def _grade(
+    trace: Trace, answers: str, eps: float, rtol: float | None, atol: float | None
+) -> tuple[Grading, Path]:
+    """The answers file `answers` (a path, or a shipped answers example) graded against
+    `trace`, and the path it was read from."""
     from backcalc.core.grading import AnswerSettings, grade
     from backcalc.io import answers as answers_file
     from backcalc.io import examples
@@ -161,18 +112,8 @@ def _answers(
     if not path.exists() and (example := examples.find_answers(answers)) is not None:
         path, name = example, f"{answers.removesuffix('.yaml')}.yaml"
     claims = answers_file.read(path, trace, name)
-    grading = grade(trace, claims, _with_tolerances(AnswerSettings(eps=eps), rtol, atol))
-    if output_format is CheckFormat.json:
-        from backcalc.render import check_json
-
-        emit(check_json.render_answers(grading), output, force, (source, path))
-    else:
-        from backcalc.render import check_terminal
-
-        emit(
-            check_terminal.render_answers(grading, trace, name, look), output, force, (source, path)
-        )
-    return grading.passed
+    settings = _with_tolerances(AnswerSettings(eps=eps), rtol, atol)
+    return grade(trace, claims, settings, name), path
 
 
 _Settings = TypeVar("_Settings", "CheckSettings", "AnswerSettings")

@@ -16,8 +16,7 @@ from backcalc.errors import BackcalcError
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from backcalc.core.graph import Graph
-    from backcalc.core.network import Exercise
+    from backcalc.core.exercise import ExerciseKind
     from backcalc.render.style import Style
 
 EXIT_FAILED = 1
@@ -75,14 +74,14 @@ def console() -> Console:
     return Console(highlight=False, emoji=False, markup=False)
 
 
-def style(lang: str, comma: bool | None, decimals: int = 4) -> Style:
+def style(lang: str, comma: bool | None, decimals: int = 4, full: bool = False) -> Style:
     """The language and the numeral style, each decided here once for every renderer."""
     from backcalc.render.style import style_for
 
-    return style_for(str(lang), comma, decimals)
+    return style_for(str(lang), comma, decimals, full)
 
 
-def load_spec(spec: str) -> tuple[Exercise | Graph, Path]:
+def load_spec(spec: str) -> tuple[ExerciseKind, Path]:
     """The network or graph in the file `spec`, or in the shipped example of that name, and
     the path it was read from."""
     from backcalc.errors import Location, SpecError

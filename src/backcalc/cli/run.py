@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -20,13 +20,6 @@ from backcalc.cli.common import (
     style,
 )
 from backcalc.errors import BackcalcError
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-
-    from backcalc.core.graph import Graph
-    from backcalc.core.network import Exercise
-    from backcalc.render.style import Style
 
 
 class RunFormat(enum.StrEnum):
@@ -49,8 +42,14 @@ def run(
         ),
     ] = RunFormat.table,
     decimals: Annotated[
-        int, typer.Option(min=0, max=15, help="Decimals of every computed number shown.")
-    ] = 4,
+        int | None,
+        typer.Option(
+            min=0,
+            max=15,
+            help="Decimals of every computed number shown [default: 4, or N of --hand-rounding].",
+            show_default=False,
+        ),
+    ] = None,
     hand_rounding: Annotated[
         int | None,
         typer.Option(
@@ -58,7 +57,7 @@ def run(
             max=12,
             metavar="N",
             help="Compute as by hand: round every number to N decimals and use it rounded in "
-            "the next step (also sets --decimals).",
+            "the next step (and show N decimals unless --decimals says otherwise).",
         ),
     ] = None,
     full: Annotated[
@@ -73,61 +72,13 @@ def run(
 
     Example: backcalc run reference-2-3-1 --format markdown --lang es -o solucion.md
     """
-    if hand_rounding is not None:
-        decimals = hand_rounding
-    from backcalc.core.network import Exercise
+    from backcalc.render import render
 
-    look = style(lang, comma, decimals)
+    shown = decimals if decimals is not None else hand_rounding if hand_rounding is not None else 4
+    look = style(lang, comma, shown, full)
     try:
-        spec_data, source = load_spec(spec)
-        if isinstance(spec_data, Exercise):
-            content = _network_output(spec_data, output_format, look, hand_rounding, full)
-        elif hand_rounding is not None:
-            raise BackcalcError("--hand-rounding works on networks; graphs use --decimals")
-        else:
-            content = _graph_output(spec_data, output_format, look)
-        emit(content, output, force, (source,))
+        exercise, source = load_spec(spec)
+        trace = exercise.run(hand_rounding)
+        emit(render(trace, output_format.value, look), output, force, (source,))
     except BackcalcError as error:
         raise fail(error, spec) from None
-
-
-def _network_output(
-    exercise: Exercise, output_format: RunFormat, look: Style, hand_rounding: int | None, full: bool
-) -> str | RenderableType:
-    from backcalc.core.network import run as run_network
-
-    trace = run_network(exercise, hand_decimals=hand_rounding)
-    if output_format is RunFormat.json:
-        from backcalc.render import jsonout
-
-        return jsonout.render(trace)
-    if output_format is RunFormat.table:
-        from backcalc.render import terminal
-
-        return terminal.render(trace, look, full)
-    if output_format is RunFormat.dot:
-        raise BackcalcError("--format dot draws computational graphs (a spec with steps)")
-    from backcalc.render import solution
-
-    return solution.render(trace, look, output_format.value)
-
-
-def _graph_output(graph: Graph, output_format: RunFormat, look: Style) -> str | RenderableType:
-    from backcalc.core.graph import run as run_graph
-
-    trace = run_graph(graph)
-    if output_format is RunFormat.json:
-        from backcalc.render import graph_json
-
-        return graph_json.render(trace)
-    if output_format is RunFormat.table:
-        from backcalc.render import graph_terminal
-
-        return graph_terminal.render(trace, look)
-    if output_format is RunFormat.dot:
-        from backcalc.render import graph_dot
-
-        return graph_dot.render(trace, look)
-    from backcalc.render import graph_solution
-
-    return graph_solution.render(trace, look, output_format.value)

@@ -77,11 +77,13 @@ def train(
     """
     from backcalc.core.network import Exercise
     from backcalc.core.training import train as run_training
+    from backcalc.render import render
 
     try:
         exercise, source = load_spec(spec)
-        if not isinstance(exercise, Exercise):
+        if exercise.kind != "network":
             raise BackcalcError("train works on networks (a spec with layers)")
+        assert isinstance(exercise, Exercise)
         settings = _settings(
             exercise, steps, epochs, batch_size, learning_rate, momentum, lr_step, lr_gamma, seed
         )
@@ -96,14 +98,7 @@ def train(
             from backcalc.io.specwriter import write_spec
 
             write_spec(result.exercise, output, force, (source,))
-        if output_format is TrainFormat.json:
-            from backcalc.render import train_json
-
-            emit(train_json.render(result), None, False, ())
-        else:
-            from backcalc.render import train_terminal
-
-            emit(train_terminal.render(result, style(lang, comma), full), None, False, ())
+        emit(render(result, output_format.value, style(lang, comma, full=full)), None, False, ())
     except BackcalcError as error:
         raise fail(error, spec) from None
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
@@ -76,11 +76,18 @@ class Parameter:
 
 @dataclass(frozen=True)
 class GradCheck:
+    """The finite-difference check of a network's or a graph's gradients. `title` and
+    `objective` (J, or the graph's output) are those of what was checked."""
+
+    kind: ClassVar[str] = "check"
     settings: CheckSettings
     parameters: tuple[Parameter, ...]
     entries: tuple[Entry, ...]
     floor: float
     sampled: bool
+    title: str | None = None
+    objective: float = 0.0
+    of_graph: bool = False
 
     @property
     def passed(self) -> bool:
@@ -206,7 +213,8 @@ def check(trace: Trace, settings: CheckSettings) -> GradCheck:
                 )
             )
         parameters.append(Parameter(name, layer, view.shape, len(indices), count))
-    return GradCheck(settings, tuple(parameters), tuple(entries), floor, sampled)
+    title, loss = trace.exercise.title, trace.loss
+    return GradCheck(settings, tuple(parameters), tuple(entries), floor, sampled, title, loss)
 
 
 def _indices(shape: tuple[int, ...], rng: np.random.Generator | None) -> list[tuple[int, ...]]:
@@ -259,4 +267,6 @@ def check_graph(trace: GraphTrace, settings: CheckSettings) -> GradCheck:
             )
         )
         parameters.append(Parameter(name, None, (), 1, 0))
-    return GradCheck(settings, tuple(parameters), tuple(entries), floor, sampled=False)
+    return GradCheck(
+        settings, tuple(parameters), tuple(entries), floor, False, graph.title, trace.value, True
+    )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
@@ -61,8 +61,14 @@ class Judged:
 
 @dataclass(frozen=True)
 class Grading:
+    """Every claimed entry judged; `answers` names the file they came from, `title` the
+    exercise."""
+
+    kind: ClassVar[str] = "answers"
     settings: AnswerSettings
     entries: tuple[Judged, ...]
+    answers: str = "answers"
+    title: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -81,7 +87,9 @@ EVIDENCE_UP_TO = 2000  # gradient entries given a finite difference beside them 
 # this many; beyond it, only the wrong ones, up to this many: a big batch's ∂J/∂x has 100,000s)
 
 
-def grade(trace: Trace, claims: tuple[Claim, ...], settings: AnswerSettings) -> Grading:
+def grade(
+    trace: Trace, claims: tuple[Claim, ...], settings: AnswerSettings, answers: str = "answers"
+) -> Grading:
     """Judge every claimed entry, in hand-solution order."""
     by_key = {(claim.name, claim.layer): claim for claim in claims}
     by_hand = _HandTraces(trace)
@@ -100,7 +108,8 @@ def grade(trace: Trace, claims: tuple[Claim, ...], settings: AnswerSettings) -> 
             for half in dict.fromkeys((float(claim.half_unit[index]), finest)):
                 judged = _or_by_hand(judged, by_hand.value(name, layer, index, half), half)
             entries.append(judged)
-    return Grading(settings, tuple(_with_evidence(trace, entries, settings.eps)))
+    graded = tuple(_with_evidence(trace, entries, settings.eps))
+    return Grading(settings, graded, answers, trace.exercise.title)
 
 
 def _with_evidence(trace: Trace, entries: list[Judged], eps: float) -> list[Judged]:

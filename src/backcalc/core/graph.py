@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
 
 from backcalc.core.expressions import DomainError, Expr, ExpressionError, Op, Var, text
-from backcalc.errors import NumericalError
+
+if TYPE_CHECKING:
+    from backcalc.core.gradcheck import CheckSettings, GradCheck
+from backcalc.errors import BackcalcError, NumericalError
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,14 @@ class Graph:
     title: str | None = None
     description: str | None = None
     gates: bool = False  # built from one expression, gate by gate
+
+    kind: ClassVar[str] = "graph"
+
+    def run(self, hand_rounding: int | None = None) -> GraphTrace:
+        """The forward and backward pass, node by node (graphs are not rounded by hand)."""
+        if hand_rounding is not None:
+            raise BackcalcError("--hand-rounding works on networks; graphs use --decimals")
+        return run(self)
 
 
 class StepError(ExpressionError):
@@ -55,6 +67,7 @@ class NodeTrace:
 
 @dataclass(frozen=True, eq=False)
 class GraphTrace:
+    kind: ClassVar[str] = "graph"
     graph: Graph
     nodes: tuple[NodeTrace, ...]
     gradients: dict[str, float]  # ∂output/∂name for every input and every node
@@ -63,6 +76,21 @@ class GraphTrace:
     @property
     def value(self) -> float:
         return next(n.value for n in self.nodes if n.node.name == self.graph.output)
+
+    @property
+    def title(self) -> str | None:
+        return self.graph.title
+
+    @property
+    def objective(self) -> float:
+        """What the gradients are of: the output's value."""
+        return self.value
+
+    def check(self, settings: CheckSettings) -> GradCheck:
+        """Every input's gradient against central finite differences."""
+        from backcalc.core.gradcheck import check_graph
+
+        return check_graph(self, settings)
 
 
 def from_steps(

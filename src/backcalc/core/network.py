@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from backcalc.core.activations import Activation, Array
+    from backcalc.core.gradcheck import CheckSettings, GradCheck
     from backcalc.core.losses import Loss
 
 Convention = Literal["column", "row"]
@@ -82,6 +83,12 @@ class Exercise:
     title: str | None = None
     description: str | None = None
 
+    kind: ClassVar[str] = "network"
+
+    def run(self, hand_rounding: int | None = None) -> Trace:
+        """The forward and backward pass (computed as by hand with `hand_rounding`)."""
+        return run(self, hand_decimals=hand_rounding)
+
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class LayerTrace:
@@ -111,6 +118,7 @@ class Trace:
     `probabilities`/`predicted` are set for classification losses (`predicted` is the class per
     observation, or per unit for binary losses)."""
 
+    kind: ClassVar[str] = "network"
     exercise: Exercise
     layers: tuple[LayerTrace, ...]
     losses: Array
@@ -126,6 +134,21 @@ class Trace:
     @property
     def prediction(self) -> Array:
         return self.layers[-1].a
+
+    @property
+    def title(self) -> str | None:
+        return self.exercise.title
+
+    @property
+    def objective(self) -> float:
+        """What the gradients are of: J."""
+        return self.loss
+
+    def check(self, settings: CheckSettings) -> GradCheck:
+        """Every gradient against central finite differences."""
+        from backcalc.core.gradcheck import check
+
+        return check(self, settings)
 
 
 def weighted(layer: Layer, convention: Convention, a_prev: Array) -> Array:

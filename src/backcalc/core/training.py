@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
@@ -49,6 +49,8 @@ class TrainSettings:
 class TrainResult:
     """`exercise` holds the trained parameters; `losses[0]` is J before training and `losses[t]`
     after step (or epoch) t, over all the observations; `rates[t-1]` the η used in t."""
+
+    kind: ClassVar[str] = "train"
 
     exercise: Exercise
     settings: TrainSettings

@@ -24,7 +24,7 @@ from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Activation, Array
-    from backcalc.core.graph import Graph
+    from backcalc.core.exercise import ExerciseKind
 
 TOP_KEYS = (
     "title",
@@ -41,14 +41,14 @@ LAYER_KEYS = ("units", "weights", "bias", "activation", "freeze")
 FREEZABLE = ("weights", "bias")
 
 
-def read(path: Path, display_name: str | None = None) -> Exercise | Graph:
+def read(path: Path, display_name: str | None = None) -> ExerciseKind:
     """Read and validate the spec file at `path` (SpecError for anything wrong with it): a
     network (`layers`) as an Exercise, a computational graph (`steps`, `expression`) as a Graph."""
     name = display_name or str(path)
     return parse(yamlnodes.read_text(path, name), name, path.parent)
 
 
-def parse(text: str, file: str = "<spec>", base: Path | None = None) -> Exercise | Graph:
+def parse(text: str, file: str = "<spec>", base: Path | None = None) -> ExerciseKind:
     """Validate the YAML `text` of a spec into an Exercise or a Graph; files it names are read
     relative to `base` (the spec's folder)."""
     doc = yamlnodes.load(text, file)

@@ -1,1 +1,50 @@
-"""Renderers: each turns a Trace into text in one format. Numbers are formatted in `numbers`."""
+"""Renderers: each output format turns any kind of result into text, with one interface.
+
+A result has a `kind` (network, graph, check, answers, train). Each format is one module or
+package with one function per kind it can draw, `kind(result, style) -> str | renderable`:
+terminal (rich renderables), json, markdown, latex, dot. `RENDERERS` is the one table of which
+pairs exist; `render` looks a pair up, and a pair that does not exist is a clear BackcalcError.
+Numbers are formatted in one place (numbers.NumberFormat), words come from the locale files.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from backcalc.errors import BackcalcError
+
+if TYPE_CHECKING:
+    from backcalc.render.style import Style
+
+FORMATS = {  # format name -> the module that writes it
+    "table": "backcalc.render.terminal",
+    "json": "backcalc.render.json",
+    "markdown": "backcalc.render.markdown",
+    "latex": "backcalc.render.latex",
+    "dot": "backcalc.render.dot",
+}
+RENDERERS: dict[tuple[str, str], str] = {  # (result kind, format) -> module:function
+    **{("network", f): f"{FORMATS[f]}:network" for f in ("table", "json", "markdown", "latex")},
+    **{("graph", f): f"{FORMATS[f]}:graph" for f in ("table", "json", "markdown", "latex", "dot")},
+    **{("check", f): f"{FORMATS[f]}:check" for f in ("table", "json")},
+    **{("answers", f): f"{FORMATS[f]}:answers" for f in ("table", "json")},
+    **{("train", f): f"{FORMATS[f]}:train" for f in ("table", "json")},
+}
+_WHAT = {
+    "network": "networks (a spec with layers)",
+    "graph": "computational graphs (a spec with steps)",
+    "check": "check reports",
+    "answers": "graded answers",
+    "train": "training runs",
+}
+
+
+def render(result: Any, output_format: str, style: Style) -> Any:
+    """`result` in `output_format`: text, or a rich renderable for the terminal."""
+    target = RENDERERS.get((result.kind, output_format))
+    if target is None:
+        kinds = [_WHAT[kind] for kind, fmt in RENDERERS if fmt == output_format]
+        raise BackcalcError(f"--format {output_format} draws {' and '.join(kinds)}")
+    module, function = target.split(":")
+    return getattr(importlib.import_module(module), function)(result, style)

@@ -40,9 +40,11 @@ class Style:
         return self.locale.text(key) if self.locale.has(key) else name
 
 
-def style_for(lang: str | None = None, comma: bool | None = None, decimals: int = 4) -> Style:
+def style_for(
+    lang: str | None = None, comma: bool | None = None, decimals: int = 4, full: bool = False
+) -> Style:
     """The style of a language (default: English), with its numeral style unless `comma` says
     otherwise: the one place the decimal separator is decided."""
     locale = load(lang or "en")
     use_comma = locale.decimal_comma if comma is None else comma
-    return Style(locale, NumberFormat(decimals, use_comma))
+    return Style(locale, NumberFormat(decimals, use_comma), full)

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from backcalc.core.expressions import text
 from backcalc.render.gates import gate_rule, local_text
-from backcalc.render.layout import report_table
+from backcalc.render.terminal.layout import report_table
 
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace, NodeTrace
@@ -119,5 +119,8 @@ class GraphRenderer:
         )
 
 
-def render(trace: GraphTrace, style: Style) -> RenderableType:
-    return GraphRenderer(trace, style).renderable()
+def graph(trace: GraphTrace, style: Style | None = None) -> RenderableType:
+    """A graph's forward table, backward table (gate rules) and gradients."""
+    from backcalc.render.style import Style
+
+    return GraphRenderer(trace, style or Style()).renderable()

@@ -7,18 +7,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backcalc.render.document import (
+from backcalc.render.document.blocks import (
     Block,
     Document,
     Equation,
     Heading,
     Paragraph,
     Summary,
-    to_latex,
-    to_markdown,
 )
+from backcalc.render.document.mathtex import MathWriter
 from backcalc.render.gates import tex, tex_name
-from backcalc.render.mathtex import MathWriter
 
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace
@@ -118,6 +116,8 @@ class GraphSolution:
         return Document(self.trace.graph.title or "backcalc", tuple(blocks))
 
 
-def render(trace: GraphTrace, style: Style, output_format: str) -> str:
-    document = GraphSolution(trace, style).document()
-    return to_latex(document) if output_format == "latex" else to_markdown(document)
+def solution(trace: GraphTrace, style: Style | None = None) -> Document:
+    """The chain rule written out for a graph's trace, as format-neutral blocks."""
+    from backcalc.render.style import Style
+
+    return GraphSolution(trace, style or Style()).document()

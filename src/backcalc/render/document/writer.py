@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from backcalc.render.mathtex import MathWriter, sup
+from backcalc.render.document.mathtex import MathWriter, sup
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array

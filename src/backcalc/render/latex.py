@@ -1,74 +1,31 @@
-"""A step-by-step solution as format-neutral blocks, and its two writers: Markdown and LaTeX.
-
-Prose may hold inline math between `$` signs; equations are LaTeX math (see mathtex). The
-Markdown keeps `$$` on lines of their own, as GitHub and KaTeX want; the LaTeX is a complete
-document for pdflatex with only amsmath, amssymb and geometry (all in texlive-latex-base).
-"""
+"""The LaTeX format: a complete document for pdflatex with only amsmath, amssymb and geometry
+(all in texlive-latex-base)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from backcalc.render.mathtex import MAX_COLUMNS
+from backcalc.render.document.blocks import Document, Equation, Heading, Paragraph
+from backcalc.render.document.mathtex import MAX_COLUMNS
 
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int  # 1 title, 2 section, 3 subsection
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str  # prose, with inline math between $ signs
-    user: bool = False  # written by the user (a description): no math, everything escaped
+if TYPE_CHECKING:
+    from backcalc.core.graph import GraphTrace
+    from backcalc.core.network import Trace
+    from backcalc.render.style import Style
 
 
-@dataclass(frozen=True)
-class Equation:
-    math: str  # display math; matrices span several lines
+def network(trace: Trace, style: Style | None = None) -> str:
+    from backcalc.render.document.network import solution
+
+    return to_latex(solution(trace, style))
 
 
-@dataclass(frozen=True)
-class Summary:
-    items: tuple[str, ...]  # display math, one result each (boxed in LaTeX)
+def graph(trace: GraphTrace, style: Style | None = None) -> str:
+    from backcalc.render.document.graph import solution
 
+    return to_latex(solution(trace, style))
 
-Block = Heading | Paragraph | Equation | Summary
-
-
-@dataclass(frozen=True)
-class Document:
-    title: str
-    blocks: tuple[Block, ...]
-
-
-# -- Markdown ----------------------------------------------------------------------------------
-
-
-def _markdown_prose(text: str) -> str:
-    """Escape Markdown's specials in prose written by a user (titles, descriptions)."""
-    return re.sub(r"([\\`*_\[\]#$<>|])", r"\\\1", text)
-
-
-def to_markdown(document: Document) -> str:
-    lines: list[str] = []
-    for block in document.blocks:
-        if isinstance(block, Heading):
-            text = _markdown_prose(block.text) if block.level == 1 else block.text
-            lines += [f"{'#' * block.level} {text}", ""]
-        elif isinstance(block, Paragraph):
-            lines += [_markdown_prose(block.text) if block.user else block.text, ""]
-        elif isinstance(block, Equation):
-            lines += ["$$", block.math, "$$", ""]
-        else:
-            for item in block.items:
-                lines += ["$$", item, "$$", ""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-# -- LaTeX -------------------------------------------------------------------------------------
 
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",

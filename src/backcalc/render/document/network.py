@@ -10,19 +10,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backcalc.render.document import (
+from backcalc.render.document.backward import BackwardSteps
+from backcalc.render.document.blocks import (
     Block,
     Document,
     Equation,
     Heading,
     Paragraph,
     Summary,
-    to_latex,
-    to_markdown,
 )
-from backcalc.render.mathtex import sup
-from backcalc.render.solution_backward import BackwardSteps
-from backcalc.render.solution_base import L2_TEX, SHOW_EACH_UNIT, chain, d
+from backcalc.render.document.mathtex import sup
+from backcalc.render.document.writer import L2_TEX, SHOW_EACH_UNIT, chain, d
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
@@ -245,6 +243,8 @@ class SolutionBuilder(BackwardSteps):
         return Document(self.exercise.title or "backcalc", tuple(blocks))
 
 
-def render(trace: Trace, style: Style, output_format: str) -> str:
-    document = SolutionBuilder(trace, style).document()
-    return to_latex(document) if output_format == "latex" else to_markdown(document)
+def solution(trace: Trace, style: Style | None = None) -> Document:
+    """The step-by-step solution of a network's trace, as format-neutral blocks."""
+    from backcalc.render.style import Style
+
+    return SolutionBuilder(trace, style or Style()).document()

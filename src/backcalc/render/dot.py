@@ -19,7 +19,11 @@ def _quote(label: str) -> str:
     return '"' + label.replace('"', '\\"') + '"'
 
 
-def render(trace: GraphTrace, style: Style) -> str:
+def graph(trace: GraphTrace, style: Style | None = None) -> str:
+    """The circuit in Graphviz's DOT language."""
+    from backcalc.render.style import Style
+
+    style = style or Style()
     fixed = style.numbers.fixed
     graph = trace.graph
     lines = ["digraph backcalc {", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=11];']

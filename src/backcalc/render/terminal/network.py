@@ -15,9 +15,9 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from backcalc.core.registry import fill
-from backcalc.render.formulas import activation_text, layer_index
-from backcalc.render.layout import Block, Flow
+from backcalc.render.notation import activation_text, layer_index
 from backcalc.render.style import Style
+from backcalc.render.terminal.layout import Block, Flow
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
@@ -60,8 +60,8 @@ def matrix_block(
 class TerminalRenderer:
     """Builds the renderables for one trace, in the language and number format of `style`."""
 
-    def __init__(self, trace: Trace, style: Style, full: bool = False) -> None:
-        self.full = full
+    def __init__(self, trace: Trace, style: Style) -> None:
+        self.full = style.full
         self.trace = trace
         self.style = style
         self.t = style.t
@@ -269,5 +269,6 @@ def _heading(text: str) -> RenderableType:
     return Text.assemble("\n", (text, "bold underline"))
 
 
-def render(trace: Trace, style: Style | None = None, full: bool = False) -> RenderableType:
-    return TerminalRenderer(trace, style or Style(), full).renderable()
+def network(trace: Trace, style: Style | None = None) -> RenderableType:
+    """Every intermediate of a network's forward and backward pass, as hand solutions go."""
+    return TerminalRenderer(trace, style or Style()).renderable()

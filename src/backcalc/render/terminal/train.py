@@ -9,10 +9,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backcalc.render.chart import loss_chart
-from backcalc.render.formulas import layer_index
-from backcalc.render.layout import Flow
-from backcalc.render.terminal import matrix_block
+from backcalc.render.notation import layer_index
+from backcalc.render.terminal.chart import loss_chart
+from backcalc.render.terminal.layout import Flow
+from backcalc.render.terminal.network import matrix_block
 
 if TYPE_CHECKING:
     from backcalc.core.training import TrainResult
@@ -29,7 +29,12 @@ def selection(count: int) -> list[int]:
     return sorted({round(i * step) for i in range(SHOWN)})
 
 
-def render(result: TrainResult, style: Style, full: bool = False) -> RenderableType:
+def train(result: TrainResult, style: Style | None = None) -> RenderableType:
+    """The loss curve (table and chart), the accuracy and the trained parameters."""
+    from backcalc.render.style import Style
+
+    style = style or Style()
+    full = style.full
     t, n = style.t, style.numbers
     s, ex = result.settings, result.exercise
     unit = style.pick("train.unit", s.unit)

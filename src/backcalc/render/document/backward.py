@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backcalc.core.registry import fill
-from backcalc.render.document import Block, Equation, Heading, Paragraph
-from backcalc.render.mathtex import sup, transpose
-from backcalc.render.solution_base import SolutionBase, chain, d
+from backcalc.render.document.blocks import Block, Equation, Heading, Paragraph
+from backcalc.render.document.mathtex import sup, transpose
+from backcalc.render.document.writer import SolutionBase, chain, d
 
 if TYPE_CHECKING:
     from backcalc.core.network import Layer, LayerTrace

@@ -9,30 +9,25 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backcalc.render.formulas import parameter_label, quantity_label
-from backcalc.render.layout import report_table
+from backcalc.render.notation import parameter_label, quantity_label
 from backcalc.render.style import Style
+from backcalc.render.terminal.layout import report_table
 
 if TYPE_CHECKING:
     from backcalc.core.gradcheck import Entry, GradCheck, Parameter
     from backcalc.core.grading import Grading, Judged
-    from backcalc.core.graph import GraphTrace
-    from backcalc.core.network import Trace
 
 ROWS_SHOWN = 12  # per parameter; failures and kinks are always shown
 STATUS_STYLES = {"pass": "green", "fail": "bold red", "kink": "yellow"}
 
 
 class CheckRenderer:
-    def __init__(self, trace: Trace | GraphTrace, style: Style) -> None:
-        from backcalc.core.graph import GraphTrace
-
-        self.graph = isinstance(trace, GraphTrace)
-        self.title = (
-            trace.graph.title if isinstance(trace, GraphTrace) else trace.exercise.title
-        ) or "backcalc"
-        self.objective = trace.value if isinstance(trace, GraphTrace) else trace.loss
-        self.trace = trace
+    def __init__(
+        self, style: Style, title: str | None, objective: float = 0.0, graph: bool = False
+    ):
+        self.graph = graph
+        self.title = title or "backcalc"
+        self.objective = objective
         self.style = style
         self.t = style.t
         self.numbers = style.numbers
@@ -230,13 +225,12 @@ def _rows_to_show(entries: list[Entry]) -> list[Entry]:
     return [e for e in entries if id(e) in keep]
 
 
-def render(
-    result: GradCheck, trace: Trace | GraphTrace, style: Style | None = None
-) -> RenderableType:
-    return CheckRenderer(trace, style or Style()).gradients(result)
+def check(result: GradCheck, style: Style | None = None) -> RenderableType:
+    """A gradient check: settings, a table per parameter, the summary."""
+    renderer = CheckRenderer(style or Style(), result.title, result.objective, result.of_graph)
+    return renderer.gradients(result)
 
 
-def render_answers(
-    grading: Grading, trace: Trace, answers_name: str, style: Style | None = None
-) -> RenderableType:
-    return CheckRenderer(trace, style or Style()).answers(grading, answers_name)
+def answers(grading: Grading, style: Style | None = None) -> RenderableType:
+    """Graded hand-worked answers, in hand-solution order, the first wrong step marked."""
+    return CheckRenderer(style or Style(), grading.title).answers(grading, grading.answers)

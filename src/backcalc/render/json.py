@@ -1,0 +1,282 @@
+"""`--format json`: one JSON document per result, every number at full float64 precision.
+
+The same interface as every format (backcalc.render): `network`, `graph`, `check`, `answers` and
+`train` each turn a result into text; `document` gives the plain data (what the Python API's
+`to_dict()` returns). Per-unit quantities are flat lists for one observation and one list per
+observation (m×k) for a batch, whatever the convention; weight gradients have the shape of the
+weights as written; bias gradients the shape of the bias (a number when shared, null when there
+is none). Non-finite numbers (only ∂J/∂ŷ can hold them, under a fused output) become null.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from backcalc.core.expressions import text
+from backcalc.core.gradcheck import SAMPLE_ABOVE
+from backcalc.core.quantities import (
+    FORWARD,
+    UPDATES,
+    as_bias,
+    as_weights,
+    layer_quantity,
+    per_unit,
+    top_quantity,
+)
+
+if TYPE_CHECKING:
+    from backcalc.core.activations import Array
+    from backcalc.core.gradcheck import Entry, GradCheck
+    from backcalc.core.grading import Grading, Judged
+    from backcalc.core.graph import GraphTrace
+    from backcalc.core.network import Trace
+    from backcalc.core.training import TrainResult
+    from backcalc.render.style import Style
+
+
+def dump(document: dict[str, Any]) -> str:
+    """Strict JSON (no NaN or Infinity), UTF-8 as written, indented."""
+    return json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def document(result: Any) -> dict[str, Any]:
+    """The JSON document of any result, as plain data."""
+    documents = {
+        "network": network_document,
+        "graph": graph_document,
+        "check": check_document,
+        "answers": answers_document,
+        "train": train_document,
+    }
+    return documents[result.kind](result)  # type: ignore[no-any-return, operator]
+
+
+def network(trace: Trace, style: Style | None = None) -> str:
+    return dump(network_document(trace))
+
+
+def graph(trace: GraphTrace, style: Style | None = None) -> str:
+    return dump(graph_document(trace))
+
+
+def check(result: GradCheck, style: Style | None = None) -> str:
+    return dump(check_document(result))
+
+
+def answers(grading: Grading, style: Style | None = None) -> str:
+    return dump(answers_document(grading))
+
+
+def train(result: TrainResult, style: Style | None = None) -> str:
+    return dump(train_document(result))
+
+
+# -- a network's trace ---------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Nested lists of floats with NaN and ±∞ replaced by None."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _layer_document(trace: Trace, number: int) -> dict[str, Any]:
+    layer = trace.exercise.network.layers[number - 1]
+    doc: dict[str, Any] = {
+        "layer": number,
+        "activation": layer.activation.name,
+        "weights": _json(as_weights(layer.weights, layer)),  # as used: loaded or initialised
+        "bias": None if layer.bias is None else _json(as_bias(layer.bias, layer)),
+    }
+    names: tuple[str, ...] = (*FORWARD, "g_prime", "dJ_da", "delta", "dJ_dW", "dJ_db")
+    if trace.exercise.learning_rate is not None:
+        names += UPDATES
+    for name in names:
+        doc[name] = _json(layer_quantity(trace, number, name))
+    return doc
+
+
+def _json(values: Array | None) -> Any:
+    return None if values is None else _plain(values.tolist())
+
+
+def network_document(trace: Trace) -> dict[str, Any]:
+    """The whole trace as JSON-ready data."""
+    ex = trace.exercise
+    batched, network = ex.batched, ex.network
+    doc: dict[str, Any] = {
+        "title": ex.title,
+        "description": ex.description,
+        "convention": network.convention,
+        "loss_function": network.loss.name,
+        "reduction": network.reduction,
+        "loss": trace.loss,
+        "data_loss": trace.data_loss,
+        "l2_loss": trace.l2_loss,
+        "losses": trace.losses.tolist(),
+        "prediction": _json(top_quantity(trace, "prediction")),
+        "target": _json(per_unit(ex.target, batched)),
+        "fused_output_delta": trace.fused,
+    }
+    if trace.probabilities is not None:
+        doc["probabilities"] = _json(per_unit(trace.probabilities, batched))
+    if trace.predicted is not None:
+        predicted = trace.predicted if batched else trace.predicted[0]
+        doc["predicted_class"] = np.asarray(predicted).tolist()
+    doc["dJ_dx"] = _json(top_quantity(trace, "dJ_dx"))
+    doc["layers"] = [_layer_document(trace, n) for n in range(1, len(network.layers) + 1)]
+    if ex.learning_rate is not None:
+        doc["learning_rate"] = ex.learning_rate
+    return doc
+
+
+# -- a graph's trace -----------------------------------------------------------------------------
+
+
+def graph_document(trace: GraphTrace) -> dict[str, Any]:
+    graph = trace.graph
+    return {
+        "title": graph.title,
+        "output": graph.output,
+        "value": trace.value,
+        "values": dict(graph.values),
+        "nodes": [
+            {
+                "name": node.node.name,
+                "expression": text(node.node.expr, repr),
+                "value": node.value,
+                "gradient": node.gradient,
+                "local": dict(node.local),
+            }
+            for node in trace.nodes
+        ],
+        "gradients": dict(trace.gradients),
+    }
+
+
+# -- a check report and graded answers -----------------------------------------------------------
+
+
+def entry_document(entry: Entry) -> dict[str, Any]:
+    return {
+        "parameter": entry.parameter,
+        "layer": entry.layer,
+        "index": None if entry.index is None else list(entry.index),
+        "direction": entry.direction,
+        "claimed": entry.claimed,
+        "numeric": entry.numeric,
+        "abs_error": entry.abs_error,
+        "rel_error": entry.rel_error,
+        "status": entry.status,
+    }
+
+
+def check_document(result: GradCheck) -> dict[str, Any]:
+    s = result.settings
+    worst = result.worst
+    return {
+        "passed": result.passed,
+        "max_rel_error": 0.0 if worst is None else worst.rel_error,
+        "worst": None if worst is None else entry_document(worst),
+        "settings": {
+            "method": "central differences, float64",
+            "eps": s.eps,
+            "rtol": s.rtol,
+            "atol": s.atol,
+            "rounding_floor": result.floor,
+            "rule": "|claimed - numeric| <= atol + rounding_floor + rtol * |numeric|",
+            "sampled": result.sampled,
+            "sample_above_entries": SAMPLE_ABOVE,
+            "seed": s.seed,
+        },
+        "parameters": [
+            {
+                "parameter": p.name,
+                "layer": p.layer,
+                "shape": list(p.shape),
+                "checked": p.checked,
+                "directions": p.directions,
+            }
+            for p in result.parameters
+        ],
+        "entries": [entry_document(entry) for entry in result.entries],
+    }
+
+
+def judged_document(entry: Judged) -> dict[str, Any]:
+    return {
+        "quantity": entry.quantity,
+        "parameter": entry.parameter,
+        "layer": entry.layer,
+        "index": list(entry.index),
+        "claimed": entry.claimed,
+        "correct": entry.correct,
+        "numeric": entry.numeric,
+        "abs_error": entry.abs_error,
+        "rel_error": entry.rel_error,
+        "allowed_error": entry.allowed,
+        "by_hand": entry.by_hand,
+        "status": entry.status,
+    }
+
+
+def answers_document(grading: Grading) -> dict[str, Any]:
+    s = grading.settings
+    first, worst = grading.first_wrong, grading.worst
+    return {
+        "passed": grading.passed,
+        "max_rel_error": 0.0 if worst is None else worst.rel_error,
+        "first_wrong": None
+        if first is None
+        else {
+            key: judged_document(first)[key]
+            for key in ("quantity", "layer", "index", "claimed", "correct")
+        },
+        "settings": {
+            "rtol": s.rtol,
+            "atol": s.atol,
+            "eps": s.eps,
+            "rule": "|claimed - correct| <= atol + rtol * |correct| + half a unit in the last "
+            "decimal place written, or |claimed - by_hand| <= one unit in that place, by_hand "
+            "being the same computation rounded at every step to those decimals",
+        },
+        "entries": [judged_document(entry) for entry in grading.entries],
+    }
+
+
+# -- a training run ------------------------------------------------------------------------------
+
+
+def train_document(result: TrainResult) -> dict[str, Any]:
+    s, ex = result.settings, result.exercise
+    return {
+        "title": ex.title,
+        "unit": s.unit,
+        "steps": s.steps,
+        "epochs": s.epochs,
+        "batch_size": s.batch_size,
+        "updates": result.updates,
+        "learning_rate": s.learning_rate,
+        "momentum": s.momentum,
+        "lr_step": s.lr_step,
+        "lr_gamma": s.lr_gamma,
+        "seed": s.seed,
+        "losses": list(result.losses),
+        "learning_rates": list(result.rates),
+        "accuracy_before": result.accuracy_before,
+        "accuracy": result.accuracy,
+        "layers": [
+            {
+                "weights": as_weights(layer.weights, layer).tolist(),
+                "bias": None if layer.bias is None else as_bias(layer.bias, layer).tolist(),
+            }
+            for layer in ex.network.layers
+        ],
+    }
