@@ -20,45 +20,30 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+__all__ = ["Convention", "Exercise", "Layer", "Network", "Trace", "run"]
+
 import numpy as np
 
+from backcalc.core.layer import (
+    Convention,
+    Layer,
+    bias_gradient,
+    input_gradient,
+    linear,
+    weight_gradient,
+    weighted,
+)
 from backcalc.core.rounding import hand_round
 from backcalc.errors import NumericalError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from backcalc.core.activations import Activation, Array
+    from backcalc.core.activations import Array
     from backcalc.core.gradcheck import CheckSettings, GradCheck
     from backcalc.core.losses import Loss
 
-Convention = Literal["column", "row"]
 Rounder = Callable[["Array"], "Array"]
-
-
-@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
-class Layer:
-    """One dense layer. `weights` is 2-D in the convention's layout; `weights_shape` is the shape
-    as the user wrote it ((), (n,) or (r, c)), which gradients are reported in. `bias` is (k,),
-    a shared scalar of shape (), or None; `bias_shape` is its shape as written ((k, 1) for a
-    column vector), if different."""
-
-    weights: Array
-    bias: Array | None
-    activation: Activation
-    weights_shape: tuple[int, ...]
-    bias_shape: tuple[int, ...] | None = None
-    frozen: tuple[str, ...] = ()  # "weights" and/or "bias": left alone by training
-
-    def n_in(self, convention: Convention) -> int:
-        return int(self.weights.shape[1] if convention == "column" else self.weights.shape[0])
-
-    def n_out(self, convention: Convention) -> int:
-        return int(self.weights.shape[0] if convention == "column" else self.weights.shape[1])
-
-    @property
-    def shared_bias(self) -> bool:
-        return self.bias is not None and self.bias.ndim == 0
 
 
 @dataclass(frozen=True)
@@ -151,34 +136,6 @@ class Trace:
         return check(self, settings)
 
 
-def weighted(layer: Layer, convention: Convention, a_prev: Array) -> Array:
-    """W·a (column) or a·W (row), before the bias, for a batch a_prev of shape (m, n)."""
-    return a_prev @ layer.weights.T if convention == "column" else a_prev @ layer.weights
-
-
-def linear(layer: Layer, convention: Convention, a_prev: Array) -> Array:
-    """z = W·a + b (column) or z = a·W + b (row), for a batch a_prev of shape (m, n)."""
-    z = weighted(layer, convention, a_prev)
-    return z if layer.bias is None else z + layer.bias
-
-
-def weight_gradient(convention: Convention, a_prev: Array, delta: Array) -> Array:
-    """∂J/∂W: δᵀ·A (out, in) in column convention, Aᵀ·δ (in, out) in row convention."""
-    return delta.T @ a_prev if convention == "column" else a_prev.T @ delta
-
-
-def input_gradient(layer: Layer, convention: Convention, delta: Array) -> Array:
-    """∂J/∂a⁽ˡ⁻¹⁾ = Wᵀ·δ per observation: δ·W (column) or δ·Wᵀ (row), shape (m, n)."""
-    return delta @ layer.weights if convention == "column" else delta @ layer.weights.T
-
-
-def bias_gradient(layer: Layer, delta: Array) -> Array | None:
-    """∂J/∂b = δ summed over the batch; a shared bias also sums over the units."""
-    if layer.bias is None:
-        return None
-    return np.asarray(delta.sum()) if layer.shared_bias else delta.sum(axis=0)
-
-
 def forward(
     network: Network, x: Array, rounded: Rounder = lambda values: values
 ) -> tuple[list[Array], list[Array]]:
@@ -213,25 +170,54 @@ def evaluate(network: Network, x: Array, target: Array) -> tuple[float, bytes]:
 
 
 def gradients(network: Network, x: Array, target: Array) -> tuple[list[Array], list[Array | None]]:
-    """∂J/∂W⁽ˡ⁾ and ∂J/∂b⁽ˡ⁾ alone, for training: the same backward pass as `run`, without
+    """∂J/∂W⁽ˡ⁾ and ∂J/∂b⁽ˡ⁾ alone, for training: the backward pass of `run`, without
     keeping the intermediates."""
-    conv = network.convention
     with np.errstate(all="ignore"):
         zs, activations = forward(network, x)
-        _, dJ_da, delta = _output_loss(network, zs[-1], activations[-1], target)
-        inputs = [x, *activations[:-1]]
-        dW: list[Array] = []
-        db: list[Array | None] = []
-        for index in reversed(range(len(network.layers))):
-            layer, z = network.layers[index], zs[index]
-            if delta is None:
-                delta = layer.activation.backward(z, dJ_da)
-            dW.append(
-                weight_gradient(conv, inputs[index], delta) + 2.0 * network.l2 * layer.weights
-            )
-            db.append(bias_gradient(layer, delta))
-            dJ_da, delta = input_gradient(layer, conv, delta), None
-    return dW[::-1], db[::-1]
+        _, steps, _ = backward(network, x, zs, activations, target)
+    steps.reverse()
+    return [step.dW for step in steps], [step.db for step in steps]
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
+class BackwardStep:
+    """One layer's step of the backward pass: what it received, g'(z), δ and the gradients."""
+
+    dJ_da: Array
+    g_prime: Array
+    delta: Array
+    dW: Array
+    db: Array | None
+
+
+def backward(
+    network: Network,
+    x: Array,
+    zs: list[Array],
+    activations: list[Array],
+    target: Array,
+    rounded: Rounder = lambda values: values,
+    by_hand: bool = False,
+) -> tuple[Array, list[BackwardStep], Array]:
+    """The backward pass, from the last layer to the first: ℓ per observation, each layer's
+    step (in that order) and ∂J/∂x. Every quantity goes through `rounded` as it is produced."""
+    conv = network.convention
+    inputs = [x, *activations[:-1]]
+    losses, dJ_da, fused_delta = _output_loss(network, zs[-1], activations[-1], target, by_hand)
+    dJ_da = rounded(dJ_da)
+    steps: list[BackwardStep] = []
+    for index in reversed(range(len(network.layers))):
+        layer, z = network.layers[index], zs[index]
+        g_prime = rounded(layer.activation.derivative(z))
+        delta = layer.activation.chain(g_prime, dJ_da) if fused_delta is None else fused_delta
+        delta, fused_delta = rounded(delta), None
+        dW = weight_gradient(conv, inputs[index], delta) + 2.0 * network.l2 * layer.weights
+        db = bias_gradient(layer, delta)
+        steps.append(
+            BackwardStep(dJ_da, g_prime, delta, rounded(dW), None if db is None else rounded(db))
+        )
+        dJ_da = rounded(input_gradient(layer, conv, delta))
+    return losses, steps, dJ_da
 
 
 def _fused(network: Network) -> bool:
@@ -270,36 +256,35 @@ def run(exercise: Exercise, hand_decimals: int | None = None) -> Trace:
     network, conv = exercise.network, exercise.network.convention
     with np.errstate(all="ignore"):  # non-finite results are found and reported below
         zs, activations = forward(network, exercise.x, rounded)
-        inputs = [exercise.x, *activations[:-1]]
-        by_hand = hand_decimals is not None
-        losses, dJ_da, fused_delta = _output_loss(
-            network, zs[-1], activations[-1], exercise.target, by_hand
+        losses, steps, dJ_dx = backward(
+            network,
+            exercise.x,
+            zs,
+            activations,
+            exercise.target,
+            rounded,
+            hand_decimals is not None,
         )
-        dJ_da = rounded(dJ_da)
+        inputs = [exercise.x, *activations[:-1]]
         traces: list[LayerTrace] = []
-        for index in reversed(range(len(network.layers))):
-            layer, z = network.layers[index], zs[index]
-            g_prime = rounded(layer.activation.derivative(z))
-            delta = layer.activation.chain(g_prime, dJ_da) if fused_delta is None else fused_delta
-            delta, fused_delta = rounded(delta), None
-            dW = weight_gradient(conv, inputs[index], delta) + 2.0 * network.l2 * layer.weights
-            db = bias_gradient(layer, delta)
+        for index, step in zip(reversed(range(len(network.layers))), steps, strict=True):
+            layer = network.layers[index]
+            written = rounded(weighted(layer, conv, inputs[index]))
             trace = LayerTrace(
-                z,
+                zs[index],
                 activations[index],
-                g_prime,
-                dJ_da,
-                delta,
-                rounded(dW),
-                None if db is None else rounded(db),
-                rounded(weighted(layer, conv, inputs[index])),
+                step.g_prime,
+                step.dJ_da,
+                step.delta,
+                step.dW,
+                step.db,
+                written,
             )
             if exercise.learning_rate is not None:
                 trace = _step(trace, layer, exercise.learning_rate, rounded)
             traces.append(trace)
-            dJ_da = rounded(input_gradient(layer, conv, delta))
     traces.reverse()
-    return _finish(exercise, tuple(traces), rounded(losses), dJ_da, rounded, hand_decimals)
+    return _finish(exercise, tuple(traces), rounded(losses), dJ_dx, rounded, hand_decimals)
 
 
 def _finish(
