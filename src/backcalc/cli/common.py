@@ -117,18 +117,7 @@ def emit(
     from backcalc.io.files import write_output
 
     if not isinstance(content, str):
-        import io
+        from backcalc.render.terminal.layout import plain_text
 
-        from rich.console import Console
-
-        buffer = io.StringIO()
-        Console(
-            file=buffer,
-            width=FILE_WIDTH,
-            color_system=None,
-            highlight=False,
-            emoji=False,
-            markup=False,
-        ).print(content)
-        content = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+        content = plain_text(content, FILE_WIDTH)
     write_output(output, content, force, inputs)

@@ -25,7 +25,7 @@ import numpy as np
 
 from backcalc.core.quantities import LAYER_QUANTITIES, TOP_QUANTITIES, UPDATES, quantity
 from backcalc.io import yamlnodes
-from backcalc.io.reader import ValueReader, comma_hint, describe
+from backcalc.io.reader import ValueReader, describe
 from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
@@ -52,6 +52,12 @@ def read(path: Path, trace: Trace, display_name: str | None = None) -> tuple[Cla
 
 def parse(text: str, trace: Trace, file: str = "<answers>") -> tuple[Claim, ...]:
     return _AnswersReader(yamlnodes.load(text, file), trace).claims()
+
+
+def from_data(data: Any, trace: Trace, file: str = "<answers>") -> tuple[Claim, ...]:
+    """Answers given as Python data in the answers-file layout (numpy arrays allowed; layer
+    keys 1 or "1")."""
+    return _AnswersReader(yamlnodes.from_data(data, file), trace).claims()
 
 
 def half_unit(raw: str | None) -> float:
@@ -106,7 +112,7 @@ class _AnswersReader(ValueReader):
             raise self.fail(path, f"layer {layer} has no bias")
         written = self.array(value, path, f"the values of {name}")
         if np.squeeze(written).shape != np.squeeze(expected).shape:
-            hint = comma_hint(value, _row(expected))
+            hint = self.comma_hint(value, _row(expected))
             if written.ndim == 2 and written.shape == expected.shape[::-1]:
                 hint = "; it looks transposed (gradients have the shape of what they differentiate)"
             raise self.fail(

@@ -59,6 +59,10 @@ class ValueReader:
     def fail(self, path: str, message: str) -> SpecError:
         return self.doc.error(path, message)
 
+    def comma_hint(self, rows: Any, expected: int) -> str:
+        """comma_hint for data read from YAML text (Python data has no decimal commas)."""
+        return comma_hint(rows, expected) if self.doc.marks else ""
+
     # -- scalars and arrays ---------------------------------------------------------------
 
     def number(self, value: Any, path: str) -> float:
@@ -112,7 +116,7 @@ class ValueReader:
                     child(path, i),
                     f"row {i + 1} has {plural(len(row), 'number')}, but row 1 has "
                     f"{len(rows[0])}: a matrix needs rows of equal length"
-                    + comma_hint(value[i], len(rows[0])),
+                    + self.comma_hint(value[i], len(rows[0])),
                 )
         return np.array(rows, dtype=np.float64)
 

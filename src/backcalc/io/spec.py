@@ -19,7 +19,7 @@ from backcalc.core.losses import LOSSES, REDUCTIONS, Loss
 from backcalc.core.network import Convention, Exercise, Layer, Network
 from backcalc.core.registry import options
 from backcalc.io import yamlnodes
-from backcalc.io.reader import ValueReader, comma_hint, describe, plural, suggest
+from backcalc.io.reader import ValueReader, describe, plural, suggest
 from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
@@ -51,7 +51,18 @@ def read(path: Path, display_name: str | None = None) -> ExerciseKind:
 def parse(text: str, file: str = "<spec>", base: Path | None = None) -> ExerciseKind:
     """Validate the YAML `text` of a spec into an Exercise or a Graph; files it names are read
     relative to `base` (the spec's folder)."""
-    doc = yamlnodes.load(text, file)
+    return from_document(yamlnodes.load(text, file), base)
+
+
+def from_data(data: Any, file: str = "<dict>", base: Path | None = None) -> ExerciseKind:
+    """Validate Python data (a dict, numpy arrays allowed) as a spec; files it names are read
+    relative to `base` (default: the current folder)."""
+    return from_document(yamlnodes.from_data(data, file), base)
+
+
+def from_document(doc: yamlnodes.Document, base: Path | None = None) -> ExerciseKind:
+    """A network (`layers`) as an Exercise, a computational graph (`steps`, `expression`) as a
+    Graph."""
     if isinstance(doc.data, dict) and ("steps" in doc.data or "expression" in doc.data):
         from backcalc.io.graphspec import (
             GraphReader,  # graph mode only: keeps networks' start-up lean
@@ -132,7 +143,7 @@ class _Reader(ValueReader):
         layer = Layer(weights, None, self.activation(spec.get("activation"), path), written.shape)
         if layer.n_in(convention) != incoming:
             message = _chain_message(written, convention, index, incoming)
-            raise self.fail(wpath, message + comma_hint(spec["weights"], incoming))
+            raise self.fail(wpath, message + self.comma_hint(spec["weights"], incoming))
         units = layer.n_out(convention)
         if "units" in spec and self.units(spec["units"], child(path, "units")) != units:
             raise self.fail(

@@ -32,7 +32,10 @@ class Document:
     raw: dict[str, str] = field(default_factory=dict)  # scalars as written, by key path
 
     def at(self, path: str) -> Location:
-        """The location of `path`, or of the closest enclosing key that has one."""
+        """The location of `path`, or of the closest enclosing key that has one (no line for
+        data that was not read from text)."""
+        if not self.marks:
+            return Location(self.file, path=path)
         probe = path
         while probe:
             if probe in self.marks:
@@ -88,6 +91,22 @@ def load(text: str, file: str) -> Document:
     walker = _Walker(file, {"": _position(root)})
     data = walker.value(root, "")
     return Document(file, data, walker.marks, walker.raw)
+
+
+def from_data(data: Any, file: str) -> Document:
+    """Python data (a dict from a notebook; numpy arrays and scalars allowed) as a Document
+    with plain values, as if it had been read from YAML: mappings with str keys, lists, numbers."""
+    return Document(file, _plain(data))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if hasattr(value, "tolist") and callable(value.tolist):  # numpy arrays and scalars
+        return _plain(value.tolist())
+    return value
 
 
 def _position(node: yaml.Node) -> tuple[int, int]:

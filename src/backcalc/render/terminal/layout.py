@@ -7,13 +7,14 @@ whole `run` stays within its start-up budget (benchmarks/startup.py).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -99,6 +100,17 @@ class Flow:
                 text.rstrip()
                 text.append("\n")
         yield text
+
+
+def plain_text(content: RenderableType, width: int = 100) -> str:
+    """A renderable as plain text at `width` columns (no colour, no trailing spaces): what a
+    file, or a notebook, gets."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width, color_system=None, highlight=False, emoji=False, markup=False
+    )
+    console.print(content)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
 def report_table(

@@ -209,7 +209,7 @@ class TerminalRenderer:
             blocks.append(self.units(gp, lt.g_prime))
         else:
             for obs, jacobian in enumerate(lt.g_prime, start=1):
-                suffix = f" ({self.t('observation', i=obs)})" if self.exercise.batched else ""
+                suffix = f" ({self.t('run.observation', i=obs)})" if self.exercise.batched else ""
                 blocks.append(self.matrix(f"{gp}{suffix}", jacobian))
         blocks.append(self.units(f"δ{sup} = ∂J/∂z{sup}", lt.delta))
         blocks.append(self.weights(f"∂J/∂W{sup}", lt.dW, layer))

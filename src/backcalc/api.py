@@ -1,0 +1,191 @@
+"""The Python API, for notebooks and for checking your own NumPy network against a reference.
+
+    import backcalc
+    exercise = backcalc.load("net.yaml")          # a path, YAML text, a dict, or an example's name
+    result = backcalc.run(exercise)                # result.to_dict() == `run --format json`
+    result.quantity("dJ_dW", layer=1)              # a numpy array, in the shape the spec wrote
+    report = backcalc.check(exercise, answers={"layers": {1: {"dJ_dW": my_dW1}}})
+    report.passed, report.to_dict()                # == `check --answers ... --format json`
+
+Everything is computed by the same core and written by the same renderers as the command line;
+errors are BackcalcError (SpecError for a bad spec) with the message the command line prints.
+"""
+
+from __future__ import annotations
+
+import json as _json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from backcalc.errors import BackcalcError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from backcalc.core.exercise import ExerciseKind, TraceKind
+    from backcalc.core.gradcheck import GradCheck
+    from backcalc.core.grading import Grading
+    from backcalc.render.style import Style
+
+Source = "str | os.PathLike[str] | Mapping[str, Any] | ExerciseKind"
+
+
+def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> ExerciseKind:
+    """An exercise from a spec: a `Path` (or a `str` naming an existing file) is read as a file;
+    a `str` naming a shipped example (`backcalc examples`) is that example; any other `str` is
+    YAML text; a dict is the spec's data (numpy arrays allowed). Files that YAML text or a dict
+    name are read relative to the current folder."""
+    from backcalc.io import examples, spec
+
+    if isinstance(source, Mapping):
+        return spec.from_data(dict(source), "<dict>", Path.cwd())
+    if isinstance(source, os.PathLike) or _is_file(source):
+        return spec.read(Path(source))
+    if "\n" not in source and (example := examples.find(source)) is not None:
+        return spec.read(example.path, display_name=f"{example.name}.yaml")
+    return spec.parse(source, "<text>", Path.cwd())
+
+
+def run(exercise: Any, hand_rounding: int | None = None) -> Result:
+    """The forward and backward pass of an exercise (or of anything `load` takes); with
+    `hand_rounding`, computed as by hand, every number rounded to that many decimals."""
+    return Result(_exercise(exercise).run(hand_rounding))
+
+
+def check(
+    exercise: Any, answers: str | os.PathLike[str] | Mapping[str, Any] | None = None
+) -> Report:
+    """The gradients against central finite differences, or, with `answers` (a path to an
+    answers file, or a dict in the answers-file layout, numpy arrays allowed, layer keys 1 or
+    "1"), those answers graded against the exercise."""
+    from backcalc.core.gradcheck import CheckSettings
+
+    trace = _exercise(exercise).run()
+    if answers is None:
+        return Report(trace.check(CheckSettings()))
+    if trace.kind != "network":
+        raise BackcalcError("answers work on networks; a graph is checked by itself")
+    from backcalc.core.grading import AnswerSettings, grade
+    from backcalc.io import answers as answers_file
+
+    network_trace: Any = trace
+    if isinstance(answers, Mapping):
+        claims = answers_file.from_data(dict(answers), network_trace)
+        name = "<answers>"
+    else:
+        path = Path(answers)
+        claims, name = answers_file.read(path, network_trace), str(path)
+    return Report(grade(network_trace, claims, AnswerSettings(), name))
+
+
+class Result:
+    """A run: `.trace` holds every intermediate; `.to_dict()` is `run --format json`."""
+
+    def __init__(self, trace: TraceKind) -> None:
+        self.trace = trace
+        self.kind = trace.kind
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of `run --format json`, as plain JSON values."""
+        return _plain_json(self.trace)
+
+    def quantity(self, name: str, layer: int | None = None) -> np.ndarray | float:
+        """A quantity by its JSON name (`z`, `a`, `delta`, `dJ_dW`, ... with `layer` from 1;
+        `prediction`, `loss`, `dJ_dx` without), in the shape the spec wrote; for a graph, a
+        name's gradient (`dJ_dW` is not used there: give the value's name)."""
+        if self.kind == "graph":
+            gradients: dict[str, float] = self.trace.gradients  # type: ignore[attr-defined]
+            if name not in gradients:
+                raise KeyError(f"no value or step '{name}' in this graph")
+            return gradients[name]
+        from backcalc.core.quantities import quantity
+
+        values = quantity(self.trace, name, layer)  # type: ignore[arg-type]
+        if values is None:
+            raise KeyError(f"layer {layer} has no {name}")
+        return values
+
+    def render(self, output_format: str = "markdown", lang: str | None = None) -> str:
+        """The result as text in a format of `run` (markdown, latex, json, dot, table)."""
+        return _text(self.trace, output_format, lang)
+
+    def _repr_markdown_(self) -> str:
+        return self.render("markdown")
+
+    def __repr__(self) -> str:
+        title = self.trace.title or "untitled"
+        trace: Any = self.trace
+        what = "J" if self.kind == "network" else trace.graph.output
+        return f"<backcalc run of {self.kind} '{title}': {what} = {self.trace.objective:.6g}>"
+
+
+class Report:
+    """A check: `.passed`, and `.to_dict()` as `check --format json`."""
+
+    def __init__(self, result: GradCheck | Grading) -> None:
+        self.result = result
+        self.kind = result.kind
+
+    @property
+    def passed(self) -> bool:
+        return self.result.passed
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of `check --format json`, as plain JSON values."""
+        return _plain_json(self.result)
+
+    def render(self, output_format: str = "table", lang: str | None = None) -> str:
+        """The report as text (table or json)."""
+        return _text(self.result, output_format, lang)
+
+    def __repr__(self) -> str:
+        verdict = "passed" if self.passed else "FAILED"
+        count = len(self.result.entries)
+        what = "answers" if self.kind == "answers" else "gradient check"
+        return f"<backcalc {what} '{self.result.title or 'untitled'}': {verdict}, {count} entries>"
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return "\n" not in text and Path(text).is_file()
+    except OSError:  # a name too long for the file system is YAML text
+        return False
+
+
+def _exercise(exercise: Any) -> ExerciseKind:
+    if hasattr(exercise, "run") and hasattr(exercise, "kind"):
+        return exercise  # type: ignore[no-any-return]
+    return load(exercise)
+
+
+def _plain_json(result: Any) -> dict[str, Any]:
+    from backcalc.render.json import document, dump
+
+    plain: dict[str, Any] = _json.loads(dump(document(result)))
+    return plain
+
+
+def _style(lang: str | None) -> Style:
+    """The language given, else $BACKCALC_LANG (when there is such a locale), else English."""
+    from backcalc import locales
+    from backcalc.render.style import style_for
+
+    wanted = lang or os.environ.get("BACKCALC_LANG") or locales.DEFAULT
+    if wanted not in locales.available():
+        if lang is not None:
+            raise BackcalcError(f"no locale '{lang}' (there are {', '.join(locales.available())})")
+        wanted = locales.DEFAULT
+    return style_for(wanted)
+
+
+def _text(result: Any, output_format: str, lang: str | None) -> str:
+    from backcalc.render import render
+
+    content = render(result, output_format, _style(lang))
+    if isinstance(content, str):
+        return content
+    from backcalc.render.terminal.layout import plain_text
+
+    return plain_text(content)
