@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from backcalc.core.expressions import CHOOSERS, Expr, ExpressionError, functions, parse
+from backcalc.core.expressions import CHOOSERS, Expr, ExpressionError, functions
 from backcalc.core.graph import Graph, StepError, from_expression, from_steps
+from backcalc.io.expressions import parse
 from backcalc.io.reader import ValueReader, describe
 from backcalc.io.yamlnodes import child
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from backcalc.core.registry import options
 from backcalc.errors import SpecError
 from backcalc.io.yamlnodes import Document, child
 
@@ -140,6 +141,42 @@ class ValueReader:
             known = ", ".join(choices)
             raise self.fail(path, f"unknown {what} '{value}'{suggest(value, choices)} ({known})")
         return value
+
+    # -- registered classes (activations, losses) with their options -----------------------
+
+    def with_options(self, cls: type[Any], given: dict[str, Any], path: str) -> Any:
+        """An activation or loss with the options a spec gives it: each a field of the class,
+        read as its type says (numbers for float and int fields), located when wrong."""
+        fields = {field.name: field for field in options(cls)}
+        values: dict[str, Any] = {}
+        for key, option in given.items():
+            if key not in fields:
+                accepted = ", ".join(fields) if fields else "none"
+                raise self.fail(
+                    child(path, key),
+                    f"unknown option '{key}' for {cls.name}{suggest(key, tuple(fields))} "
+                    f"(options: {accepted})",
+                )
+            values[key] = self.option(option, child(path, key), fields[key].type)
+        try:
+            return cls(**values)
+        except (TypeError, ValueError) as error:  # a class's own validation (__post_init__)
+            raise self.fail(path, str(error)) from None
+
+    def option(self, value: Any, path: str, kind: Any) -> Any:
+        kind = getattr(kind, "__name__", str(kind))
+        if kind == "bool":
+            if not isinstance(value, bool):
+                raise self.fail(path, f"expected true or false, found {describe(value)}")
+            return value
+        if kind == "str":
+            return self.text(value, path)
+        number = self.number(value, path)
+        if kind == "int":
+            if number != int(number):
+                raise self.fail(path, f"expected a whole number, found {number:g}")
+            return int(number)
+        return number
 
     def mapping(self, value: Any, path: str, keys: tuple[str, ...], what: str) -> dict[str, Any]:
         if not isinstance(value, dict):

@@ -19,7 +19,7 @@ from backcalc.core.losses import LOSSES, REDUCTIONS, Loss
 from backcalc.core.network import Convention, Exercise, Layer, Network
 from backcalc.core.registry import options
 from backcalc.io import yamlnodes
-from backcalc.io.reader import ValueReader, describe, plural, suggest
+from backcalc.io.reader import ValueReader, describe, plural
 from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
@@ -228,40 +228,6 @@ class _Reader(ValueReader):
         cls = ACTIVATIONS[ALIASES.get(name, name)]
         activation: Activation = self.with_options(cls, options, _parent_path(path))
         return activation
-
-    def with_options(self, cls: type[Any], given: dict[str, Any], path: str) -> Any:
-        """An activation or loss with the options a spec gives it: each a field of the class,
-        read as its type says (numbers for float and int fields), located when wrong."""
-        fields = {field.name: field for field in options(cls)}
-        values: dict[str, Any] = {}
-        for key, option in given.items():
-            if key not in fields:
-                accepted = ", ".join(fields) if fields else "none"
-                raise self.fail(
-                    child(path, key),
-                    f"unknown option '{key}' for {cls.name}{suggest(key, tuple(fields))} "
-                    f"(options: {accepted})",
-                )
-            values[key] = self.option(option, child(path, key), fields[key].type)
-        try:
-            return cls(**values)
-        except (TypeError, ValueError) as error:  # a class's own validation (__post_init__)
-            raise self.fail(path, str(error)) from None
-
-    def option(self, value: Any, path: str, kind: Any) -> Any:
-        kind = getattr(kind, "__name__", str(kind))
-        if kind == "bool":
-            if not isinstance(value, bool):
-                raise self.fail(path, f"expected true or false, found {describe(value)}")
-            return value
-        if kind == "str":
-            return self.text(value, path)
-        number = self.number(value, path)
-        if kind == "int":
-            if number != int(number):
-                raise self.fail(path, f"expected a whole number, found {number:g}")
-            return int(number)
-        return number
 
     def loss(self, value: Any) -> tuple[Loss, Any]:
         path, reduction, given = "loss", "mean", {}
