@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from backcalc.render.numbers import NumberFormat
+from backcalc.render.shapes import CORNER, corner
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
 
 MAX_ROWS = 20
 MAX_COLUMNS = 20  # the LaTeX preamble raises amsmath's MaxMatrixCols to this
-CORNER = 3  # rows and columns shown of a matrix too large for a page, before the ellipses
 
 
 class MathWriter:
@@ -47,10 +47,7 @@ class MathWriter:
     def corner(self, values: Array, given: bool = False) -> str:
         """Too large for a page: the first rows and columns, the last of each, and ellipses."""
         rows, columns = values.shape
-        keep_rows = list(range(min(rows, CORNER))) + ([rows - 1] if rows > CORNER else [])
-        keep_columns = list(range(min(columns, CORNER))) + (
-            [columns - 1] if columns > CORNER else []
-        )
+        keep_rows, keep_columns = corner(rows), corner(columns)
         lines = []
         for i in keep_rows:
             cells = [self.number(float(values[i, j]), given) for j in keep_columns]

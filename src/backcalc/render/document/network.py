@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from backcalc.render import shapes
 from backcalc.render.document.backward import BackwardSteps
 from backcalc.render.document.blocks import (
     Block,
@@ -180,7 +181,7 @@ class SolutionBuilder(BackwardSteps):
 
     def losses_vector(self) -> str:
         values = self.trace.losses
-        return self.m.matrix(values.reshape(1, -1) if self.column else values.reshape(-1, 1))
+        return self.m.matrix(shapes.vector(values, not self.column))  # one per observation
 
     def loss_substituted(self) -> str:
         """The loss with the numbers in it, for the losses a hand solution writes out."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from backcalc.render import shapes
 from backcalc.render.document.mathtex import MathWriter, sup
 
 if TYPE_CHECKING:
@@ -54,18 +55,18 @@ class SolutionBase:
     # -- matrices as the convention lays them out ---------------------------------------------
 
     def units(self, values: Array, sized: bool = False, given: bool = False) -> str:
-        shown = values.T if self.column else values
+        shown = shapes.units(values, self.column)
         return self.m.sized(shown, given) if sized else self.m.matrix(shown, given)
 
     def units_t(self, values: Array, sized: bool = False) -> str:
         """The transpose of a per-unit quantity (a⁽ˡ⁻¹⁾ᵀ in ∂J/∂W)."""
-        shown = values if self.column else values.T
+        shown = shapes.units_transposed(values, self.column)
         return self.m.sized(shown) if sized else self.m.matrix(shown)
 
     def bias(self, values: Array, sized: bool = False, given: bool = False) -> str:
         if values.ndim == 0:
             return self.m.number(float(values), given)
-        shown = values.reshape(-1, 1) if self.column else values.reshape(1, -1)
+        shown = shapes.vector(values, self.column)
         return self.m.sized(shown, given) if sized else self.m.matrix(shown, given)
 
     def weights(self, values: Array, sized: bool = False, given: bool = False) -> str:

@@ -15,7 +15,9 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from backcalc.core.registry import fill
+from backcalc.render import shapes
 from backcalc.render.notation import activation_text, layer_index
+from backcalc.render.shapes import CORNER
 from backcalc.render.style import Style
 from backcalc.render.terminal.layout import Block, Flow
 
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
 
 
 BIG = 16  # rows or columns beyond which a matrix is summarised (unless --full)
-CORNER = 3  # rows and columns of a summarised matrix's corner
 
 
 def matrix_block(
@@ -38,8 +39,7 @@ def matrix_block(
     rows, columns = values.shape
     if full or (rows <= BIG and columns <= BIG):
         return Block.matrix(label, [[form(float(v)) for v in row] for row in values])
-    keep_rows = [*range(min(rows, CORNER)), *([rows - 1] if rows > CORNER else [])]
-    keep_columns = [*range(min(columns, CORNER)), *([columns - 1] if columns > CORNER else [])]
+    keep_rows, keep_columns = shapes.corner(rows), shapes.corner(columns)
     cells = []
     for i in keep_rows:
         row = [form(float(values[i, j])) for j in keep_columns]
@@ -77,21 +77,16 @@ class TerminalRenderer:
 
     def units(self, label: str, values: Array, given: bool = False) -> Block:
         """A per-unit quantity (m, k): a column per observation (column convention) or a row."""
-        return self.matrix(label, values.T if self.column else values, given)
+        return self.matrix(label, shapes.units(values, self.column), given)
 
     def weights(self, label: str, values: Array, layer: Layer, given: bool = False) -> Block:
         """A weight-shaped 2-D array, shown the way it was written (a flat list as one row)."""
-        shown = values.reshape(1, -1) if len(layer.weights_shape) < 2 else values
-        return self.matrix(label, shown, given)
+        return self.matrix(label, shapes.weights(values, layer.weights_shape), given)
 
     def bias(self, label: str, values: Array | None, given: bool = False) -> Block | None:
         if values is None:
             return None
-        if values.ndim == 0:
-            return self.matrix(label, values.reshape(1, 1), given)
-        return self.matrix(
-            label, values.reshape(-1, 1) if self.column else values.reshape(1, -1), given
-        )
+        return self.matrix(label, shapes.vector(values, self.column), given)
 
     def row(self, blocks: Iterable[Block | None]) -> Flow:
         columns = lambda first, last: self.t("run.columns", first=first, last=last)  # noqa: E731
@@ -170,7 +165,7 @@ class TerminalRenderer:
             blocks.append(self.units(self.t("run.predicted_class"), predicted, given=True))
         parts: list[RenderableType] = [_heading(self.t("run.loss")), self.row(blocks)]
         if self.exercise.batched:
-            losses = trace.losses.reshape(1, -1) if self.column else trace.losses.reshape(-1, 1)
+            losses = shapes.vector(trace.losses, not self.column)  # one entry per observation
             parts.append(self.row([self.matrix(self.t("run.loss_per_observation"), losses)]))
         parts.append(Text(self.loss_line(), style="bold"))
         return parts

@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from backcalc.render import shapes
 from backcalc.render.notation import layer_index
 from backcalc.render.terminal.chart import loss_chart
 from backcalc.render.terminal.layout import Flow
@@ -76,7 +77,7 @@ def train(result: TrainResult, style: Style | None = None) -> RenderableType:
         sup = layer_index(number)
         blocks.append(matrix_block(f"W{sup}", layer.weights, style, full))
         if layer.bias is not None:
-            bias = layer.bias.reshape(1, -1) if layer.bias.ndim else layer.bias.reshape(1, 1)
+            bias = shapes.vector(layer.bias, ex.network.convention == "column")
             blocks.append(matrix_block(f"b{sup}", bias, style, full))
     columns = lambda first, last: t("run.columns", first=first, last=last)  # noqa: E731
     parts.append(Flow(blocks, columns))
