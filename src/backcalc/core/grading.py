@@ -17,7 +17,6 @@ the central difference is reported beside the value as evidence.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -93,7 +92,7 @@ def grade(
     """Judge every claimed entry, in hand-solution order."""
     by_key = {(claim.name, claim.layer): claim for claim in claims}
     by_hand = _HandTraces(trace)
-    finest = min((float(h) for c in claims for h in c.half_unit.flat if h > 0), default=0.0)
+    finest = max((int(d) for claim in claims for d in claim.decimals.flat), default=-1)
     entries: list[Judged] = []
     for name, layer in hand_order(len(trace.layers)):
         claim = by_key.get((name, layer))
@@ -105,8 +104,9 @@ def grade(
             judged = _judge(claim, index, float(correct[index]), _parameter(name, layer), settings)
             # at the decimals this number has, and at the most any number of the file has (a
             # key printed by a program drops trailing zeros: 0.60 comes out as 0.6)
-            for half in dict.fromkeys((float(claim.half_unit[index]), finest)):
-                judged = _or_by_hand(judged, by_hand.value(name, layer, index, half), half)
+            for places in dict.fromkeys((int(claim.decimals[index]), finest)):
+                hand = by_hand.value(name, layer, index, places)
+                judged = _or_by_hand(judged, hand, half_unit(places))
             entries.append(judged)
     graded = tuple(_with_evidence(trace, entries, settings.eps))
     return Grading(settings, graded, answers, trace.exercise.title)
@@ -137,11 +137,10 @@ class _HandTraces:
         self.traces: dict[int, Trace | None] = {}
 
     def value(
-        self, name: str, layer: int | None, index: tuple[int, ...], half: float
+        self, name: str, layer: int | None, index: tuple[int, ...], decimals: int
     ) -> float | None:
-        if half <= 0:
+        if decimals < 0:
             return None
-        decimals = round(-math.log10(2 * half))
         if decimals not in self.traces:
             try:
                 self.traces[decimals] = run(self.exercise, hand_decimals=decimals)
@@ -164,6 +163,11 @@ def _or_by_hand(judged: Judged, hand: float | None, half: float) -> Judged:
     return judged
 
 
+def half_unit(decimals: int) -> float:
+    """Half a unit in the last decimal place written (0 for a whole number)."""
+    return 0.5 * 10.0**-decimals if decimals >= 0 else 0.0
+
+
 def _parameter(name: str, layer: int | None) -> str | None:
     symbol = GRADIENTS.get(name)
     if symbol is None:
@@ -180,7 +184,7 @@ def _judge(
 ) -> Judged:
     claimed = float(claim.values[index])
     error = abs(claimed - correct)
-    allowed = settings.atol + settings.rtol * abs(correct) + float(claim.half_unit[index])
+    allowed = settings.atol + settings.rtol * abs(correct) + half_unit(int(claim.decimals[index]))
     return Judged(
         quantity=claim.name,
         layer=claim.layer,

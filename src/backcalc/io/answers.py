@@ -29,19 +29,21 @@ from backcalc.io.reader import ValueReader, describe
 from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from backcalc.core.activations import Array
     from backcalc.core.network import Trace
 
 
 @dataclass(frozen=True)
 class Claim:
-    """A claimed quantity: `values` in the shape `run` gives it, and for each entry half a unit
-    in the last decimal place it was written with (0 for whole numbers)."""
+    """A claimed quantity: `values` in the shape `run` gives it, and for each entry the number
+    of decimals it was written with."""
 
     name: str
     layer: int | None
     values: Array
-    half_unit: Array
+    decimals: NDArray[np.int64]  # per entry, the decimals it was written with (-1: none)
     written: tuple[str, ...]  # each entry as written, in the order of `values`
 
 
@@ -60,15 +62,16 @@ def from_data(data: Any, trace: Trace, file: str = "<answers>") -> tuple[Claim, 
     return _AnswersReader(yamlnodes.from_data(data, file), trace).claims()
 
 
-def half_unit(raw: str | None) -> float:
-    """Half a unit in the last decimal place of a number as written: '0.045' -> 0.0005."""
+def decimals(raw: str | None) -> int:
+    """The decimals a number was written with: '0.045' -> 3, '0,5' -> 1; -1 for a whole number
+    or a number not written as text (a dict's float)."""
     if raw is None:
-        return 0.0
+        return -1
     try:
         exponent = Decimal(raw.strip().replace(",", ".")).as_tuple().exponent
     except InvalidOperation:
-        return 0.0
-    return 0.5 * 10.0**exponent if isinstance(exponent, int) and exponent < 0 else 0.0
+        return -1
+    return -exponent if isinstance(exponent, int) and exponent < 0 else -1
 
 
 class _AnswersReader(ValueReader):
@@ -119,9 +122,10 @@ class _AnswersReader(ValueReader):
                 path, f"{_shape(written)}, but the network's is {_shape(expected)}{hint}"
             )
         raw = [self.doc.raw.get(_entry_path(path, i)) for i in np.ndindex(written.shape)]
-        units = np.array([half_unit(text) for text in raw]).reshape(expected.shape)
+        places = np.array([decimals(text) for text in raw], dtype=np.int64)
         texts = tuple(text or repr(float(v)) for text, v in zip(raw, written.flat, strict=True))
-        return Claim(name, layer, written.reshape(expected.shape), units, texts)
+        shape = expected.shape
+        return Claim(name, layer, written.reshape(shape), places.reshape(shape), texts)
 
 
 def _entry_path(path: str, index: tuple[int, ...]) -> str:
