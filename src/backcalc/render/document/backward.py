@@ -8,59 +8,64 @@ from typing import TYPE_CHECKING
 from backcalc.core.registry import fill
 from backcalc.render.document.blocks import Block, Equation, Heading, Paragraph
 from backcalc.render.document.mathtex import sup, transpose
-from backcalc.render.document.writer import SolutionBase, chain, d
+from backcalc.render.document.writer import NetworkWriter, chain, d
 
 if TYPE_CHECKING:
     from backcalc.core.network import Layer, LayerTrace
 
 
-class BackwardSteps(SolutionBase):
+class BackwardSteps:
+    """The backward pass's sections, written with the network's notation `w`."""
+
+    def __init__(self, w: NetworkWriter) -> None:
+        self.w = w
+
     def backward(self) -> list[Block]:
-        blocks: list[Block] = [Heading(self.t("solution.backward"), 2)]
-        for number in range(self.n_layers, 0, -1):
-            layer, lt = self.network.layers[number - 1], self.trace.layers[number - 1]
-            blocks.append(Heading(self.t("solution.layer", n=number), 3))
-            if number == self.n_layers:
+        blocks: list[Block] = [Heading(self.w.t("solution.backward"), 2)]
+        for number in range(self.w.n_layers, 0, -1):
+            layer, lt = self.w.network.layers[number - 1], self.w.trace.layers[number - 1]
+            blocks.append(Heading(self.w.t("solution.layer", n=number), 3))
+            if number == self.w.n_layers:
                 blocks += [
-                    Paragraph(self.t("solution.output_gradient")),
+                    Paragraph(self.w.t("solution.output_gradient")),
                     Equation(self.output_gradient(lt)),
                 ]
             else:
-                blocks.append(Paragraph(self.t("solution.received", n=number, above=number + 1)))
+                blocks.append(Paragraph(self.w.t("solution.received", n=number, above=number + 1)))
             blocks += self.local(number, layer, lt)
             blocks += self.gradients(number, layer, lt)
         return blocks
 
     def output_gradient(self, lt: LayerTrace) -> str:
-        loss = self.network.loss
-        scale = r"\frac{1}{m}" if self.batched and self.network.reduction == "mean" else ""
+        loss = self.w.network.loss
+        scale = r"\frac{1}{m}" if self.w.batched and self.w.network.reduction == "mean" else ""
         steps = [d(r"\hat{y}"), scale + loss.gradient_tex()]
-        shown = self.trace.prediction
+        shown = self.w.trace.prediction
         if loss.gradient_of_probabilities:
-            assert self.trace.probabilities is not None
-            shown = self.trace.probabilities
-        y = self.units(self.exercise.target, given=True)
-        numbers = loss.gradient_numbers(self.units(shown), y, self.exercise.target.shape[1])
+            assert self.w.trace.probabilities is not None
+            shown = self.w.trace.probabilities
+        y = self.w.units(self.w.exercise.target, given=True)
+        numbers = loss.gradient_numbers(self.w.units(shown), y, self.w.exercise.target.shape[1])
         if numbers:
             steps.append(f"{scale}{numbers}")
-        steps.append(self.units(lt.dJ_da))
+        steps.append(self.w.units(lt.dJ_da))
         return chain(*steps)
 
     def local(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
         s = sup(number)
-        if layer.activation.identity and not self.trace.fused:
-            upstream = d(f"a{s}") if number < self.n_layers else d(r"\hat{y}")
+        if layer.activation.identity and not self.w.trace.fused:
+            upstream = d(f"a{s}") if number < self.w.n_layers else d(r"\hat{y}")
             general = f"{upstream} \\odot g'(z{s}) = {upstream}"
-            delta = Equation(chain(f"\\delta{s}", general, self.units(lt.delta)))
-            return [Paragraph(self.t("solution.identity", n=number)), delta]
-        blocks: list[Block] = [Paragraph(self.t("solution.g_prime", n=number))]
-        formula = layer.activation.derivative_tex(f"z{s}", f"a{s}", self.given)
+            delta = Equation(chain(f"\\delta{s}", general, self.w.units(lt.delta)))
+            return [Paragraph(self.w.t("solution.identity", n=number)), delta]
+        blocks: list[Block] = [Paragraph(self.w.t("solution.g_prime", n=number))]
+        formula = layer.activation.derivative_tex(f"z{s}", f"a{s}", self.w.given)
         if layer.activation.elementwise:
             steps = [
                 f"g'(z{s})",
                 formula,
                 self.derivative_numbers(layer, lt),
-                self.units(lt.g_prime),
+                self.w.units(lt.g_prime),
             ]
             blocks.append(Equation(chain(*[step for step in steps if step])))
         else:
@@ -70,79 +75,82 @@ class BackwardSteps(SolutionBase):
                         chain(
                             f"\\frac{{\\partial a{s}}}{{\\partial z{s}}}",
                             formula,
-                            self.m.matrix(jacobian),
+                            self.w.m.matrix(jacobian),
                         )
                     )
                 )
-        if self.trace.fused and number == self.n_layers:
+        if self.w.trace.fused and number == self.w.n_layers:
             blocks.append(
                 Paragraph(
-                    self.t(
+                    self.w.t(
                         "solution.fused",
-                        activation=self.style.name(layer.activation),
-                        loss=self.style.name(self.network.loss),
+                        activation=self.w.style.name(layer.activation),
+                        loss=self.w.style.name(self.w.network.loss),
                     )
                 )
             )
-            scale = r"\frac{1}{m}" if self.batched and self.network.reduction == "mean" else ""
-            y = self.units(self.exercise.target, given=True)
+            scale = r"\frac{1}{m}" if self.w.batched and self.w.network.reduction == "mean" else ""
+            y = self.w.units(self.w.exercise.target, given=True)
             blocks.append(
                 Equation(
                     chain(
                         f"\\delta{s}",
                         f"{scale}(\\hat{{y}} - y)",
-                        f"{scale}\\left({self.units(lt.a)} - {y}\\right)",
-                        self.units(lt.delta),
+                        f"{scale}\\left({self.w.units(lt.a)} - {y}\\right)",
+                        self.w.units(lt.delta),
                     )
                 )
             )
             return blocks
-        blocks.append(Paragraph(self.t("solution.delta", n=number)))
-        upstream = d(f"a{s}") if number < self.n_layers else d(r"\hat{y}")
+        blocks.append(Paragraph(self.w.t("solution.delta", n=number)))
+        upstream = d(f"a{s}") if number < self.w.n_layers else d(r"\hat{y}")
         if layer.activation.elementwise:
-            operands = f"{self.units(lt.dJ_da)} \\odot {self.units(lt.g_prime)}"
+            operands = f"{self.w.units(lt.dJ_da)} \\odot {self.w.units(lt.g_prime)}"
             blocks.append(
                 Equation(
                     chain(
-                        f"\\delta{s}", f"{upstream} \\odot g'(z{s})", operands, self.units(lt.delta)
+                        f"\\delta{s}",
+                        f"{upstream} \\odot g'(z{s})",
+                        operands,
+                        self.w.units(lt.delta),
                     )
                 )
             )
         else:
             general = f"\\left(\\frac{{\\partial a{s}}}{{\\partial z{s}}}\\right)^{{T}} {upstream}"
-            blocks.append(Equation(chain(f"\\delta{s}", general, self.units(lt.delta))))
+            blocks.append(Equation(chain(f"\\delta{s}", general, self.w.units(lt.delta))))
         return blocks
 
     def derivative_numbers(self, layer: Layer, lt: LayerTrace) -> str:
         """g'(z) with the numbers in, where it is written with a = g(z) (sigmoid, tanh)."""
         template = layer.activation.derivative_numbers_tex
-        return fill(template, a=self.units(lt.a)) if template else ""
+        return fill(template, a=self.w.units(lt.a)) if template else ""
 
     def gradients(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
-        s, net = sup(number), self.network
-        a_prev = self.exercise.x if number == 1 else self.trace.layers[number - 2].a
-        prev = self.a_name(number - 1)
-        if self.column:
+        s, net = sup(number), self.w.network
+        a_prev = self.w.exercise.x if number == 1 else self.w.trace.layers[number - 2].a
+        prev = self.w.a_name(number - 1)
+        if self.w.column:
             general, operands = (
                 f"\\delta{s} {transpose(prev)}",
-                f"{self.units(lt.delta, sized=True)} \\cdot {self.units_t(a_prev, sized=True)}",
+                f"{self.w.units(lt.delta, sized=True)} \\cdot {self.w.units_t(a_prev, sized=True)}",
             )
         else:
             general, operands = (
                 f"{transpose(prev)} \\delta{s}",
-                f"{self.units_t(a_prev, sized=True)} \\cdot {self.units(lt.delta, sized=True)}",
+                f"{self.w.units_t(a_prev, sized=True)} \\cdot {self.w.units(lt.delta, sized=True)}",
             )
         steps = [d(f"W{s}"), general, operands]
         if net.l2:
             steps = [
                 d(f"W{s}"),
                 f"{general} + 2\\lambda W{s}",
-                f"{operands} + {self.m.number(2 * net.l2, True)} \\cdot "
-                f"{self.weights(layer.weights, True)}",
+                f"{operands} + {self.w.m.number(2 * net.l2, True)} \\cdot "
+                f"{self.w.weights(layer.weights, True)}",
             ]
-        steps.append(self.weights(lt.dW))
+        steps.append(self.w.weights(lt.dW))
         key = "solution.weights_l2" if net.l2 else "solution.weights"
-        blocks: list[Block] = [Paragraph(self.t(key, n=number)), Equation(chain(*steps))]
+        blocks: list[Block] = [Paragraph(self.w.t(key, n=number)), Equation(chain(*steps))]
         if lt.db is not None:
             blocks += self.bias_gradient(number, layer, lt)
         blocks += self.passed_down(number, layer, lt)
@@ -151,43 +159,41 @@ class BackwardSteps(SolutionBase):
     def bias_gradient(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
         s = sup(number)
         assert lt.db is not None
-        if layer.shared_bias and layer.n_out(self.network.convention) > 1:
-            batch = self.t("solution.and_batch") if self.batched else ""
-            paragraph = self.t("solution.bias_shared", batch=batch)
+        if layer.shared_bias and layer.n_out(self.w.network.convention) > 1:
+            batch = self.w.t("solution.and_batch") if self.w.batched else ""
+            paragraph = self.w.t("solution.bias_shared", batch=batch)
             general = (
                 f"\\sum_{{k}} \\delta{s}_{{k}}"
-                if not self.batched
+                if not self.w.batched
                 else f"\\sum_{{i,k}} \\delta{s}_{{ik}}"
             )
-        elif self.batched:
+        elif self.w.batched:
             paragraph, general = (
-                self.t("solution.bias_batch"),
+                self.w.t("solution.bias_batch"),
                 f"\\sum_{{i=1}}^{{m}} \\delta{s}_{{i}}",
             )
         else:
-            paragraph, general = self.t("solution.bias"), f"\\delta{s}"
-        return [Paragraph(paragraph), Equation(chain(d(f"b{s}"), general, self.bias(lt.db)))]
+            paragraph, general = self.w.t("solution.bias"), f"\\delta{s}"
+        return [Paragraph(paragraph), Equation(chain(d(f"b{s}"), general, self.w.bias(lt.db)))]
 
     def passed_down(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
         s = sup(number)
-        below = self.trace.dJ_dx if number == 1 else self.trace.layers[number - 2].dJ_da
+        below = self.w.trace.dJ_dx if number == 1 else self.w.trace.layers[number - 2].dJ_da
         target = "x" if number == 1 else f"a{sup(number - 1)}"
-        if self.column:
+        weights_t = self.w.m.sized(layer.weights.T, True)
+        delta = self.w.units(lt.delta, sized=True)
+        if self.w.column:
             general = f"{transpose(f'W{s}')} \\delta{s}"
-            operands = (
-                f"{self.m.sized(layer.weights.T, True)} \\cdot {self.units(lt.delta, sized=True)}"
-            )
+            operands = f"{weights_t} \\cdot {delta}"
         else:
             general = f"\\delta{s} {transpose(f'W{s}')}"
-            operands = (
-                f"{self.units(lt.delta, sized=True)} \\cdot {self.m.sized(layer.weights.T, True)}"
-            )
+            operands = f"{delta} \\cdot {weights_t}"
         paragraph = (
-            self.t("solution.input_gradient")
+            self.w.t("solution.input_gradient")
             if number == 1
-            else self.t("solution.pass_down", below=number - 1)
+            else self.w.t("solution.pass_down", below=number - 1)
         )
         return [
             Paragraph(paragraph),
-            Equation(chain(d(target), general, operands, self.units(below))),
+            Equation(chain(d(target), general, operands, self.w.units(below))),
         ]

@@ -1,4 +1,4 @@
-"""What the step-by-step solution's parts share: the notation helpers and the matrices laid out
+"""What the step-by-step solution's sections write with: notation helpers, and matrices laid out
 as the convention lays them out (columns in column convention, rows in row convention)."""
 
 from __future__ import annotations
@@ -33,8 +33,9 @@ def chain(*parts: str) -> str:
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
 
-class SolutionBase:
-    """The trace, the style and the convention-aware matrix writers every part uses."""
+class NetworkWriter:
+    """A network solution's notation: the trace, the style, and matrices written as the
+    convention lays them out; the sections (network.py, backward.py) write with it."""
 
     def __init__(self, trace: Trace, style: Style) -> None:
         self.trace = trace
