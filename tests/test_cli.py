@@ -295,16 +295,6 @@ def test_help_does_not_import_numpy() -> None:
     assert result.stdout.strip().endswith("False")
 
 
-def test_math_never_imports_typer_rich_or_yaml() -> None:
-    code = (
-        "import sys\nimport backcalc.core.network, backcalc.core.activations, backcalc.core.losses, backcalc.core.gradcheck\n"
-        "import backcalc.core.grading, backcalc.core.graph, backcalc.core.expressions, backcalc.core.training\n"
-        "import backcalc.core.initializers, backcalc.core.rounding, backcalc.core.quantities\n"
-        "print(sorted(m for m in ('typer', 'rich', 'yaml') if m in sys.modules))"
-    )
-    assert run_process("-c", code).stdout.strip() == "[]"
-
-
 def test_l2_term_is_shown_and_is_lambda_times_sum_of_squares() -> None:
     weights = [0.2, 0.5, -0.3, -0.4, 0.1, 0.6, 1.0, -0.5, 0.3, 0.8]  # leaky-relu-l2.yaml
     l2 = 0.05 * sum(w * w for w in weights)
