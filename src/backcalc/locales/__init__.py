@@ -38,9 +38,7 @@ class Locale:
             template = self.texts.get(f"{key}.{form}")
             if template is None:
                 raise KeyError(f"no text '{key}' in the {self.code} locale")
-        return (
-            template.format(**values) if values else template.replace("{{", "{").replace("}}", "}")
-        )
+        return template.format(**values)  # a placeholder not given is a KeyError, not "{x}"
 
     def pick(self, key: str, which: str, /, **values: object) -> str:
         """The entry `which` of the choice table `key` (run.convention: column or row)."""
