@@ -9,7 +9,6 @@ brace is TeX. Nothing else in backcalc lists activations or losses by name.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -36,7 +35,7 @@ def registrar(table: dict[str, Any], aliases: dict[str, str]) -> Callable[[T], T
     def register(cls: T) -> T:
         if not isinstance(getattr(cls, "name", None), str) or not cls.name:
             raise TypeError(f"{cls.__name__} needs a `name` to be registered")
-        own = inspect.get_annotations(cls)
+        own = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 (inspect costs start-up)
         if any("ClassVar" not in str(kind) for kind in own.values()):
             cls = cast(T, dataclasses.dataclass(frozen=True)(cls))
         table[cls.name] = cls

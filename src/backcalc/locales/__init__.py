@@ -10,8 +10,6 @@ command line can list the languages without loading anything else.
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,14 +18,17 @@ FOLDER = Path(__file__).parent
 DEFAULT = "en"
 
 
-@dataclass(frozen=True)
 class Locale:
-    """One language: its code, its name, its numeral style and its text by dotted key."""
+    """One language: its code, its name, its numeral style and its text by dotted key. (A
+    plain class: a dataclass decorator here would cost every command's start-up.)"""
 
-    code: str
-    name: str
-    decimal_comma: bool
-    texts: dict[str, str]
+    __slots__ = ("code", "decimal_comma", "name", "texts")
+
+    def __init__(self, code: str, name: str, decimal_comma: bool, texts: dict[str, str]) -> None:
+        self.code, self.name, self.decimal_comma, self.texts = code, name, decimal_comma, texts
+
+    def __repr__(self) -> str:
+        return f"Locale({self.code!r}, {self.name!r})"
 
     def text(self, key: str, /, **values: object) -> str:
         """The text at `key` with its placeholders filled; for a plural, the form for `n`."""
@@ -55,6 +56,8 @@ def available() -> tuple[str, ...]:
 
 @cache
 def _load(path: Path) -> Locale:
+    import tomllib  # only when a text is needed: listing the languages reads no file
+
     with path.open("rb") as stream:
         data = tomllib.load(stream)
     meta = data.pop("locale", {})

@@ -18,19 +18,20 @@ if TYPE_CHECKING:
     from backcalc.render.style import Style
 
 FORMATS = {  # format name -> the module that writes it
-    "table": "backcalc.render.terminal",
+    "table": "backcalc.render.terminal.{kind}",
     "json": "backcalc.render.json",
     "markdown": "backcalc.render.markdown",
     "latex": "backcalc.render.latex",
     "dot": "backcalc.render.dot",
 }
-RENDERERS: dict[tuple[str, str], str] = {  # (result kind, format) -> module:function
-    **{("network", f): f"{FORMATS[f]}:network" for f in ("table", "json", "markdown", "latex")},
-    **{("graph", f): f"{FORMATS[f]}:graph" for f in ("table", "json", "markdown", "latex", "dot")},
-    **{("check", f): f"{FORMATS[f]}:check" for f in ("table", "json")},
-    **{("answers", f): f"{FORMATS[f]}:answers" for f in ("table", "json")},
-    **{("train", f): f"{FORMATS[f]}:train" for f in ("table", "json")},
+RENDERERS: dict[tuple[str, str], str] = {  # (result kind, format) -> the function's name
+    **{("network", f): "network" for f in ("table", "json", "markdown", "latex")},
+    **{("graph", f): "graph" for f in ("table", "json", "markdown", "latex", "dot")},
+    **{("check", f): "check" for f in ("table", "json")},
+    **{("answers", f): "answers" for f in ("table", "json")},
+    **{("train", f): "train" for f in ("table", "json")},
 }
+_TERMINAL_MODULE = {"answers": "check"}  # the terminal writes answers beside the gradient check
 _WHAT = {
     "network": "networks (a spec with layers)",
     "graph": "computational graphs (a spec with steps)",
@@ -46,5 +47,6 @@ def render(result: Any, output_format: str, style: Style) -> Any:
     if target is None:
         kinds = [_WHAT[kind] for kind, fmt in RENDERERS if fmt == output_format]
         raise BackcalcError(f"--format {output_format} draws {' and '.join(kinds)}")
-    module, function = target.split(":")
-    return getattr(importlib.import_module(module), function)(result, style)
+    kind = result.kind
+    module = FORMATS[output_format].format(kind=_TERMINAL_MODULE.get(kind, kind))
+    return getattr(importlib.import_module(module), target)(result, style)

@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from backcalc.core.expressions import text
-from backcalc.core.gradcheck import SAMPLE_ABOVE
 from backcalc.core.quantities import (
     FORWARD,
     UPDATES,
@@ -141,6 +139,8 @@ def network_document(trace: Trace) -> dict[str, Any]:
 
 
 def graph_document(trace: GraphTrace) -> dict[str, Any]:
+    from backcalc.core.expressions import text
+
     graph = trace.graph
     return {
         "title": graph.title,
@@ -179,6 +179,8 @@ def entry_document(entry: Entry) -> dict[str, Any]:
 
 
 def check_document(result: GradCheck) -> dict[str, Any]:
+    from backcalc.core.gradcheck import SAMPLE_ABOVE
+
     s = result.settings
     worst = result.worst
     return {
