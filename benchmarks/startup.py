@@ -6,6 +6,11 @@ Target (issue 3): `backcalc run reference-2-3-1` within 1.3x the median time of
 imports numpy.
 
     .venv/bin/python benchmarks/startup.py [--runs 21]
+    .venv/bin/python benchmarks/startup.py --instructions   # valgrind: the same count every run
+
+Wall time on a shared machine moves by ±20 %; `--instructions` counts the instructions each
+process executes under valgrind's callgrind instead (slow, ~10 s a command, but repeatable to
+0.1 %), for comparing two versions of the code.
 """
 
 from __future__ import annotations
@@ -54,12 +59,38 @@ def once(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def instructions(command: list[str]) -> int:
+    """Instructions the process executes, counted by valgrind's callgrind."""
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=True,
+    )
+    line = next(line for line in result.stderr.splitlines() if "Collected" in line)
+    return int(line.split()[-1])
+
+
+def count_instructions() -> None:
+    counts = {name: instructions(command) for name, command in COMMANDS.items()}
+    base = counts["baseline imports"]
+    print("instructions per process (valgrind callgrind)")
+    for name, count in counts.items():
+        print(f"  {name:<30} {count / 1e6:7.0f} M  {count / base:5.2f}x baseline")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
-    runs = parser.parse_args().runs
+    parser.add_argument("--instructions", action="store_true", help="count, do not time")
+    arguments = parser.parse_args()
     for command in COMMANDS.values():  # warm the file cache and the bytecode
         once(command)
+    if arguments.instructions:
+        count_instructions()
+        return
+    runs = arguments.runs
     times: dict[str, list[float]] = {name: [] for name in COMMANDS}
     for _ in range(runs):  # interleaved, so machine noise hits every command alike
         for name, command in COMMANDS.items():
