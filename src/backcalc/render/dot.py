@@ -36,7 +36,7 @@ def graph(trace: GraphTrace, style: Style | None = None) -> str:
         expr = node.node.expr
         gate = expr.op if isinstance(expr, Op) and expr.op in functions() else None
         symbol = SYMBOLS.get(expr.op, gate or expr.op) if isinstance(expr, Op) else "="
-        head = symbol if graph.gates else f"{node.node.name} = {text(expr, lambda v: f'{v:g}')}"
+        head = symbol if graph.gates else f"{node.node.name} = {text(expr, style.numbers.given)}"
         label = f"{head}\\n{node.node.name} = {fixed(node.value)}\\n∂: {fixed(node.gradient)}"
         lines.append(
             f"  {_quote(node.node.name)} [shape=box, style=rounded, label={_quote(label)}];"
