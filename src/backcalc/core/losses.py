@@ -92,6 +92,11 @@ class Loss:
         """Why a written target row cannot be this loss's target (None: it can)."""
         return None
 
+    def non_finite_message(self, losses: Array) -> str:
+        """What to tell the user when ℓ is not finite."""
+        kind = "NaN" if np.any(np.isnan(losses)) else "infinite"
+        return f"the loss is {kind}: {self.name} left float64's range; scale the data down"
+
     # -- notation (renderers call these) ------------------------------------------------------
 
     def describe(self, yhat: str = "ŷ", y: str = "y") -> str:
@@ -227,6 +232,15 @@ class CrossEntropy(Loss):
     ) -> str:
         return _minus_log(yhat, y, p, fixed)
 
+    from_logits = "softmax_cross_entropy"  # the same loss, stable, on logits
+
+    def non_finite_message(self, losses: Array) -> str:
+        return (
+            f"the loss is infinite: {self.name} takes the log of an output that is exactly 0 "
+            "(or 1) where the target needs it positive; compute the loss from logits instead "
+            f"({self.from_logits})"
+        )
+
     def value(self, yhat: Array, y: Array) -> Array:
         return np.asarray(-np.sum(_xlogy(y, yhat), axis=1))
 
@@ -290,6 +304,15 @@ class BinaryCrossEntropy(Loss):
         r"\left(-\frac{{y}_k}{{yhat}_k} + \frac{1 - {y}_k}{1 - {yhat}_k}\right)_k"
     )
     fused_delta_formula = "σ(z) − {y}"
+
+    from_logits = "sigmoid_binary_cross_entropy"  # the same loss, stable, on logits
+
+    def non_finite_message(self, losses: Array) -> str:
+        return (
+            f"the loss is infinite: {self.name} takes the log of an output that is exactly 0 "
+            "(or 1) where the target needs it positive; compute the loss from logits instead "
+            f"({self.from_logits})"
+        )
 
     def value(self, yhat: Array, y: Array) -> Array:
         return np.asarray(-np.sum(_xlogy(y, yhat) + _xlogy(1.0 - y, 1.0 - yhat), axis=1))

@@ -345,11 +345,7 @@ def _check_finite(trace: Trace) -> None:
         for name, value in (("z", layer.z), ("a = g(z)", layer.a)):
             _require_finite(value, f"layer {number}: {name}", layer.z)
     if not np.all(np.isfinite(trace.losses)):
-        raise NumericalError(
-            f"the loss is infinite: {trace.exercise.network.loss.name} takes the log of an output "
-            "that is exactly 0 (or 1) where the target needs it positive; compute the loss from "
-            "logits instead (softmax_cross_entropy, sigmoid_binary_cross_entropy)"
-        )
+        raise NumericalError(trace.exercise.network.loss.non_finite_message(trace.losses))
     for number in reversed(range(1, len(trace.layers) + 1)):
         layer = trace.layers[number - 1]
         quantities = [("g'(z)", layer.g_prime), ("δ", layer.delta), ("∂J/∂W", layer.dW)]

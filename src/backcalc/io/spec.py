@@ -299,7 +299,7 @@ def _missing_hint(key: str) -> str:
         "layers": ": the list of layers, each with weights, bias and activation",
         "input": ": one observation (a list of numbers) or a batch (a list of lists)",
         "target": ": the expected output (a number, a vector or a class index)",
-        "loss": " (e.g. half_squared_error, softmax_cross_entropy; " + ", ".join(LOSSES) + ")",
+        "loss": " (one of " + ", ".join(LOSSES) + ")",
     }
     return hints[key]
 
