@@ -194,7 +194,7 @@ class Relu(Activation):
         return z > 0
 
     def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
-        return words("formula.relu_derivative", d0=number(self.derivative_at_zero))
+        return words("formula.relu_derivative", z=z, d0=number(self.derivative_at_zero))
 
     def derivative_tex(self, z: str, a: str, number: Number) -> str:
         d0 = number(self.derivative_at_zero)
@@ -227,7 +227,7 @@ class LeakyRelu(Activation):
         return f"{super().describe(z, words, number)} {slope}"
 
     def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
-        return words("formula.if_positive_else", value=number(self.slope))
+        return words("formula.if_positive_else", z=z, value=number(self.slope))
 
     def tex(self, z: str, number: Number) -> str:
         return _cases(z, f"{number(self.slope)} {z}", z)
@@ -260,7 +260,7 @@ class Elu(Activation):
         return f"{super().describe(z, words, number)} {alpha}"
 
     def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
-        return words("formula.if_positive_else", value=f"{number(self.alpha)}·exp({z})")
+        return words("formula.if_positive_else", z=z, value=f"{number(self.alpha)}·exp({z})")
 
     def tex(self, z: str, number: Number) -> str:
         return _cases(z, f"{number(self.alpha)} (e^{{{z}}} - 1)", z)

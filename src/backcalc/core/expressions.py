@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from backcalc.core.registry import Number, Words, fill
 from backcalc.errors import BackcalcError, NumericalError
 
 if TYPE_CHECKING:
@@ -47,6 +48,13 @@ class Function:
     derivative_text: str
     tex: str
     side: Callable[[float], int] | None = None
+    activation: Activation | None = None  # the registered class it comes from, if any
+
+    def describe_derivative(self, z: str, words: Words, number: Number) -> str:
+        """f' written out for the argument `z`, in the words of the renderer's language."""
+        if self.activation is not None:
+            return self.activation.describe_derivative(z, f"{self.name}({z})", words, number)
+        return fill(self.derivative_text, z=z)
 
 
 def _sign(x: float) -> int:
@@ -101,6 +109,7 @@ def _from_activation(activation: Activation) -> Function:
         activation.derivative_formula,
         activation.symbol(),
         side if has_kink else None,
+        activation,
     )
 
 

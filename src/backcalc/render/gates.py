@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from backcalc.core.expressions import CHOOSERS, Expr, Num, Op, Var, functions
-from backcalc.core.registry import fill
 
 if TYPE_CHECKING:
     from backcalc.render.style import Style
@@ -61,25 +60,25 @@ def gate_rule(expr: Expr, style: Style) -> str:
         return ""
     function = functions().get(expr.op)
     if function is not None:
-        derivative = fill(function.derivative_text, z="x", a=f"{expr.op}(x)")
+        derivative = function.describe_derivative("x", style.t, style.numbers.given)
         return style.t("graph.gate_function", name=expr.op, derivative=derivative)
     key = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": "power"}
     return style.pick("graph.gate", key.get(expr.op, expr.op))
 
 
-def local_text(expr: Expr, name: str, show: Callable[[float], str]) -> str:
-    """∂expr/∂name written as the gate's rule says, e.g. `z` for q·z with respect to q; empty
+def local_text(expr: Expr, name: str, style: Style) -> str:
+    """∂    expr/∂name written as the gate's rule says, e.g. `z` for q·z with respect to q; empty
     for a compound expression (its value stands alone)."""
     if not isinstance(expr, Op) or any(isinstance(arg, Op) for arg in expr.args):
         return ""
-    args = [_operand(arg, show) for arg in expr.args]
+    args = [_operand(arg, style.numbers.given) for arg in expr.args]
     position = [i for i, arg in enumerate(expr.args) if isinstance(arg, Var) and arg.name == name]
     if not position or len(position) > 1:
         return ""
     i = position[0]
     function = functions().get(expr.op)
     if function is not None:
-        return fill(function.derivative_text, z=args[0], a=f"{expr.op}({args[0]})")
+        return function.describe_derivative(args[0], style.t, style.numbers.given)
     if expr.op in ("+", "-"):
         return "−1" if expr.op == "-" and i == 1 else "1"
     if expr.op == "*":

@@ -56,7 +56,7 @@ class GraphRenderer:
         """One line per input: ∂node/∂input = rule = value, and what goes back to it."""
         lines, sent = [], []
         for name, derivative in node.local.items():
-            rule = local_text(node.node.expr, name, self.given)
+            rule = local_text(node.node.expr, name, self.style)
             shown = f" = {rule}" if rule and rule != self.given(derivative) else ""
             lines.append(f"∂{node.node.name}/∂{name}{shown} = {self.fixed(derivative)}")
             factor = self.fixed(derivative)
