@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 import numpy as np
 
-from backcalc.core.registry import Number, Words, fill, registrar
+from backcalc.core.registry import (
+    Number,
+    Words,
+    fill,
+    options_tex,
+    options_text,
+    registrar,
+    tex_name,
+)
 
 if TYPE_CHECKING:  # numpy.typing costs milliseconds at start-up; annotations only need it here
     from numpy.typing import NDArray
@@ -88,22 +96,26 @@ class Activation:
     # -- notation (renderers call these; override where the options appear in the formula) --
 
     def symbol(self) -> str:
-        return self.symbol_tex or rf"\mathrm{{{self.name}}}"
+        return self.symbol_tex or rf"\mathrm{{{tex_name(self.name)}}}"
 
     def describe(self, z: str, words: Words, number: Number) -> str:
-        """g written out for the argument `z`, in plain text."""
-        return fill(self.formula or f"{self.name}({{z}})", z=z)
+        """g written out for the argument `z`, in plain text, with its options."""
+        text = fill(self.formula or f"{self.name}({{z}})", z=z)
+        shown = options_text(self, number)
+        return f"{text} {words('formula.with_options', options=shown)}" if shown else text
 
     def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
-        """g' in plain text."""
-        return fill(self.derivative_formula, z=z, a=a)
+        """g' in plain text (`name'(z)` if the class gives no formula)."""
+        return fill(self.derivative_formula or f"{self.name}'({{z}})", z=z, a=a)
 
     def tex(self, z: str, number: Number) -> str:
-        """g in LaTeX for the argument `z` ('' when the symbol says it all)."""
-        return fill(self.formula_tex, z=z)
+        """g in LaTeX for the argument `z` ('' when the symbol says it all), with its options."""
+        text = fill(self.formula_tex, z=z, tex=True)
+        return text + options_tex(self, number) if text else text
 
     def derivative_tex(self, z: str, a: str, number: Number) -> str:
-        return fill(self.derivative_formula_tex, z=z, a=a)
+        default = f"{self.symbol()}'({{z}})"
+        return fill(self.derivative_formula_tex or default, z=z, a=a, tex=True)
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {}
@@ -193,6 +205,12 @@ class Relu(Activation):
     def kink_side(self, z: Array) -> Mask | None:
         return z > 0
 
+    def describe(self, z: str, words: Words, number: Number) -> str:
+        return fill(self.formula, z=z)  # the option is the derivative's, shown there
+
+    def tex(self, z: str, number: Number) -> str:
+        return fill(self.formula_tex, z=z)
+
     def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
         return words("formula.relu_derivative", z=z, d0=number(self.derivative_at_zero))
 
@@ -224,7 +242,7 @@ class LeakyRelu(Activation):
 
     def describe(self, z: str, words: Words, number: Number) -> str:
         slope = words("formula.with_slope", slope=number(self.slope))
-        return f"{super().describe(z, words, number)} {slope}"
+        return f"{fill(self.formula, z=z)} {slope}"
 
     def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
         return words("formula.if_positive_else", z=z, value=number(self.slope))
@@ -257,7 +275,7 @@ class Elu(Activation):
 
     def describe(self, z: str, words: Words, number: Number) -> str:
         alpha = words("formula.with_alpha", alpha=number(self.alpha))
-        return f"{super().describe(z, words, number)} {alpha}"
+        return f"{fill(self.formula, z=z)} {alpha}"
 
     def describe_derivative(self, z: str, a: str, words: Words, number: Number) -> str:
         return words("formula.if_positive_else", z=z, value=f"{number(self.alpha)}·exp({z})")

@@ -22,7 +22,15 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from backcalc.core.activations import log_softmax, sigmoid, softmax
-from backcalc.core.registry import Number, fill, registrar
+from backcalc.core.registry import (
+    Number,
+    Words,
+    fill,
+    options_tex,
+    options_text,
+    registrar,
+    tex_name,
+)
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array, Mask
@@ -99,15 +107,21 @@ class Loss:
 
     # -- notation (renderers call these) ------------------------------------------------------
 
-    def describe(self, yhat: str = "ŷ", y: str = "y") -> str:
-        return fill(self.formula or f"{self.name}({{yhat}}, {{y}})", yhat=yhat, y=y)
+    def describe(self, words: Words, number: Number, yhat: str = "ŷ", y: str = "y") -> str:
+        """ℓ in plain text, with its options."""
+        text = fill(self.formula or f"{self.name}({{yhat}}, {{y}})", yhat=yhat, y=y)
+        shown = options_text(self, number)
+        return f"{text} {words('formula.with_options', options=shown)}" if shown else text
 
-    def tex(self, yhat: str = r"\hat{y}", y: str = "y") -> str:
-        default = rf"\mathrm{{{self.name}}}({{yhat}}, {{y}})"
-        return fill(self.formula_tex or default, yhat=yhat, y=y)
+    def tex(self, number: Number, yhat: str = r"\hat{y}", y: str = "y") -> str:
+        """ℓ in LaTeX, with its options."""
+        default = rf"\mathrm{{{tex_name(self.name)}}}({{yhat}}, {{y}})"
+        text = fill(self.formula_tex or default, yhat=yhat, y=y, tex=True)
+        return text + options_tex(self, number)
 
     def gradient_tex(self, yhat: str = r"\hat{y}", y: str = "y") -> str:
-        return fill(self.gradient_formula_tex, yhat=yhat, y=y)
+        default = r"\frac{\partial \ell}{\partial {yhat}}"
+        return fill(self.gradient_formula_tex or default, yhat=yhat, y=y, tex=True)
 
     def gradient_numbers(self, yhat: str, y: str, k: int) -> str:
         """∂ℓ/∂ŷ with the matrices `yhat` and `y` (LaTeX) substituted ('' if not written out)."""

@@ -21,9 +21,17 @@ Number = Callable[[float], str]  # formats an option's value for the document at
 Words = Callable[..., str]  # the locale's text for a key: words("with_slope", slope="0.01")
 
 
-def fill(template: str, **values: str) -> str:
-    """`template` with {z}, {a}, {yhat} and {y} replaced in one pass (others left as written)."""
-    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+def fill(template: str, tex: bool = False, **values: str) -> str:
+    """`template` with {z}, {a}, {yhat} and {y} replaced in one pass (others left as written).
+    In LaTeX (`tex`), a value followed by ^ is wrapped in braces, so that `{z}^3` with
+    z = z^{(1)} is {z^{(1)}}^3, not a double superscript."""
+
+    def value(match: re.Match[str]) -> str:
+        text = values.get(match.group(1), match.group(0))
+        follows = match.string[match.end() : match.end() + 1]
+        return f"{{{text}}}" if tex and follows == "^" and "^" in text else text
+
+    return _PLACEHOLDER.sub(value, template)
 
 
 T = TypeVar("T", bound=type[Any])
@@ -44,6 +52,25 @@ def registrar(table: dict[str, Any], aliases: dict[str, str]) -> Callable[[T], T
         return cls
 
     return register
+
+
+def options_text(instance: object, number: Number) -> str:
+    """An instance's options as a reader sees them: 'delta = 0.5' ('' without options)."""
+    return ", ".join(f"{name} = {number(value)}" for name, value in option_values(instance).items())
+
+
+def options_tex(instance: object, number: Number) -> str:
+    """The same in LaTeX: ', \\quad \\mathrm{delta} = 0.5' ('' without options)."""
+    shown = [
+        rf"\mathrm{{{tex_name(name)}}} = {number(value)}"
+        for name, value in option_values(instance).items()
+    ]
+    return "".join(rf", \quad {item}" for item in shown)
+
+
+def tex_name(name: str) -> str:
+    """A name inside \\mathrm: underscores escaped (my_loss -> my\\_loss)."""
+    return name.replace("_", r"\_")
 
 
 def options(cls: type[Any]) -> tuple[dataclasses.Field[Any], ...]:

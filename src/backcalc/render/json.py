@@ -36,6 +36,13 @@ if TYPE_CHECKING:
     from backcalc.render.style import Style
 
 
+def _options(key: str, instance: object) -> dict[str, Any]:
+    """{key: its options} for a class that has options; nothing for one that has none."""
+    from backcalc.core.registry import option_values, options
+
+    return {key: option_values(instance)} if options(type(instance)) else {}
+
+
 def dump(document: dict[str, Any]) -> str:
     """Strict JSON (no NaN or Infinity), UTF-8 as written, indented."""
     return json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
@@ -90,6 +97,7 @@ def _layer_document(trace: Trace, number: int) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "layer": number,
         "activation": layer.activation.name,
+        **_options("activation_options", layer.activation),
         "weights": _json(as_weights(layer.weights, layer)),  # as used: loaded or initialised
         "bias": None if layer.bias is None else _json(as_bias(layer.bias, layer)),
     }
@@ -114,6 +122,7 @@ def network_document(trace: Trace) -> dict[str, Any]:
         "description": ex.description,
         "convention": network.convention,
         "loss_function": network.loss.name,
+        **_options("loss_options", network.loss),
         "reduction": network.reduction,
         "loss": trace.loss,
         "data_loss": trace.data_loss,

@@ -74,7 +74,7 @@ class SolutionBuilder:
     def loss_statement(self) -> list[Block]:
         net, m = self.w.network, self.w.exercise.x.shape[0]
         blocks: list[Block] = [Paragraph(self.w.t("solution.loss_statement"))]
-        per_observation = net.loss.tex()
+        per_observation = net.loss.tex(self.w.given)
         if self.w.batched:
             blocks.append(Equation(f"\\ell = {per_observation}"))
             reduction = (
@@ -178,7 +178,7 @@ class SolutionBuilder:
                 count = len(self.w.trace.losses)
                 steps.append(f"\\frac{{1}}{{{count}}}\\left({terms}\\right)" if mean else terms)
         else:
-            steps = ["J", net.loss.tex(), self.loss_substituted()]
+            steps = ["J", net.loss.tex(self.w.given), self.loss_substituted()]
         value = self.w.m.number(trace.data_loss)
         if net.l2:
             steps.append(f"{value} + {self.w.m.number(trace.l2_loss)}")

@@ -108,7 +108,11 @@ class TerminalRenderer:
             Text(self.style.pick("run.convention", net.convention)),
             Text(self.t("run.network_line", sizes=sizes, data=data)),
             Text(
-                self.t("run.loss_line", name=self.style.name(net.loss), formula=net.loss.describe())
+                self.t(
+                    "run.loss_line",
+                    name=self.style.name(net.loss),
+                    formula=net.loss.describe(self.t, self.numbers.given),
+                )
             ),
         ]
         if ex.batched:
@@ -172,7 +176,7 @@ class TerminalRenderer:
 
     def loss_line(self) -> str:
         trace, net, fixed = self.trace, self.network, self.numbers.fixed
-        formula = net.loss.describe()
+        formula = net.loss.describe(self.t, self.numbers.given)
         if self.exercise.batched:
             formula = self.t(
                 "run.reduction_of_l", reduction=self.style.pick("run.reduction", net.reduction)
