@@ -142,3 +142,32 @@ def test_import_backcalc_stays_light() -> None:
     code = "import sys, backcalc\nprint('numpy' in sys.modules, 'typer' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_hand_rounded_run_renders_with_its_decimals_as_the_cli_does() -> None:
+    result = backcalc.run("reference-2-3-1", hand_rounding=2)
+    cli_markdown = cli("run", "reference-2-3-1", "--hand-rounding", "2", "-f", "markdown")
+    assert result.render("markdown") == cli_markdown
+    assert result.render("latex", lang="es") == cli(
+        "run", "reference-2-3-1", "--hand-rounding", "2", "-f", "latex", "--lang", "es"
+    )
+
+
+def test_a_name_is_a_file_or_an_example_and_a_missing_one_says_so() -> None:
+    for name in ("missing.yaml", "reference-2-3-1x", "no/such/spec.yaml"):
+        with pytest.raises(backcalc.SpecError, match="no such file, and no example of that name"):
+            backcalc.load(name)
+    graded = backcalc.check("reference-2-3-1", answers="reference-2-3-1-hand")
+    assert graded.to_dict()["first_wrong"]["quantity"] == "delta"  # the notes' layer-1 slip
+
+
+def test_an_unknown_quantity_is_a_key_error_naming_the_known_ones() -> None:
+    result = backcalc.run("reference-2-3-1")
+    with pytest.raises(KeyError, match="no quantity 'nope' of layer 1"):
+        result.quantity("nope", layer=1)
+    with pytest.raises(KeyError, match="no quantity 'dJ_dW' of layer 3"):
+        result.quantity("dJ_dW", layer=3)
+    with pytest.raises(KeyError, match="no value or step 'q2'"):
+        backcalc.run("cs231n-circuit").quantity("q2")
+    with pytest.raises(backcalc.BackcalcError, match="no format 'html'"):
+        result.render("html")

@@ -29,10 +29,10 @@ if TYPE_CHECKING:
     from backcalc.core.grading import Grading
     from backcalc.render.style import Style
 
-Source = "str | os.PathLike[str] | Mapping[str, Any] | ExerciseKind"
+Spec = str | os.PathLike[str] | Mapping[str, Any]  # what `load` takes
 
 
-def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> ExerciseKind:
+def load(source: Spec) -> ExerciseKind:
     """An exercise from a spec: a `Path` (or a `str` naming an existing file) is read as a file;
     a `str` naming a shipped example (`backcalc examples`) is that example; any other `str` is
     YAML text; a dict is the spec's data (numpy arrays allowed). Files that YAML text or a dict
@@ -41,14 +41,13 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> ExerciseKind:
 
     if isinstance(source, Mapping):
         return spec.from_data(dict(source), "<dict>", Path.cwd())
-    if isinstance(source, os.PathLike) or _is_file(source):
-        return spec.read(Path(source))
-    if "\n" not in source and (example := examples.find(source)) is not None:
-        return spec.read(example.path, display_name=f"{example.name}.yaml")
+    if isinstance(source, os.PathLike) or ("\n" not in source and ":" not in source):
+        path, name = examples.resolve(os.fspath(source))  # a name: a file or an example
+        return spec.read(path, display_name=name)
     return spec.parse(source, "<text>", Path.cwd())
 
 
-def run(exercise: Any, hand_rounding: int | None = None) -> Result:
+def run(exercise: ExerciseKind | Spec, hand_rounding: int | None = None) -> Result:
     """The forward and backward pass of an exercise (or of anything `load` takes); with
     `hand_rounding`, computed as by hand, every number rounded to that many decimals."""
     return Result(_exercise(exercise).run(hand_rounding))
@@ -75,8 +74,10 @@ def check(
         claims = answers_file.from_data(dict(answers), network_trace)
         name = "<answers>"
     else:
-        path = Path(answers)
-        claims, name = answers_file.read(path, network_trace), str(path)
+        from backcalc.io import examples
+
+        path, name = examples.resolve_answers(os.fspath(answers))
+        claims = answers_file.read(path, network_trace, name)
     return Report(grade(network_trace, claims, AnswerSettings(), name))
 
 
@@ -93,23 +94,19 @@ class Result:
 
     def quantity(self, name: str, layer: int | None = None) -> np.ndarray | float:
         """A quantity by its JSON name (`z`, `a`, `delta`, `dJ_dW`, ... with `layer` from 1;
-        `prediction`, `loss`, `dJ_dx` without), in the shape the spec wrote; for a graph, a
-        name's gradient (`dJ_dW` is not used there: give the value's name)."""
-        if self.kind == "graph":
-            gradients: dict[str, float] = self.trace.gradients  # type: ignore[attr-defined]
-            if name not in gradients:
-                raise KeyError(f"no value or step '{name}' in this graph")
-            return gradients[name]
-        from backcalc.core.quantities import quantity
-
-        values = quantity(self.trace, name, layer)  # type: ignore[arg-type]
-        if values is None:
-            raise KeyError(f"layer {layer} has no {name}")
+        `prediction`, `loss`, `dJ_dx` without), in the shape the spec wrote; for a graph, the
+        output's gradient with respect to a value or a step. KeyError if there is none."""
+        values: np.ndarray | float = self.trace.quantity(name, layer)
         return values
 
-    def render(self, output_format: str = "markdown", lang: str | None = None) -> str:
-        """The result as text in a format of `run` (markdown, latex, json, dot, table)."""
-        return _text(self.trace, output_format, lang)
+    def render(
+        self, output_format: str = "markdown", lang: str | None = None, decimals: int | None = None
+    ) -> str:
+        """The result as text in a format of `run` (markdown, latex, json, dot, table), with
+        `decimals` (default: as many as it was hand-rounded to, else 4)."""
+        hand: int | None = getattr(self.trace, "hand_decimals", None)
+        shown = decimals if decimals is not None else hand if hand is not None else 4
+        return _text(self.trace, output_format, lang, shown)
 
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
@@ -147,13 +144,6 @@ class Report:
         return f"<backcalc {what} '{self.result.title or 'untitled'}': {verdict}, {count} entries>"
 
 
-def _is_file(text: str) -> bool:
-    try:
-        return "\n" not in text and Path(text).is_file()
-    except OSError:  # a name too long for the file system is YAML text
-        return False
-
-
 def _exercise(exercise: Any) -> ExerciseKind:
     if hasattr(exercise, "run") and hasattr(exercise, "kind"):
         return exercise  # type: ignore[no-any-return]
@@ -167,7 +157,7 @@ def _plain_json(result: Any) -> dict[str, Any]:
     return plain
 
 
-def _style(lang: str | None) -> Style:
+def _style(lang: str | None, decimals: int = 4) -> Style:
     """The language given, else $BACKCALC_LANG (when there is such a locale), else English."""
     from backcalc import locales
     from backcalc.render.style import style_for
@@ -177,13 +167,13 @@ def _style(lang: str | None) -> Style:
         if lang is not None:
             raise BackcalcError(f"no locale '{lang}' (there are {', '.join(locales.available())})")
         wanted = locales.DEFAULT
-    return style_for(wanted)
+    return style_for(wanted, decimals=decimals)
 
 
-def _text(result: Any, output_format: str, lang: str | None) -> str:
+def _text(result: Any, output_format: str, lang: str | None, decimals: int = 4) -> str:
     from backcalc.render import render
 
-    content = render(result, output_format, _style(lang))
+    content = render(result, output_format, _style(lang, decimals))
     if isinstance(content, str):
         return content
     from backcalc.render.terminal.layout import plain_text

@@ -108,9 +108,7 @@ def _grade(
     from backcalc.io import answers as answers_file
     from backcalc.io import examples
 
-    path, name = Path(answers), answers
-    if not path.exists() and (example := examples.find_answers(answers)) is not None:
-        path, name = example, f"{answers.removesuffix('.yaml')}.yaml"
+    path, name = examples.resolve_answers(answers)
     claims = answers_file.read(path, trace, name)
     settings = _with_tolerances(AnswerSettings(eps=eps), rtol, atol)
     return grade(trace, claims, settings, name), path

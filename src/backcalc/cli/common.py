@@ -84,20 +84,11 @@ def style(lang: str, comma: bool | None, decimals: int = 4, full: bool = False) 
 def load_spec(spec: str) -> tuple[ExerciseKind, Path]:
     """The network or graph in the file `spec`, or in the shipped example of that name, and
     the path it was read from."""
-    from backcalc.errors import Location, SpecError
     from backcalc.io import examples
     from backcalc.io.spec import read
 
-    path = Path(spec)
-    if not path.exists():
-        example = examples.find(spec)
-        if example is not None:
-            return read(example.path, display_name=f"{example.name}.yaml"), example.path
-        raise SpecError(
-            "no such file, and no example of that name (`backcalc examples` lists them)",
-            Location(spec),
-        )
-    return read(path), path
+    path, name = examples.resolve(spec)
+    return read(path, display_name=name), path
 
 
 def emit(

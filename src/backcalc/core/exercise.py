@@ -10,7 +10,7 @@ where the output truly differs (a renderer per kind, answers and training for ne
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from backcalc.core.gradcheck import CheckSettings, GradCheck
@@ -32,6 +32,10 @@ class TraceKind(Protocol):
 
     def check(self, settings: CheckSettings) -> GradCheck:
         """Every gradient against central finite differences."""
+        ...
+
+    def quantity(self, name: str, layer: int | None = None) -> Any:
+        """A quantity by name, as the JSON names it (a graph: a name's gradient)."""
         ...
 
 

@@ -92,6 +92,12 @@ class GraphTrace:
 
         return check_graph(self, settings)
 
+    def quantity(self, name: str, layer: int | None = None) -> float:
+        """∂output/∂`name` for a value or a step (graphs have no layers); KeyError otherwise."""
+        if name not in self.gradients or layer is not None:
+            raise KeyError(f"no value or step '{name}' in this graph")
+        return self.gradients[name]
+
 
 def from_steps(
     steps: list[tuple[str, Expr]], values: dict[str, float], output: str | None

@@ -135,6 +135,20 @@ class Trace:
 
         return check(self, settings)
 
+    def quantity(self, name: str, layer: int | None = None) -> Array:
+        """A quantity by its JSON name (z, a, delta, dJ_dW, … of `layer` from 1; prediction,
+        loss, dJ_dx without), in the shape the spec wrote; KeyError if there is none."""
+        from backcalc.core.quantities import LAYER_QUANTITIES, TOP_QUANTITIES, quantity
+
+        known = TOP_QUANTITIES if layer is None else LAYER_QUANTITIES
+        if name not in known or (layer is not None and not 1 <= layer <= len(self.layers)):
+            where = "" if layer is None else f" of layer {layer}"
+            raise KeyError(f"no quantity '{name}'{where} (known: {', '.join(known)})")
+        values = quantity(self, name, layer)
+        if values is None:
+            raise KeyError(f"layer {layer} has no {name}")
+        return values
+
 
 def forward(
     network: Network, x: Array, rounded: Rounder = lambda values: values

@@ -35,6 +35,32 @@ def find(name: str) -> Example | None:
     return Example(path.stem, path) if path.is_file() and "/" not in name else None
 
 
+def resolve(name: str) -> tuple[Path, str]:
+    """The file a command line (or the Python API) means by `name`: an existing path, else the
+    shipped example of that name; (path, the name to show in messages). SpecError otherwise."""
+    from backcalc.errors import Location, SpecError
+
+    path = Path(name)
+    if path.exists():
+        return path, name
+    example = find(name)
+    if example is not None:
+        return example.path, f"{example.name}.yaml"
+    raise SpecError(
+        "no such file, and no example of that name (`backcalc examples` lists them)",
+        Location(name),
+    )
+
+
+def resolve_answers(name: str) -> tuple[Path, str]:
+    """The answers file `name` means: an existing path, else a shipped answers file of that
+    name, else the path as given (whose reading then reports that there is no such file)."""
+    path = Path(name)
+    if not path.exists() and (example := find_answers(name)) is not None:
+        return example, f"{name.removesuffix('.yaml')}.yaml"
+    return path, name
+
+
 def find_answers(name: str) -> Path | None:
     """The shipped answers file called `name` (with or without `.yaml`), or None."""
     path = _folder() / "answers" / f"{name.removesuffix('.yaml')}.yaml"

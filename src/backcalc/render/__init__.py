@@ -45,7 +45,9 @@ def render(result: Any, output_format: str, style: Style) -> Any:
     """`result` in `output_format`: text, or a rich renderable for the terminal."""
     target = RENDERERS.get((result.kind, output_format))
     if target is None:
-        kinds = [_WHAT[kind] for kind, fmt in RENDERERS if fmt == output_format]
+        kinds = [_WHAT.get(kind, kind) for kind, fmt in RENDERERS if fmt == output_format]
+        if not kinds:
+            raise BackcalcError(f"no format '{output_format}' (formats: {', '.join(FORMATS)})")
         raise BackcalcError(f"--format {output_format} draws {' and '.join(kinds)}")
     kind = result.kind
     module = FORMATS[output_format].format(kind=_TERMINAL_MODULE.get(kind, kind))
