@@ -56,3 +56,41 @@ def test_every_module_is_in_a_layer() -> None:
     # the public extension API, the Python API and the exception family sit at the top
     assert top == {"activations", "losses", "api", "errors"}
     assert packages == {"core", "io", "render", "cli", "locales"}
+
+
+# package -> the backcalc packages its modules may import (the arrows of CONTRIBUTING.md)
+ARROWS = {
+    "core": {"core", "errors"},
+    "io": {"io", "core", "errors"},
+    "locales": set(),
+    "render": {"render", "core", "errors", "locales"},
+    "cli": {"cli", "core", "io", "render", "locales", "errors"},
+}
+
+
+def backcalc_imports(path: Path) -> set[str]:
+    """The backcalc packages (or top modules) a file imports, at any level of the file."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "backcalc" and len(parts) > 1:
+                found.add(parts[1])
+    return found - {"__version__"}
+
+
+@pytest.mark.parametrize("package", list(ARROWS))
+def test_imports_follow_the_arrows(package: str) -> None:
+    wrong = {}
+    for path in sorted((SRC / package).rglob("*.py")):
+        imported = backcalc_imports(path) - ARROWS[package]
+        if imported:
+            wrong[str(path.relative_to(SRC))] = sorted(imported)
+    assert not wrong, f"imports against the arrows: {wrong}"

@@ -28,8 +28,22 @@ from backcalc.core.quantities import GRADIENTS, hand_order, quantity
 from backcalc.errors import NumericalError
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from backcalc.core.activations import Array
     from backcalc.core.network import Trace
-    from backcalc.io.answers import Claim
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claimed quantity: `values` in the shape `run` gives it, and for each entry the number
+    of decimals it was written with."""
+
+    name: str
+    layer: int | None
+    values: Array
+    decimals: NDArray[np.int64]  # per entry, the decimals it was written with (-1: none)
+    written: tuple[str, ...]  # each entry as written, in the order of `values`
 
 
 @dataclass(frozen=True)

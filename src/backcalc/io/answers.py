@@ -16,35 +16,21 @@ decimals each number was written with is kept, as rounding allowance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from backcalc.core.grading import Claim
 from backcalc.core.quantities import LAYER_QUANTITIES, TOP_QUANTITIES, UPDATES, quantity
 from backcalc.io import yamlnodes
 from backcalc.io.reader import ValueReader, describe
 from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
-    from numpy.typing import NDArray
-
     from backcalc.core.activations import Array
     from backcalc.core.network import Trace
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A claimed quantity: `values` in the shape `run` gives it, and for each entry the number
-    of decimals it was written with."""
-
-    name: str
-    layer: int | None
-    values: Array
-    decimals: NDArray[np.int64]  # per entry, the decimals it was written with (-1: none)
-    written: tuple[str, ...]  # each entry as written, in the order of `values`
 
 
 def read(path: Path, trace: Trace, display_name: str | None = None) -> tuple[Claim, ...]:
