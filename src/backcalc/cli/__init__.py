@@ -1,4 +1,4 @@
-"""The command line: the app and its commands (`run` in cli_run, `check` in cli_check).
+"""The command line: the app and its commands, one module each (run, check, train).
 
 Each command reads its arguments, calls the core, renders and maps errors to exit codes. Heavy
 modules (numpy and everything that uses it) are imported inside the commands, so that

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
+from backcalc import locales
 from backcalc.errors import BackcalcError
 
 if TYPE_CHECKING:
@@ -26,13 +27,11 @@ FILE_WIDTH = 100  # columns of terminal tables written to a file
 
 def _languages() -> type[enum.StrEnum]:
     """The languages there are locale files for (listing a folder: no file is read here)."""
-    from backcalc import locales
-
     return cast(type[enum.StrEnum], enum.StrEnum("Lang", {c: c for c in locales.available()}))
 
 
 Lang = _languages()
-ENGLISH = Lang("en")
+ENGLISH = Lang(locales.DEFAULT)
 
 
 SpecArgument = Annotated[
@@ -48,7 +47,7 @@ CommaOption = Annotated[
     bool | None,
     typer.Option(
         "--decimal-comma/--decimal-point",
-        help="Decimal separator of the output [default: comma for es, point for en].",
+        help="Decimal separator of the output [default: the language's, a comma for es].",
         show_default=False,
     ),
 ]

@@ -131,9 +131,6 @@ class Expr:
         """The names this expression uses, in order of first appearance."""
         return []
 
-    def children(self) -> tuple[Expr, ...]:
-        return ()
-
 
 @dataclass(frozen=True)
 class Num(Expr):
@@ -166,9 +163,6 @@ class Op(Expr):
 
     op: str
     args: tuple[Expr, ...]
-
-    def children(self) -> tuple[Expr, ...]:
-        return self.args
 
     def names(self) -> list[str]:
         seen: list[str] = []

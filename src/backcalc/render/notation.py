@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Activation
-    from backcalc.core.losses import Loss
     from backcalc.render.style import Style
 
 
@@ -16,11 +15,6 @@ def activation_text(activation: Activation, z: str, derivative: bool, style: Sty
     if derivative:
         return activation.describe_derivative(z, "a", style.t, style.numbers.given)
     return activation.describe(z, style.t, style.numbers.given)
-
-
-def name_of(thing: Activation | Loss, style: Style) -> str:
-    """An activation's or a loss's name in prose: the locale's, or the class's `name`."""
-    return style.name(thing)
 
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")

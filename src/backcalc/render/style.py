@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from backcalc.locales import Locale, load
+from backcalc.locales import DEFAULT, Locale, load
 from backcalc.render.numbers import NumberFormat
 
 
@@ -45,6 +45,6 @@ def style_for(
 ) -> Style:
     """The style of a language (default: English), with its numeral style unless `comma` says
     otherwise: the one place the decimal separator is decided."""
-    locale = load(lang or "en")
+    locale = load(lang or DEFAULT)
     use_comma = locale.decimal_comma if comma is None else comma
     return Style(locale, NumberFormat(decimals, use_comma), full)

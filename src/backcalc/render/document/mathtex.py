@@ -78,8 +78,3 @@ def transpose(name: str) -> str:
 
 def sup(layer: int) -> str:
     return f"^{{({layer})}}"
-
-
-def dims(shape: tuple[int, ...]) -> str:
-    rows, columns = shape if len(shape) == 2 else (1, int(np.prod(shape)))
-    return rf"{rows} \times {columns}"
