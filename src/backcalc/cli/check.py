@@ -17,6 +17,7 @@ from backcalc.cli.common import (
     LangOption,
     OutputOption,
     SpecArgument,
+    choices,
     emit,
     fail,
     load_spec,
@@ -30,9 +31,11 @@ if TYPE_CHECKING:
     from backcalc.core.network import Trace
 
 
-class CheckFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
+if TYPE_CHECKING:
+    CheckFormat = enum.StrEnum
+else:  # the formats that draw these results, from backcalc.render's one table
+    CheckFormat = choices("CheckFormat", "check", "answers")
+TABLE = CheckFormat("table")
 
 
 def check(
@@ -51,7 +54,7 @@ def check(
         typer.Option(
             "--format", "-f", help="table: tables in the terminal; json: one JSON document."
         ),
-    ] = CheckFormat.table,
+    ] = TABLE,
     eps: Annotated[float, typer.Option(min=1e-15, help="The finite-difference step ε.")] = 1e-6,
     rtol: Annotated[
         float | None,

@@ -31,6 +31,16 @@ def _languages() -> type[enum.StrEnum]:
 
 
 Lang = _languages()
+
+
+def choices(name: str, *kinds: str) -> type[enum.StrEnum]:
+    """A --format option's choices: the formats that draw these kinds of result (the one table
+    in backcalc.render, which imports nothing heavy)."""
+    from backcalc.render import formats
+
+    return cast(type[enum.StrEnum], enum.StrEnum(name, {f: f for f in formats(*kinds)}))
+
+
 ENGLISH = Lang(locales.DEFAULT)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,7 @@ from backcalc.cli.common import (
     LangOption,
     OutputOption,
     SpecArgument,
+    choices,
     emit,
     fail,
     load_spec,
@@ -21,13 +22,11 @@ from backcalc.cli.common import (
 )
 from backcalc.errors import BackcalcError
 
-
-class RunFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    latex = "latex"
-    dot = "dot"
+if TYPE_CHECKING:
+    RunFormat = enum.StrEnum
+else:  # the formats that draw these results, from backcalc.render's one table
+    RunFormat = choices("RunFormat", "network", "graph")
+TABLE = RunFormat("table")
 
 
 def run(
@@ -40,7 +39,7 @@ def run(
             help="table: tables in the terminal; json: one JSON document; markdown, latex: the "
             "step-by-step solution as a document; dot: a Graphviz drawing (graphs).",
         ),
-    ] = RunFormat.table,
+    ] = TABLE,
     decimals: Annotated[
         int | None,
         typer.Option(
@@ -72,12 +71,13 @@ def run(
 
     Example: backcalc run reference-2-3-1 --format markdown --lang es -o solucion.md
     """
-    from backcalc.render import render
+    from backcalc.render import render, require
 
     shown = decimals if decimals is not None else hand_rounding if hand_rounding is not None else 4
     look = style(lang, comma, shown, full)
     try:
         exercise, source = load_spec(spec)
+        require(exercise.kind, output_format.value)  # before the computation, not after
         trace = exercise.run(hand_rounding)
         emit(render(trace, output_format.value, look), output, force, (source,))
     except BackcalcError as error:

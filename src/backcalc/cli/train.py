@@ -14,6 +14,7 @@ from backcalc.cli.common import (
     ForceOption,
     LangOption,
     SpecArgument,
+    choices,
     emit,
     fail,
     load_spec,
@@ -26,14 +27,17 @@ if TYPE_CHECKING:
 
     from rich.progress import Progress
 
+    from backcalc.core.network import Exercise
     from backcalc.core.training import TrainSettings
 
 PROGRESS_FROM = 200  # steps or epochs from which a progress bar is drawn (on a terminal)
 
 
-class TrainFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
+if TYPE_CHECKING:
+    TrainFormat = enum.StrEnum
+else:  # the formats that draw these results, from backcalc.render's one table
+    TrainFormat = choices("TrainFormat", "train")
+TABLE = TrainFormat("table")
 
 
 def train(
@@ -56,7 +60,7 @@ def train(
     seed: Annotated[int, typer.Option(min=0, help="Seed of the mini-batch shuffles.")] = 0,
     output_format: Annotated[
         TrainFormat, typer.Option("--format", "-f", help="table or json (printed).")
-    ] = TrainFormat.table,
+    ] = TABLE,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -81,9 +85,8 @@ def train(
 
     try:
         exercise, source = load_spec(spec)
-        if exercise.kind != "network":
+        if not isinstance(exercise, Exercise):  # the one place the mode truly differs
             raise BackcalcError("train works on networks (a spec with layers)")
-        assert isinstance(exercise, Exercise)
         settings = _settings(
             exercise, steps, epochs, batch_size, learning_rate, momentum, lr_step, lr_gamma, seed
         )
@@ -104,7 +107,7 @@ def train(
 
 
 def _settings(
-    exercise: object,
+    exercise: Exercise,
     steps: int | None,
     epochs: int | None,
     batch_size: int | None,
@@ -114,10 +117,8 @@ def _settings(
     lr_gamma: float,
     seed: int,
 ) -> TrainSettings:
-    from backcalc.core.network import Exercise
     from backcalc.core.training import TrainSettings
 
-    assert isinstance(exercise, Exercise)
     if (steps is None) == (epochs is None):
         raise BackcalcError("give either --steps N (full batch) or --epochs E (with --batch-size)")
     if batch_size is not None and epochs is None:

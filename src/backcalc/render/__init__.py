@@ -41,14 +41,26 @@ _WHAT = {
 }
 
 
-def render(result: Any, output_format: str, style: Style) -> Any:
-    """`result` in `output_format`: text, or a rich renderable for the terminal."""
-    target = RENDERERS.get((result.kind, output_format))
+def formats(*kinds: str) -> list[str]:
+    """The formats that draw any of `kinds`, in FORMATS' order (a command's --format choices)."""
+    return [f for f in FORMATS if any((kind, f) in RENDERERS for kind in kinds)]
+
+
+def require(kind: str, output_format: str) -> str:
+    """The name of the function drawing `kind` in `output_format`, or a BackcalcError saying
+    what that format draws (checked before any computation is done)."""
+    target = RENDERERS.get((kind, output_format))
     if target is None:
         kinds = [_WHAT.get(kind, kind) for kind, fmt in RENDERERS if fmt == output_format]
         if not kinds:
             raise BackcalcError(f"no format '{output_format}' (formats: {', '.join(FORMATS)})")
         raise BackcalcError(f"--format {output_format} draws {' and '.join(kinds)}")
+    return target
+
+
+def render(result: Any, output_format: str, style: Style) -> Any:
+    """`result` in `output_format`: text, or a rich renderable for the terminal."""
+    target = require(result.kind, output_format)
     kind = result.kind
     module = FORMATS[output_format].format(kind=_TERMINAL_MODULE.get(kind, kind))
     return getattr(importlib.import_module(module), target)(result, style)
