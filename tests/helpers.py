@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: the command line through typer's CliRunner, golden files
+"""Helpers shared by the tests: the command line through typer's CliRunner or in a new Python
+process, golden files
 (regenerated only on purpose, with BACKCALC_REGENERATE_GOLDEN=1), and central finite differences
 written independently of the engine's backward pass (they only call the forward-only
 `objective`)."""
@@ -9,6 +10,8 @@ import copy
 import json
 import math
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,31 @@ GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = "BACKCALC_REGENERATE_GOLDEN"
 
 _runner = CliRunner()
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment of a child process: ours without forced colour or a default language,
+    80 plain columns, the repository's src first on the path; `extra` on top."""
+    unset = ("FORCE_COLOR", "GITHUB_ACTIONS", "PY_COLORS", "BACKCALC_LANG")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env |= {"COLUMNS": "80", "TTY_COMPATIBLE": "0"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    return env | extra
+
+
+def python(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python ARGS...` in a new interpreter (the one running the tests), output captured."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        env=child_environment(**env),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
 
 
 def invoke(
@@ -57,6 +85,10 @@ def assert_text_golden(path: Path, text: str) -> None:
     assert path.is_file(), f"{name} is missing (generate it with {REGENERATE}=1)"
     golden = path.read_bytes().decode("utf-8")
     assert text == golden, f"{name} differs (regenerate on purpose with {REGENERATE}=1)"
+
+
+FINITE_DIFFERENCES = {"numeric", "abs_error", "rel_error", "max_rel_error"}
+FINITE_DIFFERENCE_TOLERANCE = 1e-6
 
 
 def json_mismatch(
@@ -94,7 +126,10 @@ def json_mismatch(
         if list(actual) != list(expected):
             return f"{path}: expected the keys {list(expected)}, found {list(actual)}"
         for key, e in expected.items():
-            found = json_mismatch(e, actual[key], f"{path}.{key}", rel_tol)
+            # a central difference turns one ulp of J into 1e-10 of its quotient, and an error
+            # between two close numbers into a large relative change: compared to 1e-8 of scale
+            tol = FINITE_DIFFERENCE_TOLERANCE if key in FINITE_DIFFERENCES else rel_tol
+            found = json_mismatch(e, actual[key], f"{path}.{key}", tol)
             if found:
                 return found
         return None

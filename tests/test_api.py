@@ -13,22 +13,14 @@ import pytest
 
 import backcalc
 from backcalc.io import examples
-from tests.helpers import numeric_gradients
+from tests.helpers import numeric_gradients, python
 
 ROOT = Path(__file__).resolve().parent.parent
 NETWORKS = ["reference-2-3-1", "batch-relu-softmax-row", "mazur-shared-bias", "leaky-relu-l2"]
 
 
 def cli(*args: str, **env: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "backcalc", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "100", "TTY_COMPATIBLE": "0", **env},
-        cwd=ROOT,
-    )
-    return result.stdout
+    return python("-m", "backcalc", *args, COLUMNS="100", **env).stdout
 
 
 @pytest.mark.parametrize("name", [*NETWORKS, "cs231n-circuit"])

@@ -4,10 +4,7 @@ without colour (see conftest.py)."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +17,7 @@ from backcalc.core.losses import LOSSES
 from backcalc.core.network import Exercise, run
 from backcalc.io import examples
 from backcalc.io.spec import read
-from tests.helpers import invoke
+from tests.helpers import invoke, python
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = [e.name for e in examples.all_examples()]
@@ -274,21 +271,14 @@ def test_numerical_trouble_is_a_plain_message(tmp_path: Path) -> None:
 # -- processes -------------------------------------------------------------------------------
 
 
-def run_process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, **env}
-    return subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, env=environment, check=False
-    )
-
-
 def test_python_dash_m() -> None:
-    result = run_process("-m", "backcalc", "--version")
+    result = python("-m", "backcalc", "--version")
     assert result.returncode == 0 and result.stdout == f"backcalc {__version__}\n"
 
 
 def test_no_colour_when_piped_or_under_no_color() -> None:
     for env in ({}, {"NO_COLOR": "1", "TTY_COMPATIBLE": "1"}):
-        result = run_process("-m", "backcalc", "run", "reference-2-3-1", **env)
+        result = python("-m", "backcalc", "run", "reference-2-3-1", **env)
         assert result.returncode == 0
         assert "\x1b[3" not in result.stdout  # no colour codes
 
@@ -299,7 +289,7 @@ def test_help_does_not_import_numpy() -> None:
         "try:\n    app(['--help'], prog_name='backcalc')\nexcept SystemExit:\n    pass\n"
         "print('numpy' in sys.modules)"
     )
-    result = run_process("-c", code)
+    result = python("-c", code)
     assert result.stdout.strip().endswith("False")
 
 

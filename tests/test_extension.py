@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -24,6 +23,8 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+
+from tests.helpers import child_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tests" / "extension" / "register_and_run.py"
@@ -46,20 +47,12 @@ class Result:
     err: str
 
 
-def _environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(COLUMNS="80", TTY_COMPATIBLE="0")
-    for name in ("FORCE_COLOR", "GITHUB_ACTIONS", "PY_COLORS", "BACKCALC_LANG"):
-        env.pop(name, None)
-    return env
-
-
 def script(cwd: Path, *args: str) -> Result:
     """`python register_and_run.py ARGS...` in `cwd`."""
     done = subprocess.run(
         [sys.executable, str(SCRIPT), *args],
         cwd=cwd,
-        env=_environment(),
+        env=child_environment(),
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -275,7 +268,7 @@ def test_importing_the_script_registers_the_classes() -> None:
     done = subprocess.run(
         [sys.executable, "-c", IN_PROCESS],
         cwd=ROOT,
-        env=_environment(),
+        env=child_environment(),
         capture_output=True,
         text=True,
         encoding="utf-8",

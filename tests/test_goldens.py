@@ -50,6 +50,7 @@ DOCUMENTS: dict[str, tuple[tuple[str, ...], int]] = {
     "run-batch-relu-softmax-row": (("run", "batch-relu-softmax-row"), 0),  # a batch
     "run-cs231n-circuit": (("run", "cs231n-circuit"), 0),  # a graph
     "check-reference-2-3-1": (("check", "reference-2-3-1"), 0),  # a gradient check
+    "check-cs231n-circuit": (("check", "cs231n-circuit"), 0),  # a graph's gradient check
     "check-reference-2-3-1-answers-hand": (  # graded hand answers
         ("check", "reference-2-3-1", "--answers", "reference-2-3-1-hand"),
         1,

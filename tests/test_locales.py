@@ -14,7 +14,6 @@ import re
 import shutil
 import string
 import subprocess
-import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from typer.testing import CliRunner
 
 from backcalc.cli import app
 from backcalc.locales import available, load
+from tests.helpers import python
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "backcalc"
@@ -492,29 +492,9 @@ COMMANDS = {
 EXIT_CODES = {"check --answers": 1}
 
 
-def _environment() -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("FORCE_COLOR", "BACKCALC_LANG", "GITHUB_ACTIONS", "PY_COLORS")
-    }
-    env |= {"COLUMNS": "80", "TTY_COMPATIBLE": "0"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
-    return env
-
-
 def _backcalc(*args: str) -> subprocess.CompletedProcess[str]:
     """`backcalc ARGS...` in a new interpreter, which lists the languages afresh."""
-    return subprocess.run(
-        [sys.executable, "-m", "backcalc", *args],
-        cwd=ROOT,
-        env=_environment(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    return python("-m", "backcalc", *args)
 
 
 def _spanish(what: str, args: tuple[str, ...]) -> str:
