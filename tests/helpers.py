@@ -88,11 +88,11 @@ def assert_text_golden(path: Path, text: str) -> None:
 
 
 FINITE_DIFFERENCES = {"numeric", "abs_error", "rel_error", "max_rel_error"}
-FINITE_DIFFERENCE_TOLERANCE = 1e-6
+FINITE_DIFFERENCE_TOLERANCE = 1e-8  # absolute: these are quotients of differences
 
 
 def json_mismatch(
-    expected: Any, actual: Any, path: str = "$", rel_tol: float = 1e-12
+    expected: Any, actual: Any, path: str = "$", rel_tol: float = 1e-12, abs_tol: float = 1e-300
 ) -> str | None:
     """Where two JSON values first differ, as a path like `$.layers[0].dJ_dW[1][0]` with both
     values, or None when they agree: the structure, the keys and their order, strings,
@@ -107,7 +107,7 @@ def json_mismatch(
         if type(actual) is not float:
             return f"{path}: expected the float {expected!r}, found {actual!r}"
         both_nan = math.isnan(expected) and math.isnan(actual)
-        if both_nan or math.isclose(actual, expected, rel_tol=rel_tol, abs_tol=1e-300):
+        if both_nan or math.isclose(actual, expected, rel_tol=rel_tol, abs_tol=abs_tol):
             return None
         return f"{path}: expected {expected!r}, found {actual!r} (beyond rel_tol {rel_tol:g})"
     if isinstance(expected, list):
@@ -116,7 +116,7 @@ def json_mismatch(
         if len(actual) != len(expected):
             return f"{path}: expected {len(expected)} items, found {len(actual)}"
         for index, (e, a) in enumerate(zip(expected, actual, strict=True)):
-            found = json_mismatch(e, a, f"{path}[{index}]", rel_tol)
+            found = json_mismatch(e, a, f"{path}[{index}]", rel_tol, abs_tol)
             if found:
                 return found
         return None
@@ -128,8 +128,9 @@ def json_mismatch(
         for key, e in expected.items():
             # a central difference turns one ulp of J into 1e-10 of its quotient, and an error
             # between two close numbers into a large relative change: compared to 1e-8 of scale
-            tol = FINITE_DIFFERENCE_TOLERANCE if key in FINITE_DIFFERENCES else rel_tol
-            found = json_mismatch(e, actual[key], f"{path}.{key}", tol)
+            loose = key in FINITE_DIFFERENCES
+            tol = FINITE_DIFFERENCE_TOLERANCE if loose else abs_tol
+            found = json_mismatch(e, actual[key], f"{path}.{key}", rel_tol, tol)
             if found:
                 return found
         return None
