@@ -68,7 +68,7 @@ _MATH = {
     "sqrt": Function("sqrt", math.sqrt, lambda x: 0.5 / math.sqrt(x), "1/(2√{z})", ""),
     "abs": Function("abs", abs, lambda x: float(_sign(x)), "sign({z})", "", _sign),
 }
-_FUNCTIONS: tuple[int, dict[str, Function]] = (-1, {})
+_FUNCTIONS: tuple[tuple[type, ...], dict[str, Function]] = ((), {})
 
 
 def functions() -> dict[str, Function]:
@@ -77,12 +77,13 @@ def functions() -> dict[str, Function]:
     global _FUNCTIONS
     from backcalc.core.activations import ACTIVATIONS
 
-    if _FUNCTIONS[0] != len(ACTIVATIONS):
+    registered = tuple(ACTIVATIONS.values())
+    if _FUNCTIONS[0] != registered:  # a class registered (or replaced) since the last call
         table = dict(_MATH)
         for name, cls in ACTIVATIONS.items():
-            if cls.elementwise and not cls.identity and name not in table:
-                table[name] = _from_activation(cls())
-        _FUNCTIONS = (len(ACTIVATIONS), table)
+            if cls.elementwise and not cls.identity:
+                table[name] = _from_activation(cls())  # a registered class wins over _MATH
+        _FUNCTIONS = (registered, table)
     return _FUNCTIONS[1]
 
 

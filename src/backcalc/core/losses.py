@@ -58,6 +58,7 @@ class Loss:
     scores, not probabilities; `fuses_with`: the activation whose logits this loss can take."""
 
     name: ClassVar[str] = ""
+    aliases: ClassVar[tuple[str, ...]] = ()  # other names a spec may use
     classes: ClassVar[bool] = False
     logits: ClassVar[bool] = False
     binary: ClassVar[bool] = False
@@ -136,7 +137,8 @@ class Loss:
 
 
 LOSSES: dict[str, type[Loss]] = {}
-register = registrar(LOSSES, {})
+LOSS_ALIASES: dict[str, str] = {}
+register = registrar(LOSSES, LOSS_ALIASES)
 
 
 def _squares(factor: str, yhat: Array, y: Array, fixed: Number, given: Number) -> str:
@@ -386,7 +388,9 @@ class MulticlassHinge(Loss):
     logits = True
     formula = "Σ_{j≠c} max(0, {yhat}ⱼ − {yhat}_c + 1)"
     formula_tex = r"\sum_{j \ne c} \max(0, {yhat}_j - {yhat}_c + 1)"
-    gradient_formula = "1[{yhat}ⱼ − {yhat}_c + 1 > 0] for j ≠ c, minus their count for c"
+    gradient_formula = (
+        "1[{yhat}ⱼ − {yhat}_c + 1 > 0] (j ≠ c), −Σⱼ 1[{yhat}ⱼ − {yhat}_c + 1 > 0] (c)"
+    )
     gradient_formula_tex = (
         r"\left(\mathbb{1}[{yhat}_j - {yhat}_c + 1 > 0]\right)_{j \ne c}"
         r", \quad -\sum_{j \ne c} \mathbb{1}[\cdot]"

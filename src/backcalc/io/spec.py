@@ -15,7 +15,7 @@ import numpy as np
 
 from backcalc.core.activations import ACTIVATIONS, ALIASES
 from backcalc.core.initializers import INITS, initialise
-from backcalc.core.losses import LOSSES, REDUCTIONS, Loss
+from backcalc.core.losses import LOSS_ALIASES, LOSSES, REDUCTIONS, Loss
 from backcalc.core.network import Convention, Exercise, Layer, Network
 from backcalc.core.registry import options
 from backcalc.io import yamlnodes
@@ -233,8 +233,9 @@ class _Reader(ValueReader):
         path, reduction, given = "loss", "mean", {}
         if isinstance(value, dict):
             known: tuple[str, ...] = ()
-            if isinstance(value.get("name"), str) and value["name"] in LOSSES:
-                known = tuple(f.name for f in options(LOSSES[value["name"]]))
+            named = value.get("name")
+            if isinstance(named, str) and LOSS_ALIASES.get(named, named) in LOSSES:
+                known = tuple(f.name for f in options(LOSSES[LOSS_ALIASES.get(named, named)]))
             spec = self.mapping(value, "loss", ("name", "reduction", *known), "a loss")
             if "name" not in spec:
                 raise self.fail("loss", "a loss mapping needs a 'name'")
@@ -243,8 +244,8 @@ class _Reader(ValueReader):
             )
             given = {k: v for k, v in spec.items() if k not in ("name", "reduction")}
             value, path = spec["name"], "loss.name"
-        name = self.choice(value, path, "loss", tuple(LOSSES))
-        return self.with_options(LOSSES[name], given, "loss"), reduction
+        name = self.choice(value, path, "loss", (*LOSSES, *LOSS_ALIASES))
+        return self.with_options(LOSSES[LOSS_ALIASES.get(name, name)], given, "loss"), reduction
 
     def target(self, value: Any, loss: Loss, k: int, m: int, batched: bool) -> Array:
         """(m, k) targets: values for regression, one-hot or probability rows for classes."""
