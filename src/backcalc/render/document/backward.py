@@ -31,7 +31,16 @@ class BackwardSteps:
                     Equation(self.output_gradient(lt)),
                 ]
             else:
-                blocks.append(Paragraph(self.w.t("solution.received", n=number, above=number + 1)))
+                blocks.append(
+                    Paragraph(
+                        self.w.t(
+                            "solution.received",
+                            n=number,
+                            above=number + 1,
+                            gradient=f"${d(f'a{sup(number)}')}$",
+                        )
+                    )
+                )
             blocks += self.local(number, layer, lt)
             blocks += self.gradients(number, layer, lt)
         return blocks
@@ -57,8 +66,8 @@ class BackwardSteps:
             upstream = d(f"a{s}") if number < self.w.n_layers else d(r"\hat{y}")
             general = f"{upstream} \\odot g'(z{s}) = {upstream}"
             delta = Equation(chain(f"\\delta{s}", general, self.w.units(lt.delta)))
-            return [Paragraph(self.w.t("solution.identity", n=number)), delta]
-        blocks: list[Block] = [Paragraph(self.w.t("solution.g_prime", n=number))]
+            return [Paragraph(self.w.t("solution.identity", g_prime=f"$g'(z{s}) = 1$")), delta]
+        blocks: list[Block] = [Paragraph(self.w.t("solution.g_prime", z=f"$z{s}$"))]
         formula = layer.activation.derivative_tex(f"z{s}", f"a{s}", self.w.given)
         if layer.activation.elementwise:
             steps = [
@@ -102,7 +111,7 @@ class BackwardSteps:
                 )
             )
             return blocks
-        blocks.append(Paragraph(self.w.t("solution.delta", n=number)))
+        blocks.append(Paragraph(self.w.t("solution.delta", delta=f"$\\delta{s} = {d(f'z{s}')}$")))
         upstream = d(f"a{s}") if number < self.w.n_layers else d(r"\hat{y}")
         if layer.activation.elementwise:
             operands = f"{self.w.units(lt.dJ_da)} \\odot {self.w.units(lt.g_prime)}"
@@ -150,7 +159,8 @@ class BackwardSteps:
             ]
         steps.append(self.w.weights(lt.dW))
         key = "solution.weights_l2" if net.l2 else "solution.weights"
-        blocks: list[Block] = [Paragraph(self.w.t(key, n=number)), Equation(chain(*steps))]
+        words = self.w.t(key, term=f"$2\\lambda W{s}$") if net.l2 else self.w.t(key)
+        blocks: list[Block] = [Paragraph(words), Equation(chain(*steps))]
         if lt.db is not None:
             blocks += self.bias_gradient(number, layer, lt)
         blocks += self.passed_down(number, layer, lt)

@@ -92,12 +92,17 @@ class GraphSolution:
         )
         return f"{head} &= {symbolic} = {numbers} = {self.m.number(self.trace.gradients[name])}"
 
+    def seed(self) -> str:
+        """∂out/∂out = 1, where the backward pass starts."""
+        out = tex_name(self.out)
+        return f"$\\frac{{\\partial {out}}}{{\\partial {out}}} = 1$"
+
     def backward(self) -> list[Block]:
         nodes = " \\\\\n".join(self.derivative(n.node.name) for n in reversed(self.trace.nodes))
         inputs = " \\\\\n".join(self.derivative(name) for name in self.trace.graph.values)
         return [
             Heading(self.t("graph.backward"), 2),
-            Paragraph(self.t("solution.graph_backward_intro", out=tex_name(self.out))),
+            Paragraph(self.t("solution.graph_backward_intro", seed=self.seed())),
             Equation(f"\\begin{{aligned}}\n{nodes}\n\\end{{aligned}}"),
             Paragraph(self.t("solution.graph_inputs")),
             Equation(f"\\begin{{aligned}}\n{inputs}\n\\end{{aligned}}"),

@@ -49,7 +49,7 @@ class SolutionBuilder:
             Paragraph(
                 self.w.t("solution.network", n=self.w.n_layers, sizes=sizes, activations=names)
             ),
-            Paragraph(self.w.style.pick("solution.convention", net.convention)),
+            Paragraph(self.convention()),
             Paragraph(self.w.t("solution.parameters")),
         ]
         for number, layer in enumerate(net.layers, start=1):
@@ -58,6 +58,21 @@ class SolutionBuilder:
                 parts.append(f"b{sup(number)} = {self.w.bias(layer.bias, given=True)}")
             blocks.append(Equation(r", \quad ".join(parts)))
         return blocks + self.data_statement() + self.loss_statement()
+
+    def convention(self) -> str:
+        """How each layer computes, in the notes' notation."""
+        z_rule = {
+            "column": "z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}",
+            "row": "z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}",
+        }[self.w.network.convention]
+        return self.w.style.pick(
+            "solution.convention",
+            self.w.network.convention,
+            z_rule=f"${z_rule}$",
+            a_rule="$a^{(l)} = g(z^{(l)})$",
+            weights="$W^{(l)}$",
+            input="$a^{(0)} = x$",
+        )
 
     def data_statement(self) -> list[Block]:
         ex = self.w.exercise
@@ -83,7 +98,7 @@ class SolutionBuilder:
                 else r"\sum_{i=1}^{m} \ell_i"
             )
             blocks += [
-                Paragraph(self.w.style.pick("solution.reduction", net.reduction, m=m)),
+                Paragraph(self.w.style.pick("solution.reduction", net.reduction, m=f"$m = {m}$")),
                 Equation(f"J = {reduction}"),
             ]
         else:
@@ -95,7 +110,8 @@ class SolutionBuilder:
                 Equation(rf"J \mathrel{{+}}= {L2_TEX}, \quad \lambda = {l2}"),
             ]
         if self.w.trace.hand_decimals is not None:
-            blocks.append(Paragraph(self.w.t("solution.hand", n=self.w.trace.hand_decimals)))
+            hand = self.w.trace.hand_decimals
+            blocks.append(Paragraph(self.w.t("solution.hand", n=hand, g_prime="$g'(z)$", z="$z$")))
         else:
             blocks.append(Paragraph(self.w.t("solution.precision", n=self.w.decimals)))
         return blocks
@@ -113,13 +129,24 @@ class SolutionBuilder:
             if layer.bias is not None:
                 shared = layer.shared_bias and layer.n_out(self.w.network.convention) > 1
                 bias = self.w.t(
-                    "solution.shared_bias" if shared else "solution.with_bias", n=number
+                    "solution.shared_bias" if shared else "solution.with_bias",
+                    bias=f"$b{sup(number)}$",
                 )
             what = f"${self.w.a_name(number - 1)}$"
-            blocks.append(Paragraph(self.w.t("solution.linear", input=what, n=number, bias=bias)))
+            blocks.append(
+                Paragraph(
+                    self.w.t(
+                        "solution.linear",
+                        input=what,
+                        n=number,
+                        bias=bias,
+                        weights=f"$W{sup(number)}$",
+                    )
+                )
+            )
             blocks.append(Equation(self.linear(number, layer, inputs[number - 1], lt)))
             blocks += [
-                Paragraph(self.w.t("solution.activation", n=number)),
+                Paragraph(self.w.t("solution.activation", z=f"$z{sup(number)}$")),
                 Equation(self.activation(number, layer, lt)),
             ]
         return blocks
@@ -166,9 +193,12 @@ class SolutionBuilder:
         trace, net = self.w.trace, self.w.network
         blocks: list[Block] = [Heading(self.w.t("solution.loss"), 2)]
         if trace.probabilities is not None and net.loss.logits:
-            blocks.append(Paragraph(self.w.t("solution.probabilities")))
+            blocks.append(
+                Paragraph(self.w.t("solution.probabilities", p=r"$p = \mathrm{softmax}(\hat{y})$"))
+            )
             blocks.append(Equation(f"p = {self.w.units(trace.probabilities)}"))
-        blocks.append(Paragraph(self.w.t("solution.loss_value", n=self.w.n_layers)))
+        output = rf"$\hat{{y}} = a{sup(self.w.n_layers)}$"
+        blocks.append(Paragraph(self.w.t("solution.loss_value", output=output)))
         if self.w.batched:
             blocks.append(Equation(f"\\ell = {self.losses_vector()}"))
             mean = net.reduction == "mean"
@@ -211,7 +241,7 @@ class SolutionBuilder:
         e = self.w.m.number(eta, given=True)
         blocks: list[Block] = [
             Heading(self.w.t("solution.update"), 2),
-            Paragraph(self.w.t("solution.update_intro", eta=e)),
+            Paragraph(self.w.t("solution.update_intro", eta=f"$\\eta = {e}$")),
         ]
         for number, (layer, lt) in enumerate(
             zip(self.w.network.layers, self.w.trace.layers, strict=True), 1
