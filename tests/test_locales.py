@@ -615,10 +615,13 @@ def test_pick_and_missing_keys() -> None:
     assert en.pick("run.convention", "row") == en.texts["run.convention.row"]
     assert en.pick("check.status", "kink") == "kink"
     assert es.pick("check.status", "pass") == "bien"
-    assert en.pick("solution.reduction", "mean", m=4).startswith("averaged over the $m = 4$")
-    assert en.text("solution.probabilities") == (
-        r"The class probabilities are $p = \mathrm{softmax}(\hat{y})$:"
-    ), "a text without placeholders should have its doubled braces undoubled"
+    assert en.pick("solution.reduction", "mean", m="$m = 4$").startswith(
+        "averaged over the $m = 4$"
+    )
+    doubled = Locale("xx", "X", False, {"k": "a {{b}} c"})
+    assert doubled.text("k") == "a {b} c", "doubled braces are undoubled, with or without values"
+    with pytest.raises(KeyError):
+        en.text("solution.probabilities")  # a placeholder not given is an error, not "{p}"
     with pytest.raises(KeyError, match=r"no\.such_key"):
         en.text("no.such_key")
     with pytest.raises(KeyError, match=r"run\.convention\.diagonal"):
