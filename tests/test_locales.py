@@ -611,6 +611,8 @@ def test_plural_is_chosen_by_n(code: str, one: str, two: str) -> None:
 
 
 def test_pick_and_missing_keys() -> None:
+    from backcalc.locales import Locale
+
     en, es = load("en"), load("es")
     assert en.pick("run.convention", "row") == en.texts["run.convention.row"]
     assert en.pick("check.status", "kink") == "kink"
