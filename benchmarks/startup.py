@@ -65,7 +65,7 @@ def instructions(command: list[str]) -> int:
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
         capture_output=True,
         text=True,
-        env=ENV,
+        env=ENV | {"PYTHONHASHSEED": "0"},  # the same dict layouts, so the same count
         check=True,
     )
     line = next(line for line in result.stderr.splitlines() if "Collected" in line)
