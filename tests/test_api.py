@@ -163,3 +163,18 @@ def test_an_unknown_quantity_is_a_key_error_naming_the_known_ones() -> None:
         backcalc.run("cs231n-circuit").quantity("q2")
     with pytest.raises(backcalc.BackcalcError, match="no format 'html'"):
         result.render("html")
+
+
+def test_both_kinds_of_trace_name_their_quantities_in_hand_solution_order() -> None:
+    network = backcalc.run("reference-2-3-1").trace  # no learning rate: no update step
+    names = network.names()  # type: ignore[attr-defined]
+    assert names[:4] == [("z", 1), ("a", 1), ("z", 2), ("a", 2)]
+    assert names.index(("loss", None)) < names.index(("delta", 2)) < names.index(("delta", 1))
+    assert names[-1] == ("dJ_dx", None)
+    assert not [name for name, _ in names if name.endswith("_updated")]
+    for name, layer in names:
+        network.quantity(name, layer)  # every name it gives, it has
+    graph = backcalc.run("cs231n-circuit").trace
+    assert graph.names() == [("f", None), ("q", None), ("x", None), ("y", None), ("z", None)]  # type: ignore[attr-defined]
+    with pytest.raises(backcalc.BackcalcError, match="hand rounding works on networks"):
+        backcalc.run("cs231n-circuit", hand_rounding=2)

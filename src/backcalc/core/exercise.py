@@ -34,6 +34,10 @@ class TraceKind(Protocol):
         """Every gradient against central finite differences."""
         ...
 
+    def names(self) -> list[tuple[str, int | None]]:
+        """(name, layer) of every quantity, in hand-solution order."""
+        ...
+
     def quantity(self, name: str, layer: int | None = None) -> Any:
         """A quantity by name, as the JSON names it (a graph: a name's gradient)."""
         ...

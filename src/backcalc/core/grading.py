@@ -24,7 +24,7 @@ import numpy as np
 
 from backcalc.core.gradcheck import Probe, relative_error
 from backcalc.core.network import run
-from backcalc.core.quantities import GRADIENTS, hand_order, quantity
+from backcalc.core.quantities import GRADIENTS, quantity
 from backcalc.errors import NumericalError
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def grade(
     by_hand = _HandTraces(trace)
     finest = max((int(d) for claim in claims for d in claim.decimals.flat), default=-1)
     entries: list[Judged] = []
-    for name, layer in hand_order(len(trace.layers)):
+    for name, layer in trace.names():
         claim = by_key.get((name, layer))
         if claim is None:
             continue

@@ -41,7 +41,10 @@ class Graph:
     def run(self, hand_rounding: int | None = None) -> GraphTrace:
         """The forward and backward pass, node by node (graphs are not rounded by hand)."""
         if hand_rounding is not None:
-            raise BackcalcError("--hand-rounding works on networks; graphs use --decimals")
+            raise BackcalcError(
+                "hand rounding works on networks; a graph is computed exactly (--decimals sets"
+                " the digits shown)"
+            )
         return run(self)
 
 
@@ -91,6 +94,12 @@ class GraphTrace:
         from backcalc.core.gradcheck import check_graph
 
         return check_graph(self, settings)
+
+    def names(self) -> list[tuple[str, int | None]]:
+        """Every name whose gradient the trace holds, in the order a hand solution goes: from
+        the output back through the steps, then the values."""
+        steps = [node.node.name for node in reversed(self.nodes)]
+        return [(name, None) for name in [*steps, *self.graph.values]]
 
     def quantity(self, name: str, layer: int | None = None) -> float:
         """∂output/∂`name` for a value or a step (graphs have no layers); KeyError otherwise."""

@@ -79,6 +79,16 @@ class Trace:
 
         return check(self, settings)
 
+    def names(self) -> list[tuple[str, int | None]]:
+        """(name, layer) of every quantity, in the order a hand solution goes: forward 1..L,
+        ŷ and J, backward L..1, ∂J/∂x, then the gradient-descent step (when there is one)."""
+        from backcalc.core.quantities import UPDATES, hand_order
+
+        order = hand_order(len(self.layers))
+        if self.exercise.learning_rate is None:
+            order = [(name, layer) for name, layer in order if name not in UPDATES]
+        return order
+
     def quantity(self, name: str, layer: int | None = None) -> Array:
         """A quantity by its JSON name (z, a, delta, dJ_dW, … of `layer` from 1; prediction,
         loss, dJ_dx without), in the shape the spec wrote; KeyError if there is none."""
