@@ -34,7 +34,7 @@ def loss_family(name: str) -> str:
     return "regression"
 
 
-BUILT_IN_LOSSES = [n for n, c in LOSSES.items() if c.__module__ == "backcalc.core.losses"]
+BUILT_IN_LOSSES = [n for n, c in LOSSES.items() if c.__module__.startswith("backcalc.core.")]
 LOSS_FAMILIES = {loss_family(name) for name in BUILT_IN_LOSSES}
 
 

@@ -18,9 +18,7 @@ from backcalc.core.network import Convention, Exercise, Layer, Network, Trace, r
 from tests.helpers import numeric_gradients
 
 # Every registered activation, hidden and at the output: the registry drives the cases.
-HIDDEN = [
-    name for name, cls in ACTIVATIONS.items() if cls.__module__ == "backcalc.core.activations"
-]
+HIDDEN = [name for name, cls in ACTIVATIONS.items() if cls.__module__.startswith("backcalc.core.")]
 KINKED = (Relu, LeakyRelu, Elu)
 
 # Output activations that make sense for each loss (the first of a pair fuses where it can);
