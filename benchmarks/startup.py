@@ -33,7 +33,7 @@ COMMANDS = {
         "-m",
         "backcalc",
         "run",
-        str(ROOT / "examples" / "reference-2-3-1.yaml"),
+        str(ROOT / "src" / "backcalc" / "examples" / "reference-2-3-1.yaml"),
     ],
     "backcalc run --format json": [
         sys.executable,

@@ -1,4 +1,4 @@
-"""Make examples/data/digits.npz, the real data set of the digits example (run once, by hand).
+"""Make src/backcalc/examples/data/digits.npz, the digits example's real data (run once, by hand).
 
 Source: the UCI ML hand-written digits data set (optical recognition of handwritten digits,
 E. Alpaydin and C. Kaynak, 1998), as scikit-learn bundles it offline: 1,797 images of 8×8 pixels

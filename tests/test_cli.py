@@ -66,9 +66,17 @@ def test_there_are_examples_for_every_promised_case() -> None:
     assert examples.find_answers("reference-2-3-1-hand") is not None
 
 
-def test_repository_examples_are_the_packaged_ones() -> None:
-    shipped = sorted(p.name for p in (ROOT / "examples").glob("*.yaml"))
-    assert shipped == sorted(f"{name}.yaml" for name in EXAMPLES)
+def test_examples_lists_the_packaged_examples_and_says_so_when_there_are_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    shipped = sorted(p.stem for p in (ROOT / "src" / "backcalc" / "examples").glob("*.yaml"))
+    code, out, err = invoke("examples")
+    assert (code, err) == (0, "")
+    assert [line.split()[0] for line in out.splitlines()] == shipped
+    monkeypatch.setattr(examples, "_folder", lambda: tmp_path)  # an install without its data
+    code, out, err = invoke("examples")
+    assert (code, out) == (2, "")
+    assert err.startswith("no examples are installed with backcalc") and "reinstall" in err
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -123,7 +131,9 @@ def test_every_example_has_a_summary_line() -> None:
 
 
 def test_run_accepts_a_file_path() -> None:
-    code, out, _ = invoke("run", str(ROOT / "examples" / "reference-2-3-1.yaml"))
+    code, out, _ = invoke(
+        "run", str(ROOT / "src" / "backcalc" / "examples" / "reference-2-3-1.yaml")
+    )
     assert code == 0
     assert "2-3-1 sigmoid network" in out
 

@@ -7,6 +7,7 @@ modules (numpy and everything that uses it) are imported inside the commands, so
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -57,6 +58,13 @@ def list_examples() -> None:
     from backcalc.io import examples
 
     found = examples.all_examples()
+    if not found:  # an incomplete install: say so, never a traceback
+        print(
+            f"no examples are installed with backcalc (looked in {examples.folder()}); "
+            "reinstall the package",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2)
     width = max(len(e.name) for e in found)
     for example in found:
         print(f"{example.name:<{width}}  {example.summary}")

@@ -25,6 +25,11 @@ def _folder() -> Path:
     return Path(__file__).parent.parent / "examples"
 
 
+def folder() -> Path:
+    """Where the shipped examples are."""
+    return _folder()
+
+
 def all_examples() -> list[Example]:
     return [Example(p.stem, p) for p in sorted(_folder().glob("*.yaml"))]
 
