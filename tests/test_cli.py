@@ -328,3 +328,19 @@ def test_readme_quick_start_names_a_real_example() -> None:
     assert ".venv/bin/backcalc run reference-2-3-1" in readme
     assert ".venv/bin/python -m pytest" in readme
     assert examples.find("reference-2-3-1") is not None
+
+
+def test_ci_tests_the_lowest_versions_the_ranges_allow() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lowest = {}
+    for line in (ROOT / ".ci" / "lowest.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            lowest[name.lower()] = version
+    for requirement in project["dependencies"]:
+        name, _, bounds = requirement.partition(">=")
+        floor = bounds.split(",")[0]
+        pinned = lowest[name.lower()]
+        assert pinned.split(".")[: len(floor.split("."))] == floor.split("."), (name, floor, pinned)
