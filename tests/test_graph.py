@@ -334,3 +334,14 @@ def test_domain_errors(expression: str, message: str, tmp_path: Path) -> None:
     assert (code, out) == (2, "")
     assert err.startswith(f"{spec}: ") and "Traceback" not in err
     assert message in err
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_dot_title_with_a_backslash_is_valid_dot(tmp_path: Path) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text('title: "ends with \\\\"\nsteps: [f = x * y]\nvalues: {x: 1, y: 2}\n')
+    code, out, err = invoke("run", str(spec), "--format", "dot")
+    assert (code, err) == (0, "")
+    assert 'label="ends with \\\\"; labelloc=t;' in out
+    result = subprocess.run(["dot", "-Tsvg"], input=out, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -28,7 +28,8 @@ def graph(trace: GraphTrace, style: Style | None = None) -> str:
     graph = trace.graph
     lines = ["digraph backcalc {", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=11];']
     if graph.title:
-        lines.append(f"  label={_quote(graph.title)}; labelloc=t;")
+        title = graph.title.replace("\\", "\\\\").replace("\n", " ")  # the user's text, literally
+        lines.append(f"  label={_quote(title)}; labelloc=t;")
     for name, value in graph.values.items():
         label = f"{name}\\n{fixed(value)}\\n∂: {fixed(trace.gradients[name])}"
         lines.append(f'  {_quote(name)} [shape=plaintext, label="{label}"];')
