@@ -67,7 +67,9 @@ def check(
     every_entry: Annotated[
         bool, typer.Option("--all", help="Check every entry, however large the network.")
     ] = False,
-    seed: Annotated[int, typer.Option(help="Seed of the sample of entries and directions.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed of the sample of entries and directions.")
+    ] = 0,
     lang: LangOption = ENGLISH,
     comma: CommaOption = None,
     output: OutputOption = None,

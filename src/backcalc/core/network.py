@@ -182,7 +182,11 @@ def _reduce(network: Network, losses: Array) -> float:
 
 
 def _l2(network: Network) -> float:
-    return network.l2 * float(sum(np.sum(layer.weights**2) for layer in network.layers))
+    """λ·ΣW² (exactly 0 without a penalty, however large the weights)."""
+    if not network.l2:
+        return 0.0
+    with np.errstate(all="ignore"):  # an overflow is reported by check_finite
+        return network.l2 * float(sum(np.sum(layer.weights**2) for layer in network.layers))
 
 
 def run(exercise: Exercise, hand_decimals: int | None = None) -> Trace:

@@ -111,6 +111,14 @@ def check_finite(trace: Trace) -> None:
             require_finite(value, f"layer {number}: {name}", layer.z)
     if not np.all(np.isfinite(trace.losses)):
         raise NumericalError(trace.exercise.network.loss.non_finite_message(trace.losses))
+    if not np.isfinite(trace.l2_loss):
+        largest = max(
+            float(np.max(np.abs(layer.weights))) for layer in trace.exercise.network.layers
+        )
+        raise NumericalError(
+            f"the L2 term λ·ΣW² is infinite: the weights are too large for float64 (the largest "
+            f"|W| is {largest:.6g}); scale them down"
+        )
     for number in reversed(range(1, len(trace.layers) + 1)):
         layer = trace.layers[number - 1]
         quantities = [("g'(z)", layer.g_prime), ("δ", layer.delta), ("∂J/∂W", layer.dW)]

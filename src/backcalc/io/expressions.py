@@ -36,14 +36,38 @@ def parse(text: str, defined: set[str]) -> Expr:
         raise ExpressionError(f"not a valid expression: {error.msg}") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("the expression is nested too deeply") from None
-    return _convert(tree.body, defined)
+    if _depth(tree.body) > 2 * MAX_DEPTH:  # an ast level per operation and per operator node
+        raise ExpressionError(
+            f"the expression is nested too deeply (more than {MAX_DEPTH} operations inside one "
+            "another): split it into steps"
+        )
+    try:
+        return _convert(tree.body, defined)
+    except RecursionError:  # ~490 chained operators: Python's own depth, not ours
+        raise ExpressionError("the expression is nested too deeply") from None
+
+
+MAX_DEPTH = 200  # operations inside one another: every pass over an Expr recurses this deep
+
+
+def _depth(node: ast.AST) -> int:
+    """How deeply the operations of `node` nest (iteratively: the tree may be deep)."""
+    deepest, pending = 0, [(node, 0)]
+    while pending:
+        current, level = pending.pop()
+        deepest = max(deepest, level)
+        pending += [(item, level + 1) for item in ast.iter_child_nodes(current)]
+    return deepest
 
 
 def _convert(node: ast.AST, defined: set[str]) -> Expr:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise ExpressionError(f"{ast.unparse(node)} is not a number")
-        return Num(float(node.value))
+        try:
+            return Num(float(node.value))
+        except OverflowError:
+            raise ExpressionError(f"{str(node.value)[:20]}… is too large a number") from None
     if isinstance(node, ast.Name):
         if node.id in CONSTANTS and node.id not in defined:
             return Num(CONSTANTS[node.id])

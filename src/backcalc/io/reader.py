@@ -70,9 +70,18 @@ class ValueReader:
         if isinstance(value, bool) or value is None or isinstance(value, list | dict):
             raise self.fail(path, f"expected a number, found {describe(value)}")
         if isinstance(value, int | float):
-            if not math.isfinite(value):
+            try:
+                number = float(value)
+            except OverflowError:  # an integer beyond float64's range (1.8e308)
+                digits = len(str(abs(value))) if abs(value) < 10**4000 else "over 4,000"
+                raise self.fail(
+                    path,
+                    f"expected a number within float64's range, found an integer of {digits} "
+                    "digits",
+                ) from None
+            if not math.isfinite(number):
                 raise self.fail(path, f"expected a finite number, found {value}")
-            return float(value)
+            return number
         if isinstance(value, str):
             text = value.replace(",", ".") if _DECIMAL_COMMA.match(value) else value
             try:

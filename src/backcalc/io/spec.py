@@ -181,7 +181,18 @@ class _Reader(ValueReader):
         seed = self.number(spec.get("seed", 0), child(path, "seed"))
         if seed != int(seed) or seed < 0:
             raise self.fail(child(path, "seed"), f"expected a whole number ≥ 0, found {seed:g}")
-        return initialise(name, shape, fan_in, fan_out, int(seed), options)
+        if options.get("std", 0.0) < 0:
+            raise self.fail(child(path, "std"), f"expected std ≥ 0, found {options['std']:g}")
+        if options.get("low", 0.0) > options.get("high", 1.0):
+            low, high = options.get("low", 0.0), options.get("high", 1.0)
+            raise self.fail(child(path, "low"), f"expected low ≤ high, found {low:g} > {high:g}")
+        try:
+            drawn = initialise(name, shape, fan_in, fan_out, int(seed), options)
+        except (ValueError, OverflowError):  # numpy's own refusal: a range beyond float64
+            raise self.fail(path, "these options give numbers beyond float64's range") from None
+        if not np.all(np.isfinite(drawn)):
+            raise self.fail(path, "these options give numbers beyond float64's range")
+        return drawn
 
     def frozen(self, value: Any, path: str) -> tuple[str, ...]:
         if value is None:

@@ -84,8 +84,9 @@ def load(text: str, file: str) -> Document:
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = error.problem or error.context or "not valid YAML"
         raise SpecError(f"invalid YAML: {problem}", where) from None
-    except yaml.YAMLError as error:
-        raise SpecError(f"invalid YAML: {error}", Location(file)) from None
+    except yaml.YAMLError as error:  # the reader's: a control character, say; one line
+        first = str(error).splitlines()[0] if str(error) else "not valid YAML"
+        raise SpecError(f"invalid YAML: {first}", Location(file)) from None
     if root is None:
         raise SpecError("the file is empty: expected a mapping with `layers`", Location(file))
     walker = _Walker(file, {"": _position(root)})
@@ -132,8 +133,16 @@ class _Walker:
         self.raw[path] = str(node.value)
         try:
             return self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as error:
-            raise SpecError(f"unreadable value: {error}", self.location(node, path)) from None
+        except yaml.MarkedYAMLError as error:  # an unknown tag, a merge key: one line, located
+            problem = error.problem or "not a value YAML can read"
+            raise SpecError(f"unreadable value: {problem}", self.location(node, path)) from None
+        except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError):
+            # a tag with content it cannot hold (!!float x, !!int 0xZZ, !!timestamp x), or an
+            # integer beyond Python's 4,300-digit limit
+            text = str(node.value)
+            shown = text if len(text) <= 40 else f"{text[:20]}… ({len(text)} characters)"
+            message = f"unreadable value {shown!r} for its tag {node.tag.rsplit(':', 1)[-1]}"
+            raise SpecError(message, self.location(node, path)) from None
 
     def mapping(self, node: yaml.MappingNode, path: str) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -1,0 +1,67 @@
+"""The reliability audit's reproducers (tests/reliability/, from the audit of issue 11): each one
+printed a traceback or a message of several lines. Now each is one located line and exit 2, or
+a correct result with strict JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import invoke
+
+CASES = Path(__file__).parent / "reliability"
+
+# reproducer -> the start of its one-line message (after "<file>:")
+REFUSED = {
+    "01-yaml-tag-float-valueerror": "1:8: input: unreadable value 'x' for its tag float",
+    "01b-yaml-tag-int-bad-hex": "1:8: input: unreadable value '0xZZ' for its tag int",
+    "02-yaml-tag-timestamp-attributeerror": "1:8: input: unreadable value 'x' for its tag timestamp",
+    "03-huge-int-overflow": "1:1: input: expected a number within float64's range",
+    "03b-yaml-int-5000-digits": "1:8: input: unreadable value '99999999999999999999… (5000",
+    "04-expr-huge-int-literal": "1:1: expression: 10000000000000000000… is too large a number",
+    "05-expr-recursion-neg": "1:1: expression: the expression is nested too deeply",
+    "05b-expr-recursion-add": "1:1: expression: the expression is nested too deeply",
+    "05c-steps-recursion-add": "1:9: steps[0]: the expression is nested too deeply",
+    "08b-l2-overflow-inf-loss": " the L2 term λ·ΣW² is infinite",
+    "12-control-char-multiline": " invalid YAML: unacceptable character #x0000",
+    "13-merge-key-multiline": "4:11: layers[0]: unreadable value: could not determine a constructor",
+    "14-unknown-tag-multiline": "1:8: input: unreadable value: could not determine a constructor",
+    "15-runtimewarning-stderr": " layer 1: z is infinite",
+    "27-init-negative-std": "5:29: layers[0].weights.std: expected std ≥ 0, found -1",
+    "27b-init-uniform-reversed": "5:30: layers[0].weights.low: expected low ≤ high, found 1 > 0",
+    "27c-init-gain-overflow": "5:5: layers[0].weights: these options give numbers beyond",
+}
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_refused_in_one_located_line(case: str, fmt: str, tmp_path: Path) -> None:
+    spec = tmp_path / f"{case}.yaml"
+    shutil.copy(CASES / spec.name, spec)
+    code, out, err = invoke("run", str(spec), "--format", fmt)
+    assert (code, out) == (2, ""), err
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    assert err.startswith(f"{spec}:{REFUSED[case]}"), err
+
+
+def test_zero_l2_with_huge_weights_is_a_correct_result_in_strict_json(tmp_path: Path) -> None:
+    spec = tmp_path / "case.yaml"
+    shutil.copy(CASES / "08-l2-zero-times-inf-nan-loss.yaml", spec)  # |W| = 1e155, no l2
+    code, out, err = invoke("run", str(spec), "--format", "json")
+    assert (code, err) == (0, "")
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"not strict JSON: {constant}")
+
+    doc = json.loads(out, parse_constant=refuse)
+    assert doc["l2_loss"] == 0.0
+    assert doc["prediction"] == [1.0]  # σ(1e155) = 1, so J = ½(1 − 0)²
+    assert doc["loss"] == 0.5
+
+
+def test_a_negative_seed_is_refused_by_the_option() -> None:
+    code, out, err = invoke("check", "reference-2-3-1", "--seed", "-5")
+    assert code == 2 and out == "" and "-5 is not in the range x>=0" in err
