@@ -114,14 +114,29 @@ def _position(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+MAX_ALIAS_USES = 1000  # a YAML anchor used again this often is an expansion attack, not a spec
+
+
 class _Walker:
     def __init__(self, file: str, marks: dict[str, tuple[int, int]]) -> None:
         self.file = file
         self.marks = marks
+        self.walked: set[int] = set()  # the collections walked: one met again is an alias use
+        self.alias_uses = 0
         self.raw: dict[str, str] = {}
         self.constructor = yaml.constructor.SafeConstructor()
 
     def value(self, node: yaml.Node, path: str) -> Any:
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            if id(node) in self.walked:
+                self.alias_uses += 1
+                if self.alias_uses > MAX_ALIAS_USES:
+                    raise SpecError(
+                        f"too many uses of YAML anchors (more than {MAX_ALIAS_USES}): nested "
+                        "aliases expand exponentially; write the values out",
+                        self.location(node, path),
+                    )
+            self.walked.add(id(node))
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
