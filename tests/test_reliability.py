@@ -65,3 +65,22 @@ def test_zero_l2_with_huge_weights_is_a_correct_result_in_strict_json(tmp_path: 
 def test_a_negative_seed_is_refused_by_the_option() -> None:
     code, out, err = invoke("check", "reference-2-3-1", "--seed", "-5")
     assert code == 2 and out == "" and "-5 is not in the range x>=0" in err
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "latex", "json"])
+@pytest.mark.parametrize(
+    "case", ["07-big-number-rounding-invalidoperation", "07b-graph-big-number-rounding"]
+)
+def test_numbers_up_to_float64s_range_are_shown(case: str, fmt: str, tmp_path: Path) -> None:
+    spec = tmp_path / f"{case}.yaml"
+    shutil.copy(CASES / spec.name, spec)
+    code, out, err = invoke("run", str(spec), "--format", fmt)
+    assert (code, err) == (0, ""), err
+    assert "1" + "0" * 70 in out.replace(",", "").replace(".", "") or "1e+70" in out
+
+
+def test_a_huge_number_rounds_exactly_as_by_hand() -> None:
+    from backcalc.core.rounding import round_half_away
+
+    assert str(round_half_away(1e70, 4)) == "1" + "0" * 70 + ".0000"
+    assert str(round_half_away(-1.7976931348623157e308, 2)).startswith("-17976931348623157")

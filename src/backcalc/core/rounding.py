@@ -22,7 +22,7 @@ _GUARD = 6  # decimal places beyond the rounding position that are float noise
 def round_half_away(value: float, decimals: int) -> Decimal:
     """`value` rounded half away from zero to `decimals` places, as a Decimal."""
     with localcontext() as context:
-        context.prec = 80
+        context.prec = 420  # every digit of float64's largest (1.8e308) and the decimals asked
         exact = Decimal(repr(float(value)))
         snapped = exact.quantize(Decimal(1).scaleb(-(decimals + _GUARD)), rounding=ROUND_HALF_EVEN)
         return snapped.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
