@@ -33,6 +33,9 @@ REFUSED = {
     "27-init-negative-std": "5:29: layers[0].weights.std: expected std ≥ 0, found -1",
     "27b-init-uniform-reversed": "5:30: layers[0].weights.low: expected low ≤ high, found 1 > 0",
     "27c-init-gain-overflow": "5:5: layers[0].weights: these options give numbers beyond",
+    # wrong gradients with exit 0 before: an output named like a value
+    "26-expr-input-named-f-wrong-gradients": "1:1: expression: the output 'f' is also the name",
+    "26b-expr-output-equals-input": "3:1: output: the output 'x' is also the name of a value",
 }
 
 
@@ -84,3 +87,30 @@ def test_a_huge_number_rounds_exactly_as_by_hand() -> None:
 
     assert str(round_half_away(1e70, 4)) == "1" + "0" * 70 + ".0000"
     assert str(round_half_away(-1.7976931348623157e308, 2)).startswith("-17976931348623157")
+
+
+def test_a_renamed_output_gives_the_right_gradients(tmp_path: Path) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text("expression: f * x + 1\nvalues: {f: 2, x: 3}\noutput: out\n")
+    code, out, err = invoke("run", str(spec), "--format", "json")
+    assert (code, err) == (0, "")
+    gradients = json.loads(out)["gradients"]
+    assert (gradients["f"], gradients["x"]) == (3.0, 2.0)  # ∂(f·x + 1)/∂f = x, ∂/∂x = f
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("09-answers-tag-float", "1:7: loss: unreadable value 'x' for its tag float"),
+        ("10-answers-huge-int", "1:1: loss: expected a number within float64's range"),
+    ],
+)
+def test_bad_answers_are_refused_in_one_located_line(
+    case: str, expected: str, tmp_path: Path
+) -> None:
+    for name in (f"{case}.yaml", "ref.yaml"):
+        shutil.copy(CASES / name, tmp_path / name)
+    answers = tmp_path / f"{case}.yaml"
+    code, out, err = invoke("check", str(tmp_path / "ref.yaml"), "--answers", str(answers))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{answers}:{expected}") and err.count("\n") == 1, err

@@ -165,7 +165,16 @@ def _depends(steps: list[tuple[str, Expr]], index: int, target: str) -> bool:
 
 
 def from_expression(expr: Expr, values: dict[str, float], output: str = "f") -> Graph:
-    """One gate per operation and function call: t1, t2, … and `output` for the last."""
+    """One gate per operation and function call: t1, t2, … and `output` for the last. The
+    output is a new name: one that a value has would make two things of one name (and the
+    gradients wrong), so it is refused."""
+    if output in values:
+        hint = (
+            "name the output with output: (say output: out)"
+            if output == "f"
+            else ("the output is the expression's result, a new name")
+        )
+        raise StepError(f"the output '{output}' is also the name of a value: {hint}")
     for used in expr.names():
         if used not in values:
             raise StepError(f"'{used}' is not defined: give it in values")
