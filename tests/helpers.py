@@ -55,15 +55,18 @@ def python(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProc
 
 
 def invoke(
-    *args: str, env: dict[str, str] | None = None, columns: int | None = None
+    *args: str,
+    env: dict[str, str] | None = None,
+    columns: int | None = None,
+    stdin: str | None = None,
 ) -> tuple[int, str, str]:
     """`backcalc ARGS...` in process: (exit code, stdout, stderr). `env` adds environment
     variables for the call; `columns` sets the terminal width (COLUMNS) instead of conftest's
-    100."""
+    100; `stdin` is what the command reads from its standard input."""
     env = dict(env or {})
     if columns is not None:
         env["COLUMNS"] = str(columns)
-    result = _runner.invoke(app, list(args), prog_name="backcalc", env=env or None)
+    result = _runner.invoke(app, list(args), prog_name="backcalc", env=env or None, input=stdin)
     return result.exit_code, result.stdout, result.stderr
 
 

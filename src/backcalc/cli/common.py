@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from backcalc.core.exercise import ExerciseKind
     from backcalc.render.style import Style
 
+STDIN = STDOUT = Path("-")  # `-` as a spec or as -o: standard input or output
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 FILE_WIDTH = 100  # columns of terminal tables written to a file
@@ -45,7 +46,10 @@ ENGLISH = Lang(locales.DEFAULT)
 
 
 SpecArgument = Annotated[
-    str, typer.Argument(metavar="SPEC", help="A spec file (YAML), or the name of an example.")
+    str,
+    typer.Argument(
+        metavar="SPEC", help="A spec file (YAML), the name of an example, or - for stdin."
+    ),
 ]
 LangOption = Annotated[
     Lang,  # type: ignore[valid-type]
@@ -64,7 +68,10 @@ CommaOption = Annotated[
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (atomically; - is stdout) instead of stdout.",
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")]
@@ -96,6 +103,10 @@ def load_spec(spec: str) -> tuple[ExerciseKind, Path]:
     from backcalc.io import examples
     from backcalc.io.spec import read
 
+    if spec == "-":  # the spec on standard input; its data files are read from the current folder
+        from backcalc.io.spec import parse
+
+        return parse(sys.stdin.read(), "<stdin>", Path.cwd()), STDIN
     path, name = examples.resolve(spec)
     return read(path, display_name=name), path
 
@@ -106,9 +117,9 @@ def emit(
     force: bool,
     inputs: tuple[Path, ...],
 ) -> None:
-    """Text to stdout or, atomically, to `output`; a rich renderable printed to the terminal
-    (colour where it is one), or written to the file as plain text."""
-    if output is None:
+    """Text to stdout (no `output`, or `-o -`) or, atomically, to `output`; a rich renderable
+    printed to the terminal (colour where it is one), or written to the file as plain text."""
+    if output is None or output == STDOUT:
         if isinstance(content, str):
             sys.stdout.write(content)
         else:

@@ -10,6 +10,7 @@ import typer
 
 from backcalc.cli.common import (
     ENGLISH,
+    STDOUT,
     CommaOption,
     ForceOption,
     LangOption,
@@ -90,6 +91,8 @@ def train(
         settings = _settings(
             exercise, steps, epochs, batch_size, learning_rate, momentum, lr_step, lr_gamma, seed
         )
+        if output == STDOUT:
+            raise BackcalcError("train -o needs a file: large arrays are written beside it")
         if output is not None and output.exists() and not force:  # before a long run, not after
             from backcalc.io.files import OutputError
 
