@@ -182,3 +182,19 @@ def numeric_gradients(exercise: Exercise) -> dict[str, np.ndarray | None]:
         result[f"b{number}"] = None if layer.bias is None else numeric_gradient(ex, layer.bias)
     result["x"] = numeric_gradient(ex, ex.x)
     return result
+
+
+def compile_latex(folder: Path, name: str) -> tuple[int, list[str]]:
+    """pdflatex on `folder/name` (only amsmath and texlive-latex-base): its exit code and the
+    error lines it printed (those starting with "!")."""
+    result = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", name],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=120,
+        check=False,
+    )
+    return result.returncode, [line for line in result.stdout.splitlines() if line.startswith("!")]

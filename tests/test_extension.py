@@ -13,8 +13,6 @@ import itertools
 import json
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +22,7 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.helpers import child_environment
+from tests.helpers import compile_latex, python
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tests" / "extension" / "register_and_run.py"
@@ -49,16 +47,7 @@ class Result:
 
 def script(cwd: Path, *args: str) -> Result:
     """`python register_and_run.py ARGS...` in `cwd`."""
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
-        cwd=cwd,
-        env=child_environment(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
+    done = python(str(SCRIPT), *args, cwd=cwd)
     return Result(done.returncode, done.stdout, done.stderr)
 
 
@@ -85,18 +74,9 @@ def ok(result: Result, what: str) -> str:
     return result.out
 
 
-def compile_latex(folder: Path, name: str) -> None:
-    done = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", name],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-3000:]
+def assert_compiles(folder: Path, name: str) -> None:
+    code, errors = compile_latex(folder, name)
+    assert code == 0, errors
     assert (folder / name).with_suffix(".pdf").stat().st_size > 0
 
 
@@ -265,16 +245,7 @@ print("registered")
 def test_importing_the_script_registers_the_classes() -> None:
     """In a subprocess: importing the script's classes registers them (in the activation and
     loss tables and graph mode's functions); Huber is a frozen dataclass whose option is delta."""
-    done = subprocess.run(
-        [sys.executable, "-c", IN_PROCESS],
-        cwd=ROOT,
-        env=child_environment(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    done = python("-c", IN_PROCESS)
     assert (done.returncode, done.stdout, done.stderr) == (0, "registered\n", "")
 
 
@@ -388,7 +359,7 @@ def test_the_latex_document_compiles(batch: dict[str, Any]) -> None:
     ok(batch["latex file"], "run --format latex -o doc.tex")
     folder: Path = batch["folder"]
     assert (folder / "doc.tex").read_text(encoding="utf-8") == batch["latex", "en"].out
-    compile_latex(folder, "doc.tex")
+    assert_compiles(folder, "doc.tex")
 
 
 # -- one observation --------------------------------------------------------------------------
@@ -533,4 +504,4 @@ def test_the_graph_latex_document_compiles(graph: dict[str, Any]) -> None:
     assert r"\mathrm{swish}\left(x\right)" in (graph["folder"] / "g.tex").read_text(
         encoding="utf-8"
     )
-    compile_latex(graph["folder"], "g.tex")
+    assert_compiles(graph["folder"], "g.tex")

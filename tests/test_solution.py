@@ -19,7 +19,7 @@ import pytest
 from backcalc.core.network import run
 from backcalc.io import examples
 from backcalc.io.spec import read
-from tests.helpers import assert_text_golden, invoke
+from tests.helpers import assert_text_golden, compile_latex, invoke
 
 GOLDEN = Path(__file__).parent / "golden"
 EXAMPLES = [e.name for e in examples.all_examples()]
@@ -117,15 +117,8 @@ def test_every_document_golden_file_is_tested() -> None:
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_latex_compiles(name: str, lang: str, tmp_path: Path) -> None:
     (tmp_path / "solution.tex").write_text(document(name, lang, "latex"), encoding="utf-8")
-    result = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "solution.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    errors = [line for line in result.stdout.splitlines() if line.startswith("!")]
-    assert result.returncode == 0, errors
+    code, errors = compile_latex(tmp_path, "solution.tex")
+    assert code == 0, errors
     assert (tmp_path / "solution.pdf").stat().st_size > 10_000
 
 
@@ -142,13 +135,8 @@ def test_wide_matrices_compile(width: int, tmp_path: Path) -> None:
     assert ("\\cdots" in latex) == (width > 20)
     if shutil.which("pdflatex"):
         (tmp_path / "wide.tex").write_text(latex)
-        result = subprocess.run(
-            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "wide.tex"],
-            cwd=tmp_path,
-            capture_output=True,
-            check=False,
-        )
-        assert result.returncode == 0
+        code, errors = compile_latex(tmp_path, "wide.tex")
+        assert code == 0, errors
 
 
 def math_blocks(markdown: str) -> list[str]:

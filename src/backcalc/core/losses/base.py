@@ -56,6 +56,7 @@ class Loss:
     gradient_numbers_tex: ClassVar[str] = ""  # ∂ℓ/∂ŷ to write with the numbers of {yhat}, {y}
     gradient_of_probabilities: ClassVar[bool] = False  # those numbers are p, not ŷ
     fused_delta_formula: ClassVar[str] = ""  # δ of the fused form, in plain text
+    from_logits: ClassVar[str] = ""  # the same loss on logits, stable where this one takes log 0
 
     def value(self, yhat: Array, y: Array) -> Array:
         raise NotImplementedError
@@ -88,7 +89,14 @@ class Loss:
         return None
 
     def non_finite_message(self, losses: Array) -> str:
-        """What to tell the user when ℓ is not finite."""
+        """What to tell the user when ℓ is not finite: a loss on probabilities took the log of
+        0 (and has a stable twin on logits, `from_logits`), or the numbers left float64."""
+        if self.from_logits:
+            return (
+                f"the loss is infinite: {self.name} takes the log of an output that is exactly 0 "
+                "(or 1) where the target needs it positive; compute the loss from logits instead "
+                f"({self.from_logits})"
+            )
         kind = "NaN" if np.any(np.isnan(losses)) else "infinite"
         return f"the loss is {kind}: {self.name} left float64's range; scale the data down"
 

@@ -123,13 +123,6 @@ class CrossEntropy(Loss):
 
     from_logits = "softmax_cross_entropy"  # the same loss, stable, on logits
 
-    def non_finite_message(self, losses: Array) -> str:
-        return (
-            f"the loss is infinite: {self.name} takes the log of an output that is exactly 0 "
-            "(or 1) where the target needs it positive; compute the loss from logits instead "
-            f"({self.from_logits})"
-        )
-
     def value(self, yhat: Array, y: Array) -> Array:
         return np.asarray(-np.sum(_xlogy(y, yhat), axis=1))
 
@@ -195,13 +188,6 @@ class BinaryCrossEntropy(Loss):
     fused_delta_formula = "σ(z) − {y}"
 
     from_logits = "sigmoid_binary_cross_entropy"  # the same loss, stable, on logits
-
-    def non_finite_message(self, losses: Array) -> str:
-        return (
-            f"the loss is infinite: {self.name} takes the log of an output that is exactly 0 "
-            "(or 1) where the target needs it positive; compute the loss from logits instead "
-            f"({self.from_logits})"
-        )
 
     def value(self, yhat: Array, y: Array) -> Array:
         return np.asarray(-np.sum(_xlogy(y, yhat) + _xlogy(1.0 - y, 1.0 - yhat), axis=1))
