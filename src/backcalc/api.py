@@ -158,16 +158,13 @@ def _plain_json(result: Any) -> dict[str, Any]:
 
 
 def _style(lang: str | None, decimals: int = 4) -> Style:
-    """The language given, else $BACKCALC_LANG (when there is such a locale), else English."""
+    """The language given, else $BACKCALC_LANG's (`es_ES.UTF-8` is Spanish), else English."""
     from backcalc import locales
     from backcalc.render.style import style_for
 
-    wanted = lang or os.environ.get("BACKCALC_LANG") or locales.DEFAULT
-    if wanted not in locales.available():
-        if lang is not None:
-            raise BackcalcError(f"no locale '{lang}' (there are {', '.join(locales.available())})")
-        wanted = locales.DEFAULT
-    return style_for(wanted, decimals=decimals)
+    if lang is not None and lang not in locales.available():
+        raise BackcalcError(f"no locale '{lang}' (there are {', '.join(locales.available())})")
+    return style_for(lang or locales.language(os.environ.get("BACKCALC_LANG")), decimals=decimals)
 
 
 def _text(result: Any, output_format: str, lang: str | None, decimals: int = 4) -> str:

@@ -8,19 +8,67 @@ modules (numpy and everything that uses it) are imported inside the commands, so
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from backcalc import __version__
 from backcalc.cli.check import check
 from backcalc.cli.run import run
 from backcalc.cli.train import train
 
+
+class Group(TyperGroup):
+    """The root command, whose usage errors (an unknown option, a value out of range) are one
+    line on stderr, `backcalc check: Invalid value for '--seed': ... Usage: ...`, as every other
+    error of backcalc, instead of click's four-line block."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except typer.Abort:
+            print("backcalc: aborted", file=sys.stderr)
+            sys.exit(1)
+        except Exception as error:  # click's exceptions are private to typer: duck-typed
+            if not hasattr(error, "format_message") or not hasattr(error, "exit_code"):
+                raise
+            if type(error).__name__ == "NoArgsIsHelpError":  # `backcalc` alone: the help
+                error.show()  # type: ignore[attr-defined]
+            else:
+                print(usage_error(error), file=sys.stderr)
+            sys.exit(error.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_error(error: Any) -> str:
+    """A click error in one line: the command, the message, its usage and where help is."""
+    message = " ".join(str(error.format_message()).split())
+    context = getattr(error, "ctx", None)
+    if context is None:
+        return f"backcalc: {message}"
+    usage = " ".join(context.get_usage().split())
+    return (
+        f"{context.command_path}: {message.rstrip('.')}. {usage}; see '{context.command_path} -h'."
+    )
+
+
 app = typer.Typer(
     name="backcalc",
+    cls=Group,
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )

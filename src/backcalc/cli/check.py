@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 import typer
 
 from backcalc.cli.common import (
-    ENGLISH,
     EXIT_FAILED,
     CommaOption,
     ForceOption,
@@ -70,7 +69,7 @@ def check(
     seed: Annotated[
         int, typer.Option(min=0, help="Seed of the sample of entries and directions.")
     ] = 0,
-    lang: LangOption = ENGLISH,
+    lang: LangOption = None,
     comma: CommaOption = None,
     output: OutputOption = None,
     force: ForceOption = False,

@@ -5,6 +5,7 @@ that `backcalc --help` stays fast."""
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
@@ -42,19 +43,41 @@ def choices(name: str, *kinds: str) -> type[enum.StrEnum]:
     return cast(type[enum.StrEnum], enum.StrEnum(name, {f: f for f in formats(*kinds)}))
 
 
-ENGLISH = Lang(locales.DEFAULT)
+def complete_spec(incomplete: str) -> list[str]:
+    """Shell completion of SPEC: the examples whose names start with what was typed, then the
+    YAML files and folders that do."""
+    from backcalc.io import examples
+
+    names = [e.name for e in examples.all_examples() if e.name.startswith(incomplete)]
+    prefix, _, stem = incomplete.rpartition("/")
+    prefix = f"{prefix}/" if "/" in incomplete else ""
+    try:
+        entries = sorted(Path(prefix or ".").iterdir())
+    except OSError:
+        entries = []
+    files = [
+        f"{prefix}{e.name}/" if e.is_dir() else f"{prefix}{e.name}"
+        for e in entries
+        if e.name.startswith(stem)
+        and not e.name.startswith(".")
+        and (e.is_dir() or e.suffix in (".yaml", ".yml"))
+    ]
+    return names + files
 
 
 SpecArgument = Annotated[
     str,
     typer.Argument(
-        metavar="SPEC", help="A spec file (YAML), the name of an example, or - for stdin."
+        metavar="SPEC",
+        help="A spec file (YAML), the name of an example, or - for stdin.",
+        autocompletion=complete_spec,
     ),
 ]
 LangOption = Annotated[
-    Lang,  # type: ignore[valid-type]
+    Lang | None,  # type: ignore[valid-type]
     typer.Option(
-        envvar="BACKCALC_LANG", help="Language of the output (default: $BACKCALC_LANG or en)."
+        help="Language of the output [default: $BACKCALC_LANG's (es_ES.UTF-8 is es), else en].",
+        show_default=False,
     ),
 ]
 CommaOption = Annotated[
@@ -90,11 +113,17 @@ def console() -> Console:
     return Console(highlight=False, emoji=False, markup=False)
 
 
-def style(lang: str, comma: bool | None, decimals: int = 4, full: bool = False) -> Style:
+def language(lang: str | None) -> str:
+    """--lang when given, else the language $BACKCALC_LANG names (read as a POSIX locale name,
+    so `es_ES.UTF-8` is Spanish; one there is no file for is English)."""
+    return str(lang) if lang is not None else locales.language(os.environ.get("BACKCALC_LANG"))
+
+
+def style(lang: str | None, comma: bool | None, decimals: int = 4, full: bool = False) -> Style:
     """The language and the numeral style, each decided here once for every renderer."""
     from backcalc.render.style import style_for
 
-    return style_for(str(lang), comma, decimals, full)
+    return style_for(language(lang), comma, decimals, full)
 
 
 def load_spec(spec: str) -> tuple[ExerciseKind, Path]:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from backcalc.cli.common import (
-    ENGLISH,
     CommaOption,
     ForceOption,
     LangOption,
@@ -62,7 +61,7 @@ def run(
     full: Annotated[
         bool, typer.Option("--full", help="Show large matrices whole in the terminal tables.")
     ] = False,
-    lang: LangOption = ENGLISH,
+    lang: LangOption = None,
     comma: CommaOption = None,
     output: OutputOption = None,
     force: ForceOption = False,

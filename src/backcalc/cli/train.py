@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from backcalc.cli.common import (
-    ENGLISH,
     STDOUT,
     CommaOption,
     ForceOption,
@@ -73,7 +72,7 @@ def train(
     ] = None,
     force: ForceOption = False,
     full: Annotated[bool, typer.Option("--full", help="Show large matrices whole.")] = False,
-    lang: LangOption = ENGLISH,
+    lang: LangOption = None,
     comma: CommaOption = None,
 ) -> None:
     """Train the network by gradient descent and show the loss curve and the trained parameters.

@@ -54,6 +54,17 @@ def available() -> tuple[str, ...]:
     return tuple(sorted(path.stem for path in FOLDER.glob("*.toml")))
 
 
+def language(setting: str | None) -> str:
+    """The language a setting such as $BACKCALC_LANG names: `es`, `es_AR`, `es-ES` and
+    `es_ES.UTF-8` all mean Spanish, as in a POSIX locale name; a language there is no file for,
+    or no setting, means the default (English)."""
+    if setting:
+        code = setting.strip().replace("-", "_").split(".")[0].split("@")[0].split("_")[0]
+        if code.lower() in available():
+            return code.lower()
+    return DEFAULT
+
+
 @cache
 def _load(path: Path) -> Locale:
     import tomllib  # only when a text is needed: listing the languages reads no file
