@@ -27,7 +27,10 @@ def test_h_is_help(command: list[str]) -> None:
         (["run", "reference-2-3-1", "-f", "pdf"], "backcalc run: Invalid value for '--format'"),
         (["run"], "backcalc run: Missing argument 'SPEC'."),
         (["nope"], "backcalc: No such command 'nope'."),
-        (["train", "mazur-shared-bias", "--steps", "x"], "backcalc train: Invalid value for '--steps'"),
+        (
+            ["train", "mazur-shared-bias", "--steps", "x"],
+            "backcalc train: Invalid value for '--steps'",
+        ),
     ],
 )
 def test_a_usage_error_is_one_line_with_the_usage_in_it(args: list[str], message: str) -> None:
