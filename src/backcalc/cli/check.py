@@ -98,7 +98,7 @@ def check(
             inputs = (source, answers_path)
         emit(render(result, output_format.value, look), output, force, inputs)
     except BackcalcError as error:
-        raise fail(error, spec) from None
+        raise fail(error, spec, lang) from None
     if not result.passed:
         raise typer.Exit(EXIT_FAILED)
 

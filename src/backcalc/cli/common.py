@@ -100,10 +100,12 @@ OutputOption = Annotated[
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")]
 
 
-def fail(error: BackcalcError, source: str | None = None) -> typer.Exit:
-    """Print the error (prefixed with the spec's name when it has no location) and exit 2."""
-    message = str(error) if error.location or source is None else f"{source}: {error}"
-    print(message, file=sys.stderr)
+def fail(error: BackcalcError, source: str | None = None, lang: str | None = None) -> typer.Exit:
+    """Print the error in the language of the output (prefixed with the spec's name when it
+    has no location) and exit 2."""
+    message = locales.load(language(lang)).message(error.message)
+    where = error.location or source
+    print(f"{where}: {message}" if where else message, file=sys.stderr)
     return typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -80,4 +80,4 @@ def run(
         trace = exercise.run(hand_rounding)
         emit(render(trace, output_format.value, look), output, force, (source,))
     except BackcalcError as error:
-        raise fail(error, spec) from None
+        raise fail(error, spec, lang) from None

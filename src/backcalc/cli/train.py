@@ -105,7 +105,7 @@ def train(
             write_spec(result.exercise, output, force, (source,))
         emit(render(result, output_format.value, style(lang, comma, full=full)), None, False, ())
     except BackcalcError as error:
-        raise fail(error, spec) from None
+        raise fail(error, spec, lang) from None
 
 
 def _settings(

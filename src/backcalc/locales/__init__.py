@@ -10,12 +10,14 @@ command line can list the languages without loading anything else.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 FOLDER = Path(__file__).parent
 DEFAULT = "en"
+_PLACEHOLDER = re.compile(r"\{(\*?)([a-z_][a-z0-9_]*)\}")
 
 
 class Locale:
@@ -48,6 +50,11 @@ class Locale:
     def has(self, key: str) -> bool:
         return key in self.texts
 
+    def message(self, text: str) -> str:
+        """An error message (written in English where it is raised) in this language: see
+        `Messages`; English, or a message the language's file does not know, is unchanged."""
+        return _messages(self.code).translate(text)
+
 
 def available() -> tuple[str, ...]:
     """The codes of the languages in the folder, sorted."""
@@ -63,6 +70,71 @@ def language(setting: str | None) -> str:
         if code.lower() in available():
             return code.lower()
     return DEFAULT
+
+
+class Messages:
+    """Error messages in one language, keyed by their English text, as gettext keys them:
+    `locales/messages/<code>.toml` maps each English template to its translation, as in
+
+        "expected a number, found {*found}" = "se esperaba un número; se encontró {*found}"
+
+    A message is matched whole against the English templates (those that start with words
+    first, then the longest); what each
+    placeholder matched is put into the translation, itself translated first when the
+    placeholder is written `{*name}` (a phrase such as `a list`, or a message with a hint
+    appended), and as it is when written `{name}` (a key, a file name, a number)."""
+
+    __slots__ = ("rules",)
+
+    def __init__(self, table: dict[str, str]) -> None:
+        rules = []
+        for english, translated in table.items():
+            parts = _PLACEHOLDER.split(english)  # literal, star, name, literal, star, name, ...
+            pattern = "".join(
+                re.escape(part) if i % 3 == 0 else "" if i % 3 == 1 else _group(part)
+                for i, part in enumerate(parts)
+            )
+            # The order of trial: a template that starts with words before one that starts with
+            # a placeholder (a hint appended to any message), then the most words first.
+            order = (parts[0] == "", -sum(len(part) for part in parts[::3]))
+            nested = frozenset(parts[i + 1] for i in range(1, len(parts), 3) if parts[i])
+            rules.append((order, re.compile(pattern, re.DOTALL), nested, translated))
+        rules.sort(key=lambda rule: rule[0])
+        self.rules = [rule[1:] for rule in rules]
+
+    def translate(self, text: str, depth: int = 0) -> str:
+        if depth > 8:
+            return text
+        for pattern, nested, translated in self.rules:
+            match = pattern.fullmatch(text)
+            if match is None:
+                continue
+            values = {
+                name: self.translate(value, depth + 1) if name in nested else value
+                for name, value in match.groupdict().items()
+            }
+            return _fill(translated, values)
+        return text
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda match: values[match.group(2)], template)
+
+
+def _group(name: str) -> str:
+    """The pattern of a placeholder: a whole number for a one-letter name, else any text."""
+    return f"(?P<{name}>[-+]?[0-9]+)" if len(name) == 1 else f"(?P<{name}>.+?)"
+
+
+@cache
+def _messages(code: str) -> Messages:
+    path = FOLDER / "messages" / f"{code}.toml"
+    if not path.is_file():  # English, or a language without translated messages
+        return Messages({})
+    import tomllib
+
+    with path.open("rb") as stream:
+        return Messages({str(k): str(v) for k, v in tomllib.load(stream).items()})
 
 
 @cache
