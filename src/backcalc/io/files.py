@@ -23,7 +23,14 @@ if TYPE_CHECKING:
     from types import FrameType
 
 # link(2) errors that mean "no hard links here" (FAT, some network file systems), not "exists"
-_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+_NO_HARD_LINKS = {
+    errno.EPERM,
+    errno.ENOTSUP,
+    errno.EOPNOTSUPP,
+    errno.EXDEV,
+    errno.EMLINK,
+    errno.ENOSYS,
+}
 
 
 class OutputError(BackcalcError):
@@ -179,9 +186,10 @@ def signals_interrupt() -> Iterator[None]:
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise Interrupted(signum)
 
-    previous = {}
+    previous: dict[signal.Signals, Any] = {}
     for signum in _SIGNALS:
-        if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup's ignored signals stay so
+        handler = signal.getsignal(signum)
+        if handler is not None and handler is not signal.SIG_IGN:  # nohup's ignored stay so
             previous[signum] = signal.signal(signum, interrupt)
     try:
         yield
@@ -198,6 +206,6 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _restore(handlers: dict[int, Any]) -> None:
+def _restore(handlers: dict[signal.Signals, Any]) -> None:
     for signum, handler in handlers.items():
         signal.signal(signum, handler)
