@@ -85,7 +85,7 @@ def check(
     try:
         exercise, source = load_spec(spec)
         look = style(lang, comma)
-        inputs: tuple[Path, ...] = (source,)
+        inputs: tuple[Path, ...] = source.paths()
         result: GradCheck | Grading
         if answers is None:
             settings = CheckSettings(eps=eps, every_entry=every_entry, seed=seed)
@@ -95,7 +95,7 @@ def check(
                 raise BackcalcError("--answers works on networks; a graph is checked by itself")
             trace = cast("Trace", exercise.run())
             result, answers_path = _grade(trace, answers, eps, rtol, atol)
-            inputs = (source, answers_path)
+            inputs = (*source.paths(), answers_path)
         emit(render(result, output_format.value, look), output, force, inputs)
     except BackcalcError as error:
         raise fail(error, spec, lang) from None

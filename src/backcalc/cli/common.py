@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from backcalc.core.exercise import ExerciseKind
+    from backcalc.io.sources import Sources
     from backcalc.render.style import Style
 
 STDIN = STDOUT = Path("-")  # `-` as a spec or as -o: standard input or output
@@ -128,18 +129,20 @@ def style(lang: str | None, comma: bool | None, decimals: int = 4, full: bool = 
     return style_for(language(lang), comma, decimals, full)
 
 
-def load_spec(spec: str) -> tuple[ExerciseKind, Path]:
+def load_spec(spec: str) -> tuple[ExerciseKind, Sources]:
     """The network or graph in the file `spec`, or in the shipped example of that name, and
-    the path it was read from."""
-    from backcalc.io import examples
+    the files it was read from (the spec, None for stdin, and every data file it names)."""
+    from backcalc.io import examples, sources
     from backcalc.io.spec import read
 
     if spec == "-":  # the spec on standard input; its data files are read from the current folder
         from backcalc.io.spec import parse
 
-        return parse(sys.stdin.read(), "<stdin>", Path.cwd()), STDIN
+        with sources.recording(None) as read_from:
+            return parse(sys.stdin.read(), "<stdin>", Path.cwd()), read_from
     path, name = examples.resolve(spec)
-    return read(path, display_name=name), path
+    with sources.recording(path) as read_from:
+        return read(path, display_name=name), read_from
 
 
 def emit(
@@ -148,8 +151,9 @@ def emit(
     force: bool,
     inputs: tuple[Path, ...],
 ) -> None:
-    """Text to stdout (no `output`, or `-o -`) or, atomically, to `output`; a rich renderable
-    printed to the terminal (colour where it is one), or written to the file as plain text."""
+    """Text to stdout (no `output`, or `-o -`) or, atomically, to `output`, which is never one
+    of `inputs` (every file the command read); a rich renderable printed to the terminal
+    (colour where it is one), or written to the file as plain text."""
     if output is None or output == STDOUT:
         if isinstance(content, str):
             sys.stdout.write(content)

@@ -78,6 +78,6 @@ def run(
         exercise, source = load_spec(spec)
         require(exercise.kind, output_format.value)  # before the computation, not after
         trace = exercise.run(hand_rounding)
-        emit(render(trace, output_format.value, look), output, force, (source,))
+        emit(render(trace, output_format.value, look), output, force, source.paths())
     except BackcalcError as error:
         raise fail(error, spec, lang) from None

@@ -20,7 +20,7 @@ from backcalc.cli.common import (
     load_spec,
     style,
 )
-from backcalc.errors import BackcalcError, Location
+from backcalc.errors import BackcalcError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -92,17 +92,17 @@ def train(
         )
         if output == STDOUT:
             raise BackcalcError("train -o needs a file: large arrays are written beside it")
-        if output is not None and output.exists() and not force:  # before a long run, not after
-            from backcalc.io.files import OutputError
+        if output is not None:  # refused before a long run, not after
+            from backcalc.io.files import check_target
 
-            raise OutputError("already exists; use --force to overwrite it", Location(str(output)))
+            check_target(output, force, source.paths())
         total = settings.epochs or settings.steps or 0
         with _Progress(total, style(lang, comma).t("train.progress")) as advance:
             result = run_training(exercise, settings, advance)
         if output is not None:
             from backcalc.io.specwriter import write_spec
 
-            write_spec(result.exercise, output, force, (source,))
+            write_spec(result.exercise, output, force, source)
         emit(render(result, output_format.value, style(lang, comma, full=full)), None, False, ())
     except BackcalcError as error:
         raise fail(error, spec, lang) from None

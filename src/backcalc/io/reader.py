@@ -131,6 +131,7 @@ class ValueReader:
         return np.array(rows, dtype=np.float64)
 
     def file_array(self, value: dict[str, Any], path: str) -> Array:
+        from backcalc.io import sources
         from backcalc.io.datafiles import DataFileError, load_array
 
         spec = self.mapping(value, path, ("file", "key"), "a file reference")
@@ -139,9 +140,11 @@ class ValueReader:
             raise self.fail(child(path, "file"), f"expected a file name, found {describe(file)}")
         key = spec.get("key")
         try:
-            return load_array(file, None if key is None else str(key), self.base)
+            array = load_array(file, None if key is None else str(key), self.base)
         except DataFileError as error:
             raise self.fail(child(path, "file"), error.message) from None
+        sources.note(path, file, None if key is None else str(key), self.base)
+        return array
 
     def choice(self, value: Any, path: str, what: str, choices: tuple[str, ...]) -> str:
         if not isinstance(value, str):
