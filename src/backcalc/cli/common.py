@@ -5,6 +5,7 @@ that `backcalc --help` stays fast."""
 from __future__ import annotations
 
 import enum
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from backcalc.core.exercise import ExerciseKind
+    from backcalc.io.limits import Limits
     from backcalc.render.style import Style
 
 STDIN = STDOUT = Path("-")  # `-` as a spec or as -o: standard input or output
@@ -75,6 +77,32 @@ OutputOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")]
+MaxElementsOption = Annotated[
+    int,
+    typer.Option(
+        "--max-elements",
+        min=1,
+        metavar="N",
+        help="Refuse a spec whose arrays (from files or drawn at random) and layer outputs hold "
+        "more than N numbers in all, before reading them [default: 10^8, 800 MB].",
+        show_default=False,
+    ),
+]
+OutsideFilesOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside-files",
+        help="Let the spec read data files outside its own folder (absolute paths, ../, "
+        "symlinks out); refused by default, so a spec from someone else reads only its own.",
+    ),
+]
+
+
+def finite(value: float | None) -> float | None:
+    """A number option's check: click's ranges let nan and inf through (nan < 0 is false)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"expected a finite number, found {value}")
+    return value
 
 
 def fail(error: BackcalcError, source: str | None = None) -> typer.Exit:
@@ -97,18 +125,18 @@ def style(lang: str, comma: bool | None, decimals: int = 4, full: bool = False) 
     return style_for(str(lang), comma, decimals, full)
 
 
-def load_spec(spec: str) -> tuple[ExerciseKind, Path]:
+def load_spec(spec: str, bounds: Limits | None = None) -> tuple[ExerciseKind, Path]:
     """The network or graph in the file `spec`, or in the shipped example of that name, and
-    the path it was read from."""
+    the path it was read from; `bounds` on what it may allocate and read."""
     from backcalc.io import examples
     from backcalc.io.spec import read
 
     if spec == "-":  # the spec on standard input; its data files are read from the current folder
         from backcalc.io.spec import parse
 
-        return parse(sys.stdin.read(), "<stdin>", Path.cwd()), STDIN
+        return parse(sys.stdin.read(), "<stdin>", Path.cwd(), bounds), STDIN
     path, name = examples.resolve(spec)
-    return read(path, display_name=name), path
+    return read(path, display_name=name, limits=bounds), path
 
 
 def emit(
