@@ -185,6 +185,18 @@ CASES = {
 }
 
 
+# indices count from 1 in every key path, as the layers do: the second row of a batch's targets
+CASES["target_row"] = (
+    "input: [[1, 2], [3, 4]]\ntarget: [[1], [2, 3]]\nlayers:\n  - weights: [[1, 2]]\n"
+    "loss: half_squared_error\n",
+    "net.yaml:2:15: target[2]: 2 values, but the network outputs 1 value",
+)
+CASES["entry"] = (
+    "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1, x]]\nloss: half_squared_error\n",
+    "net.yaml:4:19: layers[1].weights[1][2]: expected a number, found 'x'",
+)
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_spec_gives_one_clear_line(case: str, tmp_path: Path) -> None:
     text, expected = CASES[case]
@@ -228,3 +240,11 @@ def test_yaml_11_traps_are_read_as_numbers() -> None:
     np.testing.assert_array_equal(exercise.x, [[0.001, 0.5]])
     assert exercise.learning_rate == 0.01
     assert exercise.network.l2 == 0.2
+
+
+def test_an_answers_entry_is_named_counting_from_1(tmp_path: Path) -> None:
+    answers = tmp_path / "mine.yaml"
+    answers.write_text("layers:\n  2:\n    dJ_dW: [[0.1, 0.2, nope]]\n")
+    code, out, err = invoke("check", "reference-2-3-1", "--answers", str(answers))
+    assert (code, out) == (2, "")
+    assert err == f"{answers}:3:24: layers.2.dJ_dW[1][3]: expected a number, found 'nope'\n"

@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING
 import numpy as np
 
 from backcalc.errors import BackcalcError
-from backcalc.io.limits import Budget, Limits, count
+from backcalc.io.limits import Budget, LimitError, Limits, count
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
@@ -131,7 +131,10 @@ def _from_csv(path: Path, file: str, budget: Budget) -> Array:
     the budget's room)."""
     room = budget.room
     if path.stat().st_size > CSV_BYTES_PER_NUMBER * room + 1024:
-        raise budget.refusal(f"{file} is too large to hold at most {count(room)} numbers")
+        raise LimitError(
+            f"{file}: {path.stat().st_size:,} bytes, more than a CSV of the {count(room)} "
+            "numbers left under the limit takes (--max-elements raises it)"
+        )
     values = numbers_array("d")
     width, rows = 0, 0
     try:
@@ -148,7 +151,7 @@ def _from_csv(path: Path, file: str, budget: Budget) -> Array:
                     )
                 width, rows = len(cells), rows + 1
                 if len(values) > room:
-                    raise budget.refusal(f"{file} holds more than {count(room)} numbers")
+                    raise budget.refusal(f"{file}: {count(len(values))} numbers by line {number}")
     except UnicodeDecodeError:
         raise DataFileError(f"{file}: not UTF-8 text") from None
     if not rows:

@@ -54,9 +54,7 @@ class Budget:
 
     def refusal(self, subject: str) -> LimitError:
         """LimitError for `subject` ("W.npy declares 2,000 numbers"), saying the limit."""
-        limit = f"the limit of {self.limit:,} numbers (raise it with --max-elements)"
+        limit = f"the limit of {count(self.limit)} (--max-elements raises it)"
         if self.used == 0:
             return LimitError(f"{subject}, more than {limit}")
-        return LimitError(
-            f"{subject}; with the {self.used:,} of the spec's other arrays, more than {limit}"
-        )
+        return LimitError(f"{subject}; with the spec's other {count(self.used)}, more than {limit}")
