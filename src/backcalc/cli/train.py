@@ -54,10 +54,10 @@ def train(
     spec: SpecArgument,
     steps: Annotated[
         int | None,
-        typer.Option(min=1, max=MAX_STEPS, help="Full-batch gradient-descent steps (≤ 10^7)."),
+        typer.Option(min=1, max=MAX_STEPS, help="Full-batch gradient-descent steps."),
     ] = None,
     epochs: Annotated[
-        int | None, typer.Option(min=1, max=MAX_STEPS, help="Epochs of mini-batch SGD (≤ 10^7).")
+        int | None, typer.Option(min=1, max=MAX_STEPS, help="Epochs of mini-batch SGD.")
     ] = None,
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Mini-batch size with --epochs [default: all].")
