@@ -117,7 +117,7 @@ def test_bad_input_is_a_spec_error_naming_the_key() -> None:
         backcalc.load(
             {"input": [1.0], "target": [0.0], "layers": [{"weights": [[1.0, 2.0]]}], "loss": "x"}
         )
-    assert str(caught.value).startswith("<dict>: layers[0].weights: 2 columns, but the input")
+    assert str(caught.value).startswith("<dict>: layers[1].weights: 2 columns, but the input")
     assert "decimal comma" not in str(caught.value)  # Python data has no YAML commas
     with pytest.raises(backcalc.SpecError, match=r"^<text>:1:1: missing key 'layers'"):
         backcalc.load("input: [1]\n")

@@ -263,27 +263,27 @@ REFUSED = {
     ),
     "undefined": (
         "steps: ['q = x + w']\nvalues: {x: 1}\n",
-        "net.yaml:1:9: steps[0]: 'w' is not defined: give it in values or compute it in an earlier step",
+        "net.yaml:1:9: steps[1]: 'w' is not defined: give it in values or compute it in an earlier step",
     ),
     "order": (
         "steps: ['q = r + 1', 'r = x * 2']\nvalues: {x: 1}\n",
-        "net.yaml:1:9: steps[0]: 'q' uses 'r' before step 2 computes it: put the steps in order",
+        "net.yaml:1:9: steps[1]: 'q' uses 'r' before step 2 computes it: put the steps in order",
     ),
     "cycle": (
         "steps: ['q = r + 1', 'r = q * 2']\nvalues: {x: 1}\n",
-        "net.yaml:1:9: steps[0]: a cycle: 'q' uses 'r', which depends on 'q'",
+        "net.yaml:1:9: steps[1]: a cycle: 'q' uses 'r', which depends on 'q'",
     ),
     "reassign": (
         "steps: ['q = x + 1', 'q = q * 2']\nvalues: {x: 1}\n",
-        "net.yaml:1:22: steps[1]: a step may not reassign 'q' (already defined by step 1)",
+        "net.yaml:1:22: steps[2]: a step may not reassign 'q' (already defined by step 1)",
     ),
     "reassign_value": (
         "steps: ['x = x + 1']\nvalues: {x: 1}\n",
-        "net.yaml:1:9: steps[0]: a step may not reassign 'x' (already defined in values)",
+        "net.yaml:1:9: steps[1]: a step may not reassign 'x' (already defined in values)",
     ),
     "typo": (
         "steps: ['q = x + y', 'f = qq * z']\nvalues: {x: 1, y: 2, z: 3}\n",
-        "net.yaml:1:22: steps[1]: 'qq' is not defined (did you mean 'q'?): give it in values or compute it in an earlier step",
+        "net.yaml:1:22: steps[2]: 'qq' is not defined (did you mean 'q'?): give it in values or compute it in an earlier step",
     ),
     "missing_value": (
         "expression: x * y\nvalues: {x: 1}\n",
@@ -291,7 +291,7 @@ REFUSED = {
     ),
     "not_a_step": (
         "steps: ['x + 1']\nvalues: {x: 1}\n",
-        "net.yaml:1:9: steps[0]: expected a step like 'q = x + y', found 'x + 1'",
+        "net.yaml:1:9: steps[1]: expected a step like 'q = x + y', found 'x + 1'",
     ),
     "both": (
         "steps: ['q = x']\nexpression: x\nvalues: {x: 1}\n",

@@ -27,13 +27,13 @@ CASES = {
         "input: [1.8, -3.4]\ntarget: 5\nlayers:\n"
         "  - weights: [[0.1, -0.5], [-0.3, -0.9], [0.8, 0.02]]\n"
         "  - weights: [[-0.4, 0.2]]\nloss: half_squared_error\n",
-        "net.yaml:5:5: layers[1].weights: 2 columns, but layer 1 outputs 3 values "
+        "net.yaml:5:5: layers[2].weights: 2 columns, but layer 1 outputs 3 values "
         "(column convention: W is (out, in))",
     ),
     "chain_row": (
         "convention: row\ninput: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1], [2], [3]]\n"
         "loss: squared_error\n",
-        "net.yaml:5:5: layers[0].weights: 3 rows, but the input has 2 values "
+        "net.yaml:5:5: layers[1].weights: 3 rows, but the input has 2 values "
         "(row convention: W is (in, out))",
     ),
     "invalid_yaml": (
@@ -47,7 +47,7 @@ CASES = {
     "unknown_key": (
         "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\n    activaton: relu\n"
         "loss: squared_error\n",
-        "net.yaml:5:5: layers[0].activaton: unknown key 'activaton'; did you mean 'activation'? "
+        "net.yaml:5:5: layers[1].activaton: unknown key 'activaton'; did you mean 'activation'? "
         "(expected: units, weights, bias, activation, freeze)",
     ),
     "unknown_top_key": (
@@ -62,18 +62,18 @@ CASES = {
     ),
     "missing_weights": (
         "input: [1, 2]\ntarget: 1\nlayers:\n  - bias: 1\nloss: squared_error\n",
-        "net.yaml:4:5: layers[0]: layer 1 has no 'weights'",
+        "net.yaml:4:5: layers[1]: layer 1 has no 'weights'",
     ),
     "unknown_activation": (
         "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\n    activation: sigmoidd\n"
         "loss: squared_error\n",
-        "net.yaml:5:5: layers[0].activation: unknown activation 'sigmoidd'; did you mean "
+        "net.yaml:5:5: layers[1].activation: unknown activation 'sigmoidd'; did you mean "
         f"'sigmoid'? ({', '.join([*ACTIVATIONS, *ALIASES])})",
     ),
     "unknown_option": (
         "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\n"
         "    activation: {name: leaky_relu, slop: 2}\nloss: squared_error\n",
-        "net.yaml:5:36: layers[0].activation.slop: unknown option 'slop' for leaky_relu; did you "
+        "net.yaml:5:36: layers[1].activation.slop: unknown option 'slop' for leaky_relu; did you "
         "mean 'slope'? (options: slope)",
     ),
     "unknown_loss": (
@@ -88,12 +88,12 @@ CASES = {
     ),
     "boolean": (
         "input: [1, no]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\n",
-        "net.yaml:1:12: input[1]: expected a number, found false (YAML reads "
+        "net.yaml:1:12: input[2]: expected a number, found false (YAML reads "
         "yes/no/on/off/true/false as booleans)",
     ),
     "string": (
         "input: [1, abc]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\n",
-        "net.yaml:1:12: input[1]: expected a number, found 'abc'",
+        "net.yaml:1:12: input[2]: expected a number, found 'abc'",
     ),
     "null": (
         "input: [1, 2]\ntarget:\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\n",
@@ -101,12 +101,12 @@ CASES = {
     ),
     "ragged": (
         "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1, 2], [1]]\nloss: squared_error\n",
-        "net.yaml:4:23: layers[0].weights[1]: row 2 has 1 number, but row 1 has 2: a matrix "
+        "net.yaml:4:23: layers[1].weights[2]: row 2 has 1 number, but row 1 has 2: a matrix "
         "needs rows of equal length",
     ),
     "decimal_comma": (
         "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[0,5, 2]]\nloss: squared_error\n",
-        "net.yaml:4:5: layers[0].weights: 3 columns, but the input has 2 values (column "
+        "net.yaml:4:5: layers[1].weights: 3 columns, but the input has 2 values (column "
         "convention: W is (out, in)); a decimal comma is the likely cause: YAML reads [0,5, 1] as "
         'three numbers (write 0.5, or quote it: "0,5")',
     ),
@@ -141,12 +141,12 @@ CASES = {
     "bias_length": (
         "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\n    bias: [1, 2]\n"
         "loss: squared_error\n",
-        "net.yaml:5:5: layers[0].bias: 2 values, but the layer has 1 unit (or give one number "
+        "net.yaml:5:5: layers[1].bias: 2 values, but the layer has 1 unit (or give one number "
         "for a single shared bias)",
     ),
     "batch_of_columns": (
         "input: [[1.8], [-3.4]]\ntarget: [5, 5]\n" + GOOD_LAYERS + "loss: half_squared_error\n",
-        "net.yaml:4:5: layers[0].weights: 2 columns, but the input has 1 value (column "
+        "net.yaml:4:5: layers[1].weights: 2 columns, but the input has 1 value (column "
         "convention: W is (out, in)) (a list of lists is a batch, one observation per inner list)",
     ),
     "empty_layers": (
@@ -170,19 +170,31 @@ CASES = {
     ),
     "not_finite": (
         "input: [1, .nan]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\n",
-        "net.yaml:1:12: input[1]: expected a finite number, found nan",
+        "net.yaml:1:12: input[2]: expected a finite number, found nan",
     ),
     "batch_of_scalars": (
         "input: [1, 2, 3]\ntarget: 1\nlayers: [{weights: 2}]\nloss: squared_error\n",
-        "net.yaml:3:11: layers[0].weights: one weight (one input), but the input has 3 values "
+        "net.yaml:3:11: layers[1].weights: one weight (one input), but the input has 3 values "
         "(a batch of one-value observations is written [[1], [2], ...])",
     ),
     "deep_list": (
         "input: [[[1, 2]]]\ntarget: 1\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\n",
-        "net.yaml:1:9: input[0]: expected one observation (a list of numbers) or a batch: a list "
+        "net.yaml:1:9: input[1]: expected one observation (a list of numbers) or a batch: a list "
         "nested deeper than a matrix",
     ),
 }
+
+
+# indices count from 1 in every key path, as the layers do: the second row of a batch's targets
+CASES["target_row"] = (
+    "input: [[1, 2], [3, 4]]\ntarget: [[1], [2, 3]]\nlayers:\n  - weights: [[1, 2]]\n"
+    "loss: half_squared_error\n",
+    "net.yaml:2:15: target[2]: 2 values, but the network outputs 1 value",
+)
+CASES["entry"] = (
+    "input: [1, 2]\ntarget: 1\nlayers:\n  - weights: [[1, x]]\nloss: half_squared_error\n",
+    "net.yaml:4:19: layers[1].weights[1][2]: expected a number, found 'x'",
+)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -228,3 +240,11 @@ def test_yaml_11_traps_are_read_as_numbers() -> None:
     np.testing.assert_array_equal(exercise.x, [[0.001, 0.5]])
     assert exercise.learning_rate == 0.01
     assert exercise.network.l2 == 0.2
+
+
+def test_an_answers_entry_is_named_counting_from_1(tmp_path: Path) -> None:
+    answers = tmp_path / "mine.yaml"
+    answers.write_text("layers:\n  2:\n    dJ_dW: [[0.1, 0.2, nope]]\n")
+    code, out, err = invoke("check", "reference-2-3-1", "--answers", str(answers))
+    assert (code, out) == (2, "")
+    assert err == f"{answers}:3:24: layers.2.dJ_dW[1][3]: expected a number, found 'nope'\n"

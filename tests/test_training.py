@@ -74,27 +74,27 @@ loss: softmax_cross_entropy
 FILE_ERRORS = {
     "missing": (
         "{file: nope.npy}",
-        "net.yaml:3:15: layers[0].weights.file: nope.npy: no such file (looked in {tmp})",
+        "net.yaml:3:15: layers[1].weights.file: nope.npy: no such file (looked in {tmp})",
     ),
     "npz_key": (
         "{file: p.npz, key: W9}",
-        "net.yaml:3:15: layers[0].weights.file: p.npz has no array 'W9' (it has W1, W2)",
+        "net.yaml:3:15: layers[1].weights.file: p.npz has no array 'W9' (it has W1, W2)",
     ),
     "npz_which": (
         "{file: p.npz}",
-        "net.yaml:3:15: layers[0].weights.file: p.npz holds 2 arrays (W1, W2): say which with 'key'",
+        "net.yaml:3:15: layers[1].weights.file: p.npz holds 2 arrays (W1, W2): say which with 'key'",
     ),
     "csv_cell": (
         "{file: bad.csv}",
-        "net.yaml:3:15: layers[0].weights.file: bad.csv:2: column 2 is not a number: 'x'",
+        "net.yaml:3:15: layers[1].weights.file: bad.csv:2: column 2 is not a number",
     ),
     "shape": (
         "{file: wide.npy}",
-        "net.yaml:3:5: layers[0].weights: 3 columns, but the input has 2 values (column convention: W is (out, in))",
+        "net.yaml:3:5: layers[1].weights: 3 columns, but the input has 2 values (column convention: W is (out, in))",
     ),
     "suffix": (
         "{file: W.dat}",
-        "net.yaml:3:15: layers[0].weights.file: W.dat: expected a .npy, .npz or .csv file",
+        "net.yaml:3:15: layers[1].weights.file: W.dat: expected a .npy, .npz or .csv file",
     ),
 }
 
@@ -184,7 +184,7 @@ def test_init_errors(tmp_path: Path) -> None:
     )
     assert (
         invoke("run", str(spec))[2]
-        == f"{spec}:4:5: layers[0]: random weights need the layer's size: give 'units'\n"
+        == f"{spec}:4:5: layers[1]: random weights need the layer's size: give 'units'\n"
     )
     spec.write_text(
         "input: [1, 2]\ntarget: 0\nlayers:\n  - {units: 1, weights: {init: kaiming}}\nloss: squared_error\n"

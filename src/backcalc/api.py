@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backcalc.errors import BackcalcError
+from backcalc.io.limits import MAX_ELEMENTS, Limits
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,19 +33,24 @@ if TYPE_CHECKING:
 Spec = str | os.PathLike[str] | Mapping[str, Any]  # what `load` takes
 
 
-def load(source: Spec) -> ExerciseKind:
+def load(
+    source: Spec, *, max_elements: int = MAX_ELEMENTS, allow_outside_files: bool = False
+) -> ExerciseKind:
     """An exercise from a spec: a `Path` (or a `str` naming an existing file) is read as a file;
     a `str` naming a shipped example (`backcalc examples`) is that example; any other `str` is
     YAML text; a dict is the spec's data (numpy arrays allowed). Files that YAML text or a dict
-    name are read relative to the current folder."""
+    name are read relative to the current folder. As on the command line, a spec holds at most
+    `max_elements` numbers in all (arrays from files or drawn, layer outputs) and reads data
+    files only inside its folder unless `allow_outside_files`."""
     from backcalc.io import examples, spec
 
+    limits = Limits(max_elements, allow_outside_files)
     if isinstance(source, Mapping):
-        return spec.from_data(dict(source), "<dict>", Path.cwd())
+        return spec.from_data(dict(source), "<dict>", Path.cwd(), limits)
     if isinstance(source, os.PathLike) or ("\n" not in source and ":" not in source):
         path, name = examples.resolve(os.fspath(source))  # a name: a file or an example
-        return spec.read(path, display_name=name)
-    return spec.parse(source, "<text>", Path.cwd())
+        return spec.read(path, display_name=name, limits=limits)
+    return spec.parse(source, "<text>", Path.cwd(), limits)
 
 
 def run(exercise: ExerciseKind | Spec, hand_rounding: int | None = None) -> Result:

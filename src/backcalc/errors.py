@@ -1,7 +1,8 @@
 """The one exception family of backcalc.
 
 Every message is written for the user. Errors in a spec carry a location so the CLI can print
-`net.yaml:7:5: layers[1].weights: 2 columns, but layer 1 outputs 3 values`.
+`net.yaml:7:5: layers[2].weights: 2 columns, but layer 1 outputs 3 values`; the indices of a key
+path count from 1, as people count (`layers[1]` is the first layer, as "layer 1" is).
 """
 
 from __future__ import annotations

@@ -14,15 +14,19 @@ from backcalc.cli.common import (
     CommaOption,
     ForceOption,
     LangOption,
+    MaxElementsOption,
     OutputOption,
+    OutsideFilesOption,
     SpecArgument,
     choices,
     emit,
     fail,
+    finite,
     load_spec,
     style,
 )
 from backcalc.errors import BackcalcError
+from backcalc.io.limits import MAX_ELEMENTS, Limits
 
 if TYPE_CHECKING:
     from backcalc.core.gradcheck import CheckSettings, GradCheck
@@ -54,14 +58,20 @@ def check(
             "--format", "-f", help="table: tables in the terminal; json: one JSON document."
         ),
     ] = TABLE,
-    eps: Annotated[float, typer.Option(min=1e-15, help="The finite-difference step ε.")] = 1e-6,
+    eps: Annotated[
+        float, typer.Option(min=1e-15, callback=finite, help="The finite-difference step ε.")
+    ] = 1e-6,
     rtol: Annotated[
         float | None,
-        typer.Option(min=0, help="Relative tolerance [default: 1e-5; 0.01 with --answers]."),
+        typer.Option(
+            min=0, callback=finite, help="Relative tolerance [default: 1e-5; 0.01 with --answers]."
+        ),
     ] = None,
     atol: Annotated[
         float | None,
-        typer.Option(min=0, help="Absolute tolerance [default: 1e-7; 1e-4 with --answers]."),
+        typer.Option(
+            min=0, callback=finite, help="Absolute tolerance [default: 1e-7; 1e-4 with --answers]."
+        ),
     ] = None,
     every_entry: Annotated[
         bool, typer.Option("--all", help="Check every entry, however large the network.")
@@ -71,6 +81,8 @@ def check(
     ] = 0,
     lang: LangOption = None,
     comma: CommaOption = None,
+    max_elements: MaxElementsOption = MAX_ELEMENTS,
+    outside_files: OutsideFilesOption = False,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -83,7 +95,8 @@ def check(
     from backcalc.render import render
 
     try:
-        exercise, source = load_spec(spec)
+        bounds = Limits(max_elements, outside_files)
+        exercise, source = load_spec(spec, bounds)
         look = style(lang, comma)
         inputs: tuple[Path, ...] = source.paths()
         result: GradCheck | Grading
@@ -94,7 +107,7 @@ def check(
             if exercise.kind != "network":
                 raise BackcalcError("--answers works on networks; a graph is checked by itself")
             trace = cast("Trace", exercise.run())
-            result, answers_path = _grade(trace, answers, eps, rtol, atol)
+            result, answers_path = _grade(trace, answers, eps, rtol, atol, bounds)
             inputs = (*source.paths(), answers_path)
         emit(render(result, output_format.value, look), output, force, inputs)
     except BackcalcError as error:
@@ -104,16 +117,21 @@ def check(
 
 
 def _grade(
-    trace: Trace, answers: str, eps: float, rtol: float | None, atol: float | None
+    trace: Trace,
+    answers: str,
+    eps: float,
+    rtol: float | None,
+    atol: float | None,
+    bounds: Limits,
 ) -> tuple[Grading, Path]:
     """The answers file `answers` (a path, or a shipped answers example) graded against
-    `trace`, and the path it was read from."""
+    `trace`, and the path it was read from (its data files read within `bounds`)."""
     from backcalc.core.grading import AnswerSettings, grade
     from backcalc.io import answers as answers_file
     from backcalc.io import examples
 
     path, name = examples.resolve_answers(answers)
-    claims = answers_file.read(path, trace, name)
+    claims = answers_file.read(path, trace, name, bounds)
     settings = _with_tolerances(AnswerSettings(eps=eps), rtol, atol)
     return grade(trace, claims, settings, name), path
 

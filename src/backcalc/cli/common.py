@@ -5,6 +5,7 @@ that `backcalc --help` stays fast."""
 from __future__ import annotations
 
 import enum
+import math
 import os
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from backcalc.core.exercise import ExerciseKind
+    from backcalc.io.limits import Limits
     from backcalc.io.sources import Sources
     from backcalc.render.style import Style
 
@@ -99,6 +101,32 @@ OutputOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")]
+MaxElementsOption = Annotated[
+    int,
+    typer.Option(
+        "--max-elements",
+        min=1,
+        metavar="N",
+        help="Refuse a spec whose arrays (from files or drawn at random) and layer outputs hold "
+        "more than N numbers in all, before reading them [default: 10^8, 800 MB].",
+        show_default=False,
+    ),
+]
+OutsideFilesOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside-files",
+        help="Let the spec read data files outside its own folder (absolute paths, ../, "
+        "symlinks out); refused by default, so a spec from someone else reads only its own.",
+    ),
+]
+
+
+def finite(value: float | None) -> float | None:
+    """A number option's check: click's ranges let nan and inf through (nan < 0 is false)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"expected a finite number, found {value}")
+    return value
 
 
 def fail(error: BackcalcError, source: str | None = None, lang: str | None = None) -> typer.Exit:
@@ -129,9 +157,10 @@ def style(lang: str | None, comma: bool | None, decimals: int = 4, full: bool = 
     return style_for(language(lang), comma, decimals, full)
 
 
-def load_spec(spec: str) -> tuple[ExerciseKind, Sources]:
+def load_spec(spec: str, bounds: Limits | None = None) -> tuple[ExerciseKind, Sources]:
     """The network or graph in the file `spec`, or in the shipped example of that name, and
-    the files it was read from (the spec, None for stdin, and every data file it names)."""
+    the files it was read from (the spec, None for stdin, and every data file it names);
+    `bounds` on what it may allocate and read."""
     from backcalc.io import examples, sources
     from backcalc.io.spec import read
 
@@ -139,10 +168,10 @@ def load_spec(spec: str) -> tuple[ExerciseKind, Sources]:
         from backcalc.io.spec import parse
 
         with sources.recording(None) as read_from:
-            return parse(sys.stdin.read(), "<stdin>", Path.cwd()), read_from
+            return parse(sys.stdin.read(), "<stdin>", Path.cwd(), bounds), read_from
     path, name = examples.resolve(spec)
     with sources.recording(path) as read_from:
-        return read(path, display_name=name), read_from
+        return read(path, display_name=name, limits=bounds), read_from
 
 
 def emit(

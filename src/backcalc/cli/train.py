@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,14 +14,18 @@ from backcalc.cli.common import (
     CommaOption,
     ForceOption,
     LangOption,
+    MaxElementsOption,
+    OutsideFilesOption,
     SpecArgument,
     choices,
     emit,
     fail,
+    finite,
     load_spec,
     style,
 )
 from backcalc.errors import BackcalcError
+from backcalc.io.limits import MAX_ELEMENTS, Limits
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,6 +36,10 @@ if TYPE_CHECKING:
     from backcalc.core.training import TrainSettings
 
 PROGRESS_FROM = 200  # steps or epochs from which a progress bar is drawn (on a terminal)
+# At most 10⁷ steps or epochs: on the smallest network a step takes ~0.15 ms (25 minutes for
+# 10⁷), and each keeps its loss and its η (~640 MB for 10⁷, as the budget of a spec's numbers);
+# 99999999999999999999 steps would never end, and its record would exhaust memory first.
+MAX_STEPS = 10**7
 
 
 if TYPE_CHECKING:
@@ -43,20 +52,28 @@ TABLE = TrainFormat("table")
 def train(
     spec: SpecArgument,
     steps: Annotated[
-        int | None, typer.Option(min=1, help="Full-batch gradient-descent steps.")
+        int | None,
+        typer.Option(min=1, max=MAX_STEPS, help="Full-batch gradient-descent steps."),
     ] = None,
-    epochs: Annotated[int | None, typer.Option(min=1, help="Epochs of mini-batch SGD.")] = None,
+    epochs: Annotated[
+        int | None, typer.Option(min=1, max=MAX_STEPS, help="Epochs of mini-batch SGD.")
+    ] = None,
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Mini-batch size with --epochs [default: all].")
     ] = None,
     learning_rate: Annotated[
-        float | None, typer.Option(min=0, help="η [default: the spec's learning_rate].")
+        float | None,
+        typer.Option(min=0, callback=finite, help="η [default: the spec's learning_rate]."),
     ] = None,
-    momentum: Annotated[float, typer.Option(min=0, help="μ of SGD with momentum.")] = 0.0,
+    momentum: Annotated[
+        float, typer.Option(min=0, callback=finite, help="μ of SGD with momentum.")
+    ] = 0.0,
     lr_step: Annotated[
         int | None, typer.Option(min=1, help="Multiply η by --lr-gamma every N steps (epochs).")
     ] = None,
-    lr_gamma: Annotated[float, typer.Option(min=0, help="The factor of the η schedule.")] = 0.1,
+    lr_gamma: Annotated[
+        float, typer.Option(min=0, callback=finite, help="The factor of the η schedule.")
+    ] = 0.1,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the mini-batch shuffles.")] = 0,
     output_format: Annotated[
         TrainFormat, typer.Option("--format", "-f", help="table or json (printed).")
@@ -74,6 +91,8 @@ def train(
     full: Annotated[bool, typer.Option("--full", help="Show large matrices whole.")] = False,
     lang: LangOption = None,
     comma: CommaOption = None,
+    max_elements: MaxElementsOption = MAX_ELEMENTS,
+    outside_files: OutsideFilesOption = False,
 ) -> None:
     """Train the network by gradient descent and show the loss curve and the trained parameters.
 
@@ -84,7 +103,7 @@ def train(
     from backcalc.render import render
 
     try:
-        exercise, source = load_spec(spec)
+        exercise, source = load_spec(spec, Limits(max_elements, outside_files))
         if not isinstance(exercise, Exercise):  # the one place the mode truly differs
             raise BackcalcError("train works on networks (a spec with layers)")
         settings = _settings(
@@ -128,7 +147,22 @@ def _settings(
     rate = learning_rate if learning_rate is not None else exercise.learning_rate
     if rate is None:
         raise BackcalcError("no learning rate: give --learning-rate or learning_rate in the spec")
+    if lr_step is not None:
+        _schedule_stays_finite(rate, lr_gamma, ((epochs or steps or 1) - 1) // lr_step)
     return TrainSettings(rate, steps, epochs, batch_size, momentum, lr_step, lr_gamma, seed)
+
+
+def _schedule_stays_finite(rate: float, gamma: float, changes: int) -> None:
+    """The last η of the schedule, η·γ^changes, within float64's range (γ > 1 grows it)."""
+    try:
+        last = rate * gamma**changes
+    except OverflowError:
+        last = math.inf
+    if not math.isfinite(last):
+        raise BackcalcError(
+            f"--lr-gamma {gamma:g} makes η overflow float64 within the run "
+            f"(η·γ^{changes}): give a smaller --lr-gamma or a larger --lr-step"
+        )
 
 
 class _Progress:

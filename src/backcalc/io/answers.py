@@ -25,6 +25,7 @@ import numpy as np
 from backcalc.core.grading import Claim
 from backcalc.core.quantities import LAYER_QUANTITIES, TOP_QUANTITIES, UPDATES, quantity
 from backcalc.io import yamlnodes
+from backcalc.io.limits import Limits
 from backcalc.io.reader import ValueReader, describe
 from backcalc.io.yamlnodes import child
 
@@ -33,13 +34,22 @@ if TYPE_CHECKING:
     from backcalc.core.network import Trace
 
 
-def read(path: Path, trace: Trace, display_name: str | None = None) -> tuple[Claim, ...]:
+def read(
+    path: Path, trace: Trace, display_name: str | None = None, limits: Limits | None = None
+) -> tuple[Claim, ...]:
+    """The answers in the file at `path`; data files it names are read from its folder."""
     name = display_name or str(path)
-    return parse(yamlnodes.read_text(path, name), trace, name)
+    return parse(yamlnodes.read_text(path, name), trace, name, path.parent, limits)
 
 
-def parse(text: str, trace: Trace, file: str = "<answers>") -> tuple[Claim, ...]:
-    return _AnswersReader(yamlnodes.load(text, file), trace).claims()
+def parse(
+    text: str,
+    trace: Trace,
+    file: str = "<answers>",
+    base: Path | None = None,
+    limits: Limits | None = None,
+) -> tuple[Claim, ...]:
+    return _AnswersReader(yamlnodes.load(text, file), trace, base, limits).claims()
 
 
 def from_data(data: Any, trace: Trace, file: str = "<answers>") -> tuple[Claim, ...]:
@@ -61,8 +71,14 @@ def decimals(raw: str | None) -> int:
 
 
 class _AnswersReader(ValueReader):
-    def __init__(self, doc: yamlnodes.Document, trace: Trace) -> None:
-        super().__init__(doc)
+    def __init__(
+        self,
+        doc: yamlnodes.Document,
+        trace: Trace,
+        base: Path | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        super().__init__(doc, base, limits)
         self.trace = trace
         self.n_layers = len(trace.layers)
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from backcalc.core.registry import options
 from backcalc.errors import SpecError
+from backcalc.io.limits import Budget, LimitError, Limits
 from backcalc.io.yamlnodes import Document, child
 
 if TYPE_CHECKING:
@@ -51,14 +52,27 @@ def plural(count: int, word: str) -> str:
 
 
 class ValueReader:
-    """Reads values out of `doc.data`; every error carries the key's location."""
+    """Reads values out of `doc.data`; every error carries the key's location. Data files are
+    read relative to `base` (inside it, unless `limits` allows otherwise), and every array read
+    from a file or made is taken from one budget of `limits.max_elements` numbers."""
 
-    def __init__(self, doc: Document, base: Path | None = None) -> None:
+    def __init__(
+        self, doc: Document, base: Path | None = None, limits: Limits | None = None
+    ) -> None:
         self.doc = doc
         self.base = base if base is not None else Path()
+        self.limits = limits or Limits()
+        self.budget = Budget(self.limits.max_elements)
 
     def fail(self, path: str, message: str) -> SpecError:
         return self.doc.error(path, message)
+
+    def take(self, count: int, path: str, subject: str) -> None:
+        """Take `count` numbers from the budget, or a located SpecError saying the limit."""
+        try:
+            self.budget.take(count, subject)
+        except LimitError as error:
+            raise self.fail(path, error.message) from None
 
     def comma_hint(self, rows: Any, expected: int) -> str:
         """comma_hint for data read from YAML text (Python data has no decimal commas)."""
@@ -140,8 +154,10 @@ class ValueReader:
             raise self.fail(child(path, "file"), f"expected a file name, found {describe(file)}")
         key = spec.get("key")
         try:
-            array = load_array(file, None if key is None else str(key), self.base)
-        except DataFileError as error:
+            array = load_array(
+                file, None if key is None else str(key), self.base, self.limits, self.budget
+            )
+        except (DataFileError, LimitError) as error:
             raise self.fail(child(path, "file"), error.message) from None
         sources.note(path, file, None if key is None else str(key), self.base)
         return array

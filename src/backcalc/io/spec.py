@@ -19,6 +19,7 @@ from backcalc.core.losses import LOSS_ALIASES, LOSSES, REDUCTIONS, Loss
 from backcalc.core.network import Convention, Exercise, Layer, Network
 from backcalc.core.registry import options
 from backcalc.io import yamlnodes
+from backcalc.io.limits import Limits, count
 from backcalc.io.reader import ValueReader, describe, plural
 from backcalc.io.yamlnodes import child
 
@@ -41,35 +42,41 @@ LAYER_KEYS = ("units", "weights", "bias", "activation", "freeze")
 FREEZABLE = ("weights", "bias")
 
 
-def read(path: Path, display_name: str | None = None) -> ExerciseKind:
+def read(path: Path, display_name: str | None = None, limits: Limits | None = None) -> ExerciseKind:
     """Read and validate the spec file at `path` (SpecError for anything wrong with it): a
     network (`layers`) as an Exercise, a computational graph (`steps`, `expression`) as a Graph."""
     name = display_name or str(path)
-    return parse(yamlnodes.read_text(path, name), name, path.parent)
+    return parse(yamlnodes.read_text(path, name), name, path.parent, limits)
 
 
-def parse(text: str, file: str = "<spec>", base: Path | None = None) -> ExerciseKind:
+def parse(
+    text: str, file: str = "<spec>", base: Path | None = None, limits: Limits | None = None
+) -> ExerciseKind:
     """Validate the YAML `text` of a spec into an Exercise or a Graph; files it names are read
-    relative to `base` (the spec's folder)."""
-    return from_document(yamlnodes.load(text, file), base)
+    from `base` (the spec's folder; inside it unless `limits` allows otherwise)."""
+    return from_document(yamlnodes.load(text, file), base, limits)
 
 
-def from_data(data: Any, file: str = "<dict>", base: Path | None = None) -> ExerciseKind:
+def from_data(
+    data: Any, file: str = "<dict>", base: Path | None = None, limits: Limits | None = None
+) -> ExerciseKind:
     """Validate Python data (a dict, numpy arrays allowed) as a spec; files it names are read
-    relative to `base` (default: the current folder)."""
-    return from_document(yamlnodes.from_data(data, file), base)
+    from `base` (default: the current folder)."""
+    return from_document(yamlnodes.from_data(data, file), base, limits)
 
 
-def from_document(doc: yamlnodes.Document, base: Path | None = None) -> ExerciseKind:
+def from_document(
+    doc: yamlnodes.Document, base: Path | None = None, limits: Limits | None = None
+) -> ExerciseKind:
     """A network (`layers`) as an Exercise, a computational graph (`steps`, `expression`) as a
-    Graph."""
+    Graph; `limits` on the numbers it may hold and the files it may read (default: Limits())."""
     if isinstance(doc.data, dict) and ("steps" in doc.data or "expression" in doc.data):
         from backcalc.io.graphspec import (
             GraphReader,  # graph mode only: keeps networks' start-up lean
         )
 
-        return GraphReader(doc, base).graph()
-    return _Reader(doc, base).exercise()
+        return GraphReader(doc, base, limits).graph()
+    return _Reader(doc, base, limits).exercise()
 
 
 class _Reader(ValueReader):
@@ -89,7 +96,7 @@ class _Reader(ValueReader):
             ),
         )
         x, batched = self.inputs(top["input"])
-        layers = self.layers(top["layers"], convention, x.shape[1])
+        layers = self.layers(top["layers"], convention, x.shape)
         loss, reduction = self.loss(top["loss"])
         network = Network(convention, layers, loss, reduction, self.l2(top.get("l2")))
         target = self.target(top["target"], loss, layers[-1].n_out(convention), x.shape[0], batched)
@@ -120,7 +127,9 @@ class _Reader(ValueReader):
             raise self.fail("l2", f"expected λ ≥ 0, found {strength:g}")
         return strength
 
-    def layers(self, value: Any, convention: Convention, n_inputs: int) -> tuple[Layer, ...]:
+    def layers(
+        self, value: Any, convention: Convention, x_shape: tuple[int, ...]
+    ) -> tuple[Layer, ...]:
         if not isinstance(value, list) or not value:
             found = "an empty list" if value == [] else describe(value)
             raise self.fail("layers", f"expected a list of layers, found {found}")
@@ -130,9 +139,19 @@ class _Reader(ValueReader):
             spec = self.mapping(item, path, LAYER_KEYS, f"layer {index + 1}")
             if "weights" not in spec:
                 raise self.fail(path, f"layer {index + 1} has no 'weights'")
-            incoming = layers[-1].n_out(convention) if layers else n_inputs
+            incoming = layers[-1].n_out(convention) if layers else x_shape[1]
             layers.append(self.layer(spec, path, index, convention, incoming))
+            self.outputs(layers[-1].n_out(convention), x_shape[0], spec, path, index)
         return tuple(layers)
+
+    def outputs(self, units: int, m: int, spec: dict[str, Any], path: str, index: int) -> None:
+        """The layer's outputs for the whole batch (z, a and δ each have m × units numbers) are
+        taken from the budget before anything is computed."""
+        where = child(path, "units" if "units" in spec else "weights")
+        subject = (
+            f"layer {index + 1}'s outputs for {plural(m, 'observation')} hold {count(m * units)}"
+        )
+        self.take(m * units, where, subject + " numbers (z, a and δ each)")
 
     def layer(
         self, spec: dict[str, Any], path: str, index: int, convention: Convention, incoming: int
@@ -161,7 +180,11 @@ class _Reader(ValueReader):
             return self.array(value, wpath, "a weight matrix")
         if "units" not in spec:
             raise self.fail(path, "random weights need the layer's size: give 'units'")
-        units = self.units(spec["units"], child(path, "units"))
+        upath = child(path, "units")
+        units = self.units(spec["units"], upath)
+        weights = units * incoming
+        subject = f"{count(units)} units of {plural(incoming, 'input')} take {count(weights)}"
+        self.take(weights, upath, subject + " weights")  # before drawing them
         shape = (units, incoming) if convention == "column" else (incoming, units)
         return self.initialised(value, wpath, shape, incoming, units)
 

@@ -3,7 +3,8 @@
 PyYAML's `safe_load` forgets positions, so the text is composed into nodes once and walked
 here: mappings become dicts (a duplicate key is an error, not last-wins), sequences lists,
 scalars their YAML 1.1 values. `Document.at(path)` gives the position of a key path such as
-`layers[1].weights`, or of its nearest ancestor when the key is missing.
+`layers[1].weights` (indices counted from 1: the first layer), or of its nearest ancestor when
+the key is missing.
 """
 
 from __future__ import annotations
@@ -55,9 +56,10 @@ def _parent(path: str) -> str:
 
 
 def child(path: str, key: str | int) -> str:
-    """`layers` + 1 -> `layers[1]`; `layers[1]` + `bias` -> `layers[1].bias`."""
+    """`layers` + 0 -> `layers[1]`; `layers[1]` + `bias` -> `layers[1].bias`. An index is
+    Python's, from 0; the path counts from 1, as people (and "layer 1") do."""
     if isinstance(key, int):
-        return f"{path}[{key}]"
+        return f"{path}[{key + 1}]"
     return f"{path}.{key}" if path else key
 
 
