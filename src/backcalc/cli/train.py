@@ -204,14 +204,15 @@ class _Progress:
     def advance(self, done: int, total: int, loss: float) -> None:
         from backcalc.render.terminal.train import compact
 
+        shown = compact(self.look.numbers, loss)
         if self.bar is None:
             if time.monotonic() - self.start < PROGRESS_AFTER:
                 return
-            self.bar = self._begin(total)
+            self.bar = self._begin(total, done, shown)
         assert self.task is not None
-        self.bar.update(self.task, completed=done, loss=compact(self.look.numbers, loss))
+        self.bar.update(self.task, completed=done, loss=shown)
 
-    def _begin(self, total: int) -> Progress:
+    def _begin(self, total: int, done: int, loss: str) -> Progress:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -230,7 +231,7 @@ class _Progress:
             console=self.console,
             transient=True,
         )
-        self.task = bar.add_task("", total=total, loss="")
+        self.task = bar.add_task("", total=total, completed=done, loss=loss)
         bar.start()
         return bar
 

@@ -142,7 +142,8 @@ def _curve(result: TrainResult, style: Style) -> list[RenderableType]:
     parts: list[RenderableType] = [table]
     if len(rows) < count:
         left = count - len(rows)
-        parts.append(Text(t("train.thinned", left=left, total=count, k=k, unit=unit)))
+        key = "train.thinned" if (count - 1) % k == 0 else "train.thinned_last"
+        parts.append(Text(t(key, left=left, total=count, k=k, unit=unit)))
     curves = [result.losses] if check is None else [result.losses, check.losses]
     log = style.log and min(min(c) for c in curves) > 0
     axis = t("train.axis_log" if log else "train.axis", unit=unit)
