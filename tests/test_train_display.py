@@ -9,6 +9,7 @@ import json
 import math
 import re
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,7 @@ def test_selection_is_regular_with_the_first_and_the_last(count: int) -> None:
     rows, k = selection(count)
     assert rows[0] == 0 and rows[-1] == count - 1 and len(rows) <= SHOWN
     assert rows[:-1] == list(range(0, count - 1, k))[: len(rows) - 1]
-    assert all(b - a == k for a, b in zip(rows[:-2], rows[1:-1], strict=True))
+    assert all(b - a == k for a, b in pairwise(rows[:-1]))
     assert rows[-1] - rows[-2] <= k if len(rows) > 1 else True
     steps = [b * 10**e for e in range(6) for b in (1, 2, 5)]
     assert k in steps

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from backcalc.render.style import Style
 
 PROGRESS_AFTER = 1.0  # seconds of training after which a progress bar appears (on a terminal)
+REFRESH = 0.1  # seconds between two updates of the bar (the last one is always shown)
 
 
 if TYPE_CHECKING:
@@ -190,7 +191,7 @@ class _Progress:
         self.look, self.unit, self.quiet = look, unit, quiet
         self.bar: Progress | None = None
         self.task: TaskID | None = None
-        self.start = 0.0
+        self.start = self.last = 0.0
 
     def __enter__(self) -> Callable[[int, int, float], None] | None:
         from rich.console import Console
@@ -198,15 +199,19 @@ class _Progress:
         self.console = Console(stderr=True)
         if self.quiet or not self.console.is_terminal:
             return None
-        self.start = time.monotonic()
+        self.start = self.last = time.monotonic()
         return self.advance
 
     def advance(self, done: int, total: int, loss: float) -> None:
         from backcalc.render.terminal.train import compact
 
+        now = time.monotonic()
+        if now - self.last < REFRESH and done < total:  # a bar redrawn 10 times a second
+            return
+        self.last = now
         shown = compact(self.look.numbers, loss)
         if self.bar is None:
-            if time.monotonic() - self.start < PROGRESS_AFTER:
+            if now - self.start < PROGRESS_AFTER:
                 return
             self.bar = self._begin(total, done, shown)
         assert self.task is not None
