@@ -153,15 +153,7 @@ def train(
                 )
         if progress is not None:
             progress(t + 1, total, losses[-1])
-    curve = None
-    if validation is not None:
-        scores = [score for _, score in checks]
-        curve = ValidationCurve(
-            len(validation[0]),
-            held,
-            tuple(loss for loss, _ in checks),
-            None if None in scores else tuple(s for s in scores if s is not None),
-        )
+    curve = None if validation is None else _curve(len(validation[0]), held, checks)
     return TrainResult(
         trained,
         settings,
@@ -173,6 +165,12 @@ def train(
         len(x),
         curve,
     )
+
+
+def _curve(size: int, held: bool, checks: list[tuple[float, float | None]]) -> ValidationCurve:
+    scores = [score for _, score in checks]
+    accuracies = None if None in scores else tuple(s for s in scores if s is not None)
+    return ValidationCurve(size, held, tuple(loss for loss, _ in checks), accuracies)
 
 
 def _validate(network: Network, data: tuple[Array, Array]) -> tuple[float, float | None]:
