@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import math
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -30,16 +32,18 @@ from backcalc.io.limits import MAX_ELEMENTS, Limits
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from backcalc.core.network import Exercise
     from backcalc.core.training import TrainSettings
+    from backcalc.render.style import Style
 
-PROGRESS_FROM = 200  # steps or epochs from which a progress bar is drawn (on a terminal)
 # At most 10⁷ steps or epochs: on the smallest network a step takes ~0.15 ms (25 minutes for
 # 10⁷), and each keeps its loss and its η (~640 MB for 10⁷, as the budget of a spec's numbers);
 # 99999999999999999999 steps would never end, and its record would exhaust memory first.
 MAX_STEPS = 10**7
+PROGRESS_AFTER = 1.0  # seconds of training after which a progress bar appears (on a terminal)
+REFRESH = 0.1  # seconds between two updates of the bar (the last one is always shown)
 
 
 if TYPE_CHECKING:
@@ -74,7 +78,18 @@ def train(
     lr_gamma: Annotated[
         float, typer.Option(min=0, callback=finite, help="The factor of the η schedule.")
     ] = 0.1,
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the mini-batch shuffles.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed of the mini-batch shuffles and of the split.")
+    ] = 0,
+    validation_split: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            max=1,
+            metavar="FRACTION",
+            help="Hold out this fraction of the data (drawn with --seed) to validate on.",
+        ),
+    ] = None,
     output_format: Annotated[
         TrainFormat, typer.Option("--format", "-f", help="table or json (printed).")
     ] = TABLE,
@@ -89,6 +104,13 @@ def train(
     ] = None,
     force: ForceOption = False,
     full: Annotated[bool, typer.Option("--full", help="Show large matrices whole.")] = False,
+    decimals: Annotated[
+        int, typer.Option(min=0, max=15, help="Decimals of the numbers shown.")
+    ] = 4,
+    log: Annotated[bool, typer.Option("--log", help="Draw the loss chart on a log scale.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")
+    ] = False,
     lang: LangOption = None,
     comma: CommaOption = None,
     max_elements: MaxElementsOption = MAX_ELEMENTS,
@@ -106,8 +128,12 @@ def train(
         exercise, source = load_spec(spec, Limits(max_elements, outside_files))
         if not isinstance(exercise, Exercise):  # the one place the mode truly differs
             raise BackcalcError("train works on networks (a spec with layers)")
+        _finite(learning_rate, momentum, lr_gamma, validation_split)
         settings = _settings(
             exercise, steps, epochs, batch_size, learning_rate, momentum, lr_step, lr_gamma, seed
+        )
+        settings = dataclasses.replace(
+            settings, validation_split=_split(exercise, validation_split)
         )
         if output == STDOUT:
             raise BackcalcError("train -o needs a file: large arrays are written beside it")
@@ -115,14 +141,14 @@ def train(
             from backcalc.io.files import check_target
 
             check_target(output, force, source.paths())
-        total = settings.epochs or settings.steps or 0
-        with _Progress(total, style(lang, comma).t("train.progress")) as advance:
+        look = dataclasses.replace(style(lang, comma, decimals, full), log=log)
+        with _Progress(look, settings.unit, quiet) as advance:
             result = run_training(exercise, settings, advance)
         if output is not None:
             from backcalc.io.specwriter import write_spec
 
             write_spec(result.exercise, output, force, source)
-        emit(render(result, output_format.value, style(lang, comma, full=full)), None, False, ())
+        emit(render(result, output_format.value, look), None, False, ())
     except BackcalcError as error:
         raise fail(error, spec, lang) from None
 
@@ -165,26 +191,86 @@ def _schedule_stays_finite(rate: float, gamma: float, changes: int) -> None:
         )
 
 
+def _finite(*values: float | None) -> None:
+    """Refuse NaN and ±∞ (a range check lets NaN through), naming the option."""
+    names = ("--learning-rate", "--momentum", "--lr-gamma", "--validation-split")
+    for name, value in zip(names, values, strict=True):
+        if value is not None and not math.isfinite(value):
+            raise BackcalcError(f"{name}: expected a finite number, found {value}")
+
+
+def _split(exercise: Exercise, fraction: float | None) -> float | None:
+    """The validation split, if it leaves both parts non-empty and the spec has no validation."""
+    if fraction is None:
+        return None
+    if exercise.validation is not None:
+        raise BackcalcError("--validation-split: the spec has validation data already")
+    m = len(exercise.x)
+    count = math.floor(fraction * m + 0.5)
+    if not 0 < count < m:
+        raise BackcalcError(
+            f"--validation-split: {fraction:g} of {m} observations holds out {count}: "
+            "both the training and the validation part need at least one"
+        )
+    return fraction
+
+
 class _Progress:
-    """A transient progress bar on stderr for long runs on a terminal; nothing otherwise."""
+    """A transient progress bar on stderr, with the current loss, once training has run for
+    PROGRESS_AFTER seconds; none when stderr is not a terminal or with --quiet."""
 
-    def __init__(self, total: int, label: str) -> None:
-        self.total, self.label = total, label
+    def __init__(self, look: Style, unit: str, quiet: bool) -> None:
+        self.look, self.unit, self.quiet = look, unit, quiet
         self.bar: Progress | None = None
+        self.task: TaskID | None = None
+        self.start = self.last = 0.0
 
-    def __enter__(self) -> Callable[[int, int], None] | None:
+    def __enter__(self) -> Callable[[int, int, float], None] | None:
         from rich.console import Console
 
-        console = Console(stderr=True)
-        if self.total < PROGRESS_FROM or not console.is_terminal:
+        self.console = Console(stderr=True)
+        if self.quiet or not self.console.is_terminal:
             return None
-        from rich.progress import Progress
+        self.start = self.last = time.monotonic()
+        return self.advance
 
-        bar = Progress(console=console, transient=True)
-        task = bar.add_task(self.label, total=self.total)
+    def advance(self, done: int, total: int, loss: float) -> None:
+        from backcalc.render.terminal.train import compact
+
+        now = time.monotonic()
+        if now - self.last < REFRESH and done < total:  # a bar redrawn 10 times a second
+            return
+        self.last = now
+        shown = compact(self.look.numbers, loss)
+        if self.bar is None:
+            if now - self.start < PROGRESS_AFTER:
+                return
+            self.bar = self._begin(total, done, shown)
+        assert self.task is not None
+        self.bar.update(self.task, completed=done, loss=shown)
+
+    def _begin(self, total: int, done: int, loss: str) -> Progress:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        bar = Progress(
+            TextColumn(self.look.t("train.progress")),
+            BarColumn(),
+            TextColumn(self.look.pick("train.unit", self.unit)),
+            MofNCompleteColumn(),
+            TextColumn("J = {task.fields[loss]}"),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=True,
+        )
+        self.task = bar.add_task("", total=total, completed=done, loss=loss)
         bar.start()
-        self.bar = bar
-        return lambda done, total: bar.update(task, completed=done)
+        return bar
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

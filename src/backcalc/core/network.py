@@ -66,6 +66,7 @@ class Exercise:
     learning_rate: float | None = None
     title: str | None = None
     description: str | None = None
+    validation: tuple[Array, Array] | None = None  # (x, target) evaluated, never trained on
 
     kind: ClassVar[str] = "network"
 

@@ -159,18 +159,40 @@ class Interrupted(BaseException):
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+_held: list[int] = []  # the signals that arrived inside the outermost signals_held block
+_depth = [0]  # how many signals_held blocks are open
+
+
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the end of the block (where the system can hold them:
-    POSIX, the main thread), so that the steps inside it happen all or none."""
-    if not hasattr(signal, "pthread_sigmask") or not _main_thread():
+    """SIGINT and SIGTERM wait until the end of the block (in the main thread), so that the
+    steps inside it happen all or none; then they are delivered as they would have been.
+
+    Python-level handlers, not a signal mask: numpy's threads (OpenBLAS) do not block what the
+    main thread blocks, so a signal sent to the process could still run its handler anywhere."""
+    if not _main_thread():
         yield
         return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    previous: dict[signal.Signals, Any] = {}
+    if _depth[0] == 0:
+        for signum in _SIGNALS:
+            handler = signal.getsignal(signum)
+            if handler is not None and handler is not signal.SIG_IGN:  # nohup's ignored stay so
+                previous[signum] = signal.signal(signum, _hold)
+    _depth[0] += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        _depth[0] -= 1
+        if _depth[0] == 0:
+            _restore(previous)
+            arrived, _held[:] = list(_held), []
+            for number in arrived:
+                signal.raise_signal(number)  # to the handler outside, or the default
+
+
+def _hold(signum: int, frame: FrameType | None) -> None:
+    _held.append(signum)
 
 
 @contextlib.contextmanager

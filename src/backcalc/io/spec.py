@@ -37,6 +37,7 @@ TOP_KEYS = (
     "loss",
     "learning_rate",
     "l2",
+    "validation",
 )
 LAYER_KEYS = ("units", "weights", "bias", "activation", "freeze")
 FREEZABLE = ("weights", "bias")
@@ -101,6 +102,9 @@ class _Reader(ValueReader):
         network = Network(convention, layers, loss, reduction, self.l2(top.get("l2")))
         target = self.target(top["target"], loss, layers[-1].n_out(convention), x.shape[0], batched)
         rate = top.get("learning_rate")
+        validation = None
+        if "validation" in top:
+            validation = self.validation(top["validation"], x.shape[1], loss, target.shape[1])
         return Exercise(
             network=network,
             x=x,
@@ -109,10 +113,25 @@ class _Reader(ValueReader):
             learning_rate=None if rate is None else self.number(rate, "learning_rate"),
             title=self.text(top.get("title"), "title"),
             description=self.text(top.get("description"), "description"),
+            validation=validation,
         )
 
-    def inputs(self, value: Any) -> tuple[Array, bool]:
-        x = self.array(value, "input", "one observation (a list of numbers) or a batch")
+    def validation(self, value: Any, n: int, loss: Loss, k: int) -> tuple[Array, Array]:
+        """Observations to evaluate the trained network on, written as `input` and `target`."""
+        spec = self.mapping(value, "validation", ("input", "target"), "validation data")
+        for key in ("input", "target"):
+            if key not in spec:
+                raise self.fail("validation", f"missing key '{key}'" + _missing_hint(key))
+        x, batched = self.inputs(spec["input"], "validation.input")
+        if x.shape[1] != n:
+            raise self.fail(
+                "validation.input",
+                f"{plural(x.shape[1], 'value')} per observation, but the input has {n}",
+            )
+        return x, self.target(spec["target"], loss, k, x.shape[0], batched, "validation.target")
+
+    def inputs(self, value: Any, path: str = "input") -> tuple[Array, bool]:
+        x = self.array(value, path, "one observation (a list of numbers) or a batch")
         if x.ndim == 0:
             return x.reshape(1, 1), False
         if x.ndim == 1:
@@ -281,22 +300,22 @@ class _Reader(ValueReader):
         name = self.choice(value, path, "loss", (*LOSSES, *LOSS_ALIASES))
         return self.with_options(LOSSES[LOSS_ALIASES.get(name, name)], given, "loss"), reduction
 
-    def target(self, value: Any, loss: Loss, k: int, m: int, batched: bool) -> Array:
+    def target(
+        self, value: Any, loss: Loss, k: int, m: int, batched: bool, path: str = "target"
+    ) -> Array:
         """(m, k) targets: values for regression, one-hot or probability rows for classes."""
         if isinstance(value, dict) and "file" in value:  # validated below like written targets
-            array = self.file_array(value, "target")
+            array = self.file_array(value, path)
             if array.ndim == 2 and array.shape[1] == 1:
                 array = array.reshape(-1)
             value = array.tolist()
         if batched:
             if not isinstance(value, list) or len(value) != m:
                 found = f"{len(value)}" if isinstance(value, list) else describe(value)
-                raise self.fail(
-                    "target", f"expected one target per observation ({m}), found {found}"
-                )
-            rows = [self.one_target(v, child("target", i), loss, k) for i, v in enumerate(value)]
+                raise self.fail(path, f"expected one target per observation ({m}), found {found}")
+            rows = [self.one_target(v, child(path, i), loss, k) for i, v in enumerate(value)]
             return np.array(rows)
-        return self.one_target(value, "target", loss, k).reshape(1, k)
+        return self.one_target(value, path, loss, k).reshape(1, k)
 
     def one_target(self, value: Any, path: str, loss: Loss, k: int) -> Array:
         if loss.classes and not isinstance(value, list):

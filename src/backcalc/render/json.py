@@ -282,7 +282,9 @@ def train_document(result: TrainResult) -> dict[str, Any]:
         "losses": list(result.losses),
         "learning_rates": list(result.rates),
         "accuracy_before": result.accuracy_before,
-        "accuracy": result.accuracy,
+        "accuracy": result.accuracy,  # on the training data
+        "observations": result.observations,  # m the losses and the accuracy are over
+        **_validation_document(result),
         "layers": [
             {
                 "weights": as_weights(layer.weights, layer).tolist(),
@@ -290,4 +292,18 @@ def train_document(result: TrainResult) -> dict[str, Any]:
             }
             for layer in ex.network.layers
         ],
+    }
+
+
+def _validation_document(result: TrainResult) -> dict[str, Any]:
+    """The validation data's size, its data loss (no L2 term) before training and after every
+    step (epoch), and its accuracy likewise and after training (null without validation)."""
+    check, split = result.validation, result.settings.validation_split
+    accuracies = None if check is None or check.accuracies is None else list(check.accuracies)
+    return {
+        "validation_split": split,
+        "validation_size": None if check is None else check.size,
+        "validation_losses": None if check is None else list(check.losses),
+        "validation_accuracies": accuracies,
+        "validation_accuracy": None if accuracies is None else accuracies[-1],
     }

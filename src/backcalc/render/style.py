@@ -11,12 +11,13 @@ from backcalc.render.numbers import NumberFormat
 
 @dataclass(frozen=True)
 class Style:
-    """How a renderer writes: the locale's words, the number format, and whether large
-    matrices are shown whole (`full`, terminal only)."""
+    """How a renderer writes: the locale's words, the number format, whether large
+    matrices are shown whole (`full`, terminal only) and the loss chart's scale (`log`)."""
 
     locale: Locale = field(default_factory=load)
     numbers: NumberFormat = field(default_factory=NumberFormat)
     full: bool = False
+    log: bool = False  # the loss chart of a training run on a log scale (terminal only)
 
     @property
     def lang(self) -> str:
