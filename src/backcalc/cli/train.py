@@ -87,6 +87,7 @@ def train(
             min=0,
             max=1,
             metavar="FRACTION",
+            callback=finite,
             help="Hold out this fraction of the data (drawn with --seed) to validate on.",
         ),
     ] = None,
@@ -128,7 +129,6 @@ def train(
         exercise, source = load_spec(spec, Limits(max_elements, outside_files))
         if not isinstance(exercise, Exercise):  # the one place the mode truly differs
             raise BackcalcError("train works on networks (a spec with layers)")
-        _finite(learning_rate, momentum, lr_gamma, validation_split)
         settings = _settings(
             exercise, steps, epochs, batch_size, learning_rate, momentum, lr_step, lr_gamma, seed
         )
@@ -189,14 +189,6 @@ def _schedule_stays_finite(rate: float, gamma: float, changes: int) -> None:
             f"--lr-gamma {gamma:g} makes η overflow float64 within the run "
             f"(η·γ^{changes}): give a smaller --lr-gamma or a larger --lr-step"
         )
-
-
-def _finite(*values: float | None) -> None:
-    """Refuse NaN and ±∞ (a range check lets NaN through), naming the option."""
-    names = ("--learning-rate", "--momentum", "--lr-gamma", "--validation-split")
-    for name, value in zip(names, values, strict=True):
-        if value is not None and not math.isfinite(value):
-            raise BackcalcError(f"{name}: expected a finite number, found {value}")
 
 
 def _split(exercise: Exercise, fraction: float | None) -> float | None:
