@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from backcalc.core.gradcheck import CheckSettings, GradCheck
     from backcalc.core.grading import AnswerSettings, Grading
     from backcalc.core.network import Trace
+    from backcalc.render.style import Style
 
 
 if TYPE_CHECKING:
@@ -36,6 +38,14 @@ if TYPE_CHECKING:
 else:  # the formats that draw these results, from backcalc.render's one table
     CheckFormat = choices("CheckFormat", "check", "answers")
 TABLE = CheckFormat("table")
+
+
+def _finite(value: float | None) -> float | None:
+    """A setting must be a finite number: --atol inf would pass everything, --eps nan judge
+    nothing."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number, found {value}")
+    return value
 
 
 def check(
@@ -55,18 +65,45 @@ def check(
             "--format", "-f", help="table: tables in the terminal; json: one JSON document."
         ),
     ] = TABLE,
-    eps: Annotated[float, typer.Option(min=1e-15, help="The finite-difference step ε.")] = 1e-6,
+    eps: Annotated[
+        float,
+        typer.Option(min=1e-15, callback=_finite, help="The finite-difference step ε."),
+    ] = 1e-6,
     rtol: Annotated[
         float | None,
-        typer.Option(min=0, help="Relative tolerance [default: 1e-5; 0.01 with --answers]."),
+        typer.Option(
+            min=0,
+            callback=_finite,
+            help="Relative tolerance [default: 1e-5; 0.01 with --answers].",
+        ),
     ] = None,
     atol: Annotated[
         float | None,
-        typer.Option(min=0, help="Absolute tolerance [default: 1e-7; 1e-4 with --answers]."),
+        typer.Option(
+            min=0,
+            callback=_finite,
+            help="Absolute tolerance [default: 1e-7; 1e-4 with --answers].",
+        ),
     ] = None,
     every_entry: Annotated[
         bool, typer.Option("--all", help="Check every entry, however large the network.")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Show every entry in the terminal, not only the flagged ones."
+        ),
+    ] = False,
+    decimals: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=15,
+            help="Decimals of the values shown (numbers too small for them in scientific "
+            "notation) [default: 8 significant digits, 6 for correct answers].",
+            show_default=False,
+        ),
+    ] = None,
     seed: Annotated[
         int, typer.Option(min=0, help="Seed of the sample of entries and directions.")
     ] = 0,
@@ -85,7 +122,7 @@ def check(
 
     try:
         exercise, source = load_spec(spec)
-        look = style(lang, comma)
+        look = _look(style(lang, comma, 4 if decimals is None else decimals, full), decimals)
         inputs: tuple[Path, ...] = (source,)
         result: GradCheck | Grading
         if answers is None:
@@ -102,6 +139,15 @@ def check(
         raise fail(error, spec) from None
     if not result.passed:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _look(look: Style, decimals: int | None) -> Style:
+    """Check's number format: too small for its decimals is written in scientific notation;
+    with --decimals every value shown has them."""
+    numbers = dataclasses.replace(
+        look.numbers, small_in_scientific=True, fixed_only=decimals is not None
+    )
+    return dataclasses.replace(look, numbers=numbers)
 
 
 def _grade(
