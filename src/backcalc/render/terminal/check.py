@@ -68,9 +68,10 @@ class CheckRenderer:
         lines = [
             Text(self.t("check.title", title=self.title), style="bold"),
             Text(self.t("check.method", eps=given(s.eps))),
+            Text(self.t("check.rule")),
             Text(
                 self.t(
-                    "check.rule",
+                    "check.tolerances",
                     rtol=given(s.rtol),
                     atol=given(s.atol),
                     floor=self.numbers.error(result.floor),
