@@ -90,9 +90,7 @@ def check(
     ] = False,
     full: Annotated[
         bool,
-        typer.Option(
-            "--full", help="Show every entry in the terminal, not only the flagged ones."
-        ),
+        typer.Option("--full", help="Show every entry in the terminal, not only the flagged ones."),
     ] = False,
     decimals: Annotated[
         int | None,

@@ -26,7 +26,7 @@ import numpy as np
 
 Status = Literal["pass", "fail", "kink", "unreliable"]
 Reason = Literal["steps_disagree", "not_finite"]
-Evaluate = Callable[[float], tuple[float, bytes]]  # J and the kink pattern at θ + step
+Evaluate = Callable[[float], tuple[float, object]]  # J and the kink pattern at θ + step
 
 SPREAD_FACTOR = 3.0  # an error beyond the tolerance and this many times the own error fails
 LARGEST_STEP = 1e-2  # the ladder's 10ε, 100ε and 1000ε steps only up to this
@@ -57,7 +57,7 @@ def ladder(eps: float) -> list[float]:
     return steps + [h for h in (10 * eps, 100 * eps, 1000 * eps) if h <= LARGEST_STEP]
 
 
-def central(at: Evaluate, h: float) -> tuple[float, bytes, bytes]:
+def central(at: Evaluate, h: float) -> tuple[float, object, object]:
     plus, side_plus = at(h)
     minus, side_minus = at(-h)
     return (plus - minus) / (2 * h), side_plus, side_minus

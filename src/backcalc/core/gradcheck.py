@@ -172,7 +172,9 @@ def check(trace: Trace, settings: CheckSettings) -> GradCheck:
         indices = _indices(view.shape, rng if sampled else None)
         for index in indices:
 
-            def at(step: float, index: tuple[int, ...] = index) -> tuple[float, bytes]:
+            def at(
+                step: float, index: tuple[int, ...] = index, view: Array = view
+            ) -> tuple[float, bytes]:
                 return probe.at(view, index, step)
 
             claimed = float(analytic[index])
@@ -182,7 +184,7 @@ def check(trace: Trace, settings: CheckSettings) -> GradCheck:
             v = rng.normal(size=view.shape)
             v /= np.linalg.norm(v)
 
-            def along(step: float, v: Array = v) -> tuple[float, bytes]:
+            def along(step: float, v: Array = v, view: Array = view) -> tuple[float, bytes]:
                 return probe.along(view, v, step)
 
             claimed = float(np.sum(analytic * v))
@@ -205,7 +207,7 @@ def _entry(
     layer: int | None,
     index: tuple[int, ...] | None,
     claimed: float,
-    at: Callable[[float], tuple[float, bytes]],
+    at: Callable[[float], tuple[float, object]],
     settings: CheckSettings,
     floor: float,
     direction: int | None = None,
@@ -236,7 +238,7 @@ def check_graph(trace: GraphTrace, settings: CheckSettings) -> GradCheck:
     entries, parameters = [], []
     for name, value in graph.values.items():
 
-        def at(step: float, name: str = name, value: float = value) -> tuple[float, bytes]:
+        def at(step: float, name: str = name, value: float = value) -> tuple[float, object]:
             return output_value(with_value(graph, name, value + step))
 
         entries.append(_entry(name, None, (), trace.gradients[name], at, settings, floor))

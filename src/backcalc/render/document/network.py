@@ -249,7 +249,10 @@ class SolutionBuilder:
             s = sup(number)
             assert lt.weights_updated is not None
             old, gradient = self.w.weights(layer.weights, given=True), self.w.weights(lt.dW)
-            steps = (f"W{s} - \\eta {d(f'W{s}')}", f"{old} - {e} \\cdot {gradient}")
+            steps: tuple[str, ...] = (
+                f"W{s} - \\eta {d(f'W{s}')}",
+                f"{old} - {e} \\cdot {gradient}",
+            )
             if "weights" in layer.frozen:  # left as it is, as training leaves it
                 blocks.append(Paragraph(self.w.t("solution.frozen", symbol=f"$W{s}$")))
                 steps = (f"W{s}",)
