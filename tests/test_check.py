@@ -204,7 +204,7 @@ def test_reference_hand_solution_first_wrong_step_is_delta_1() -> None:
     assert code == 1
     words = " ".join(out.split())  # the summary wraps at the terminal's width
     assert (
-        "The first wrong step is δ⁽¹⁾[0]: you have 0,21, the correct value is 0.0476323." in words
+        "The first wrong step is δ⁽¹⁾[1]: you have 0.21, the correct value is 0.0476323." in words
     )
     doc = json.loads(
         invoke("check", "reference-2-3-1", "-a", "reference-2-3-1-hand", "-f", "json")[1]

@@ -25,7 +25,7 @@ REFUSED = {
     "05-expr-recursion-neg": "1:1: expression: the expression is nested too deeply",
     "05b-expr-recursion-add": "1:1: expression: the expression is nested too deeply",
     "05c-steps-recursion-add": "1:9: steps[1]: the expression is nested too deeply",
-    "08b-l2-overflow-inf-loss": " the L2 term λ·ΣW² is infinite",
+    "08b-l2-overflow-inf-loss": " layer 1: the L2 term λ·ΣW² is infinite",
     "12-control-char-multiline": " invalid YAML: unacceptable character #x0000",
     "13-merge-key-multiline": "4:11: layers[1]: unreadable value: could not determine a constructor",
     "14-unknown-tag-multiline": "1:8: input: unreadable value: could not determine a constructor",

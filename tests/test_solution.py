@@ -214,7 +214,7 @@ def test_check_report_in_spanish() -> None:
     assert code == 1
     words = " ".join(out.split())
     assert (
-        "El primer paso incorrecto es δ⁽¹⁾[0]: tienes 0,21, el valor correcto es 0,0476323."
+        "El primer paso incorrecto es δ⁽¹⁾[1]: tienes 0,21, el valor correcto es 0,0476323."
         in words
     )
 

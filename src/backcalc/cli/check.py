@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from backcalc.core.gradcheck import CheckSettings, GradCheck
     from backcalc.core.grading import AnswerSettings, Grading
     from backcalc.core.network import Trace
+    from backcalc.render.style import Style
 
 
 if TYPE_CHECKING:
@@ -76,6 +77,20 @@ def check(
     every_entry: Annotated[
         bool, typer.Option("--all", help="Check every entry, however large the network.")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Show every entry in the terminal, not only the flagged ones."),
+    ] = False,
+    decimals: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=15,
+            help="Decimals of the values shown (numbers too small for them in scientific "
+            "notation) [default: 8 significant digits, 6 for correct answers].",
+            show_default=False,
+        ),
+    ] = None,
     seed: Annotated[
         int, typer.Option(min=0, help="Seed of the sample of entries and directions.")
     ] = 0,
@@ -97,7 +112,7 @@ def check(
     try:
         bounds = Limits(max_elements, outside_files)
         exercise, source = load_spec(spec, bounds)
-        look = style(lang, comma)
+        look = _look(style(lang, comma, 4 if decimals is None else decimals, full), decimals)
         inputs: tuple[Path, ...] = source.paths()
         result: GradCheck | Grading
         if answers is None:
@@ -114,6 +129,15 @@ def check(
         raise fail(error, spec, lang) from None
     if not result.passed:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _look(look: Style, decimals: int | None) -> Style:
+    """Check's number format: too small for its decimals is written in scientific notation;
+    with --decimals every value shown has them."""
+    numbers = dataclasses.replace(
+        look.numbers, small_in_scientific=True, fixed_only=decimals is not None
+    )
+    return dataclasses.replace(look, numbers=numbers)
 
 
 def _grade(

@@ -266,11 +266,16 @@ def _rounder(decimals: int | None) -> Rounder:
 
 
 def _step(trace: LayerTrace, layer: Layer, eta: float, rounded: Rounder) -> LayerTrace:
-    """One gradient-descent step: W − η·∂J/∂W and b − η·∂J/∂b."""
+    """One gradient-descent step: W − η·∂J/∂W and b − η·∂J/∂b, a frozen parameter (the
+    layer's `freeze`, as training honours it) left as it is."""
     bias = None
     if layer.bias is not None and trace.db is not None:
         bias = rounded(layer.bias - eta * trace.db)
+        if "bias" in layer.frozen:
+            bias = np.broadcast_to(layer.bias, bias.shape).copy()
     weights = rounded(layer.weights - eta * trace.dW)
+    if "weights" in layer.frozen:
+        weights = np.broadcast_to(layer.weights, weights.shape).copy()
     return dataclasses.replace(trace, weights_updated=weights, bias_updated=bias)
 
 

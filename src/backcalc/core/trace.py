@@ -112,13 +112,7 @@ def check_finite(trace: Trace) -> None:
     if not np.all(np.isfinite(trace.losses)):
         raise NumericalError(trace.exercise.network.loss.non_finite_message(trace.losses))
     if not np.isfinite(trace.l2_loss):
-        largest = max(
-            float(np.max(np.abs(layer.weights))) for layer in trace.exercise.network.layers
-        )
-        raise NumericalError(
-            f"the L2 term λ·ΣW² is infinite: the weights are too large for float64 (the largest "
-            f"|W| is {largest:.6g}); scale them down"
-        )
+        raise NumericalError(_l2_message(trace))
     for number in reversed(range(1, len(trace.layers) + 1)):
         layer = trace.layers[number - 1]
         quantities = [("g'(z)", layer.g_prime), ("δ", layer.delta), ("∂J/∂W", layer.dW)]
@@ -127,6 +121,21 @@ def check_finite(trace: Trace) -> None:
         for name, value in quantities:
             require_finite(value, f"layer {number}: {name}", layer.z)
     require_finite(trace.dJ_dx, "∂J/∂x", trace.layers[0].z)
+
+
+def _l2_message(trace: Trace) -> str:
+    """The layer whose λ·ΣW² overflows (or all of them, when only their sum does)."""
+    network = trace.exercise.network
+    with np.errstate(all="ignore"):
+        terms = [network.l2 * float(np.sum(layer.weights**2)) for layer in network.layers]
+    number = next((n for n, term in enumerate(terms, 1) if not np.isfinite(term)), None)
+    layers = network.layers if number is None else (network.layers[number - 1],)
+    largest = max(float(np.max(np.abs(layer.weights))) for layer in layers)
+    where = "" if number is None else f"layer {number}: "
+    return (
+        f"{where}the L2 term λ·ΣW² is infinite: the weights are too large for float64 (the "
+        f"largest |W| is {largest:.6g}); scale them down"
+    )
 
 
 def require_finite(value: Array, name: str, z: Array) -> None:

@@ -5,7 +5,8 @@ The same interface as every format (backcalc.render): `network`, `graph`, `check
 `to_dict()` returns). Per-unit quantities are flat lists for one observation and one list per
 observation (m×k) for a batch, whatever the convention; weight gradients have the shape of the
 weights as written; bias gradients the shape of the bias (a number when shared, null when there
-is none). Non-finite numbers (only ∂J/∂ŷ can hold them, under a fused output) become null.
+is none). Non-finite numbers (∂J/∂ŷ under a fused output, a check's finite difference where J is
+not finite at θ ± ε) become null.
 """
 
 from __future__ import annotations
@@ -180,20 +181,28 @@ def entry_document(entry: Entry) -> dict[str, Any]:
         "index": None if entry.index is None else list(entry.index),
         "direction": entry.direction,
         "claimed": entry.claimed,
-        "numeric": entry.numeric,
-        "abs_error": entry.abs_error,
-        "rel_error": entry.rel_error,
+        "numeric": _finite_or_none(entry.numeric),
+        "abs_error": _finite_or_none(entry.abs_error),
+        "rel_error": _finite_or_none(entry.rel_error),
         "status": entry.status,
+        "numeric_error": _finite_or_none(entry.numeric_error),
+        "reason": entry.reason,
     }
 
 
+def _finite_or_none(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
 def check_document(result: GradCheck) -> dict[str, Any]:
+    from backcalc.core.finitediff import SPREAD_FACTOR
     from backcalc.core.gradcheck import SAMPLE_ABOVE
 
     s = result.settings
     worst = result.worst
     return {
         "passed": result.passed,
+        "counts": {s: result.count(s) for s in ("pass", "fail", "kink", "unreliable")},
         "max_rel_error": 0.0 if worst is None else worst.rel_error,
         "worst": None if worst is None else entry_document(worst),
         "settings": {
@@ -203,6 +212,10 @@ def check_document(result: GradCheck) -> dict[str, Any]:
             "atol": s.atol,
             "rounding_floor": result.floor,
             "rule": "|claimed - numeric| <= atol + rounding_floor + rtol * |numeric|",
+            "unreliable_rule": "an entry outside the rule whose numeric derivative moves along "
+            "the steps eps/sqrt(10), eps*sqrt(10), 10, 100 and 1000 eps (up to 0.01) by "
+            "numeric_error - rounding_floor, with |claimed - numeric| <= atol + rounding_floor "
+            f"+ rtol * |numeric| + {SPREAD_FACTOR:g} * numeric_error",
             "sampled": result.sampled,
             "sample_above_entries": SAMPLE_ABOVE,
             "seed": s.seed,

@@ -4,7 +4,9 @@ Rounding is half away from zero on the decimal value (backcalc.core.rounding), a
 shows as 0.523 at 3 decimals, where Python's binary `f"{0.5225:.3f}"` gives 0.522.
 `comma` is the numeral style (decided once, from the language unless the user says otherwise):
 a decimal comma is "," in text and "{,}" in LaTeX math (`for_math`), so that TeX does not typeset
-0,522 as a list.
+0,522 as a list. `small_in_scientific` (the check and train reports) writes a non-zero number
+that would round to 0 at `decimals` in scientific notation instead; `run` keeps exactly N
+decimals, as hand rounding does.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class NumberFormat:
     decimals: int = 4
     comma: bool = False
     math: bool = False  # inside LaTeX math: the comma is written {,}
+    small_in_scientific: bool = False  # 4.4e-06, not 0.0000, for a non-zero number
+    fixed_only: bool = False  # decimals asked for: `significant` gives `fixed` too
 
     def for_math(self) -> NumberFormat:
         return replace(self, math=True)
@@ -44,11 +48,20 @@ class NumberFormat:
         return text.replace(".", self.point) if self.comma else text
 
     def fixed(self, value: float) -> str:
-        """A computed number with exactly `decimals` decimals."""
+        """A computed number with exactly `decimals` decimals (in scientific notation, with
+        `decimals` significant digits, where `small_in_scientific` and it would show as 0)."""
         special = _special(float(value))
         if special:
             return special
-        return self._sep(f"{round_half_away(value, self.decimals):f}")
+        rounded = round_half_away(value, self.decimals)
+        if self.small_in_scientific and value != 0 and rounded == 0:
+            return self._sep(f"{float(value):.{max(self.decimals, 1) - 1}e}")
+        return self._sep(f"{rounded:f}")
+
+    def written(self, text: str) -> str:
+        """A number as the user wrote it (an answers file's 1,98 or 1.98), its digits kept, in
+        this output's numeral style."""
+        return self._sep(text.strip().replace(",", "."))
 
     def given(self, value: float) -> str:
         """A number the user gave (a parameter, a setting): its shortest round-trip form, as
@@ -65,7 +78,10 @@ class NumberFormat:
         return self.fixed(value) if len(digits) > 10 else self._sep(text)
 
     def significant(self, value: float, digits: int = 8) -> str:
-        """`digits` significant digits (finite-difference evidence)."""
+        """`digits` significant digits (finite-difference evidence), or `fixed` when the user
+        asked for a number of decimals (`fixed_only`)."""
+        if self.fixed_only:
+            return self.fixed(value)
         special = _special(float(value))
         return special or self._sep(f"{value:.{digits}g}")
 

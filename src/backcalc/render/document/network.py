@@ -249,11 +249,20 @@ class SolutionBuilder:
             s = sup(number)
             assert lt.weights_updated is not None
             old, gradient = self.w.weights(layer.weights, given=True), self.w.weights(lt.dW)
-            steps = (f"W{s} - \\eta {d(f'W{s}')}", f"{old} - {e} \\cdot {gradient}")
+            steps: tuple[str, ...] = (
+                f"W{s} - \\eta {d(f'W{s}')}",
+                f"{old} - {e} \\cdot {gradient}",
+            )
+            if "weights" in layer.frozen:  # left as it is, as training leaves it
+                blocks.append(Paragraph(self.w.t("solution.frozen", symbol=f"$W{s}$")))
+                steps = (f"W{s}",)
             blocks.append(Equation(chain(*steps, self.w.weights(lt.weights_updated))))
             if layer.bias is not None and lt.bias_updated is not None and lt.db is not None:
                 old, gradient = self.w.bias(layer.bias, given=True), self.w.bias(lt.db)
                 steps = (f"b{s} - \\eta {d(f'b{s}')}", f"{old} - {e} \\cdot {gradient}")
+                if "bias" in layer.frozen:
+                    blocks.append(Paragraph(self.w.t("solution.frozen", symbol=f"$b{s}$")))
+                    steps = (f"b{s}",)
                 blocks.append(Equation(chain(*steps, self.w.bias(lt.bias_updated))))
         return blocks
 

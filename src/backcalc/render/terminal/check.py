@@ -1,5 +1,9 @@
 """`backcalc check` in the terminal: settings and pass rule, a table per parameter, a summary;
-with --answers, the claimed entries in hand-solution order with the first wrong step marked."""
+with --answers, the claimed entries in hand-solution order with the first wrong step marked.
+
+Entries are numbered from 1 here, as the layers are (W⁽¹⁾[1, 1] is the first weight); the JSON
+keeps 0-based `index` arrays. A large report shows what matters (every flagged entry up to a
+limit, a summary per parameter or step); `style.full` (--full) shows every entry."""
 
 from __future__ import annotations
 
@@ -17,8 +21,11 @@ if TYPE_CHECKING:
     from backcalc.core.gradcheck import Entry, GradCheck, Parameter
     from backcalc.core.grading import Grading, Judged
 
-ROWS_SHOWN = 12  # per parameter; failures and kinks are always shown
-STATUS_STYLES = {"pass": "green", "fail": "bold red", "kink": "yellow"}
+ROWS_SHOWN = 12  # per parameter; flagged entries (fail, kink, unreliable) first
+FLAGGED_SHOWN = 20  # flagged entries shown per parameter without --full
+ANSWERS_SHOWN = 60  # claimed entries shown one by one without --full; beyond, a summary per step
+WRONG_SHOWN = 40  # wrong claimed entries listed under that summary
+STATUS_STYLES = {"pass": "green", "fail": "bold red", "kink": "yellow", "unreliable": "magenta"}
 
 
 class CheckRenderer:
@@ -35,13 +42,16 @@ class CheckRenderer:
     def index(self, entry: Entry | Judged) -> str:
         if entry.index is None:
             return self.t("check.direction", k=getattr(entry, "direction", ""))
-        return "[" + ", ".join(str(i) for i in entry.index) + "]" if entry.index else ""
+        return "[" + ", ".join(str(i + 1) for i in entry.index) + "]" if entry.index else ""
 
     def where(self, entry: Entry) -> str:
-        """W⁽¹⁾[1, 0], b⁽²⁾ direction 3, or a graph input's name."""
+        """W⁽¹⁾[2, 1], b⁽²⁾ direction 3, or a graph input's name."""
         index = self.index(entry)
         separator = " " if entry.index is None else ""
         return parameter_label(entry.parameter) + (separator + index if index else "")
+
+    def pick(self, key: str, which: str, /, **values: object) -> str:
+        return self.style.pick(key, which, **values)
 
     def status(self, entry: Entry | Judged) -> Text:
         return Text(
@@ -112,15 +122,31 @@ class CheckRenderer:
         return table
 
     def parameter_table(self, parameter: Parameter, entries: list[Entry]) -> RenderableType:
-        shown = _rows_to_show(entries)
+        shown = entries if self.style.full else _rows_to_show(entries)
         table = self.entry_table("column.entry", self.parameter_title(parameter), shown)
-        if len(entries) > len(shown):
-            table.caption = self.t("check.more_entries", n=len(entries) - len(shown))
+        kept = set(map(id, shown))
+        hidden = [e for e in entries if id(e) not in kept]
+        if hidden:
+            flagged = sum(e.status != "pass" for e in hidden)
+            key = "check.more_flagged" if flagged else "check.more_entries"
+            table.caption = self.t(key, n=len(hidden), flagged=flagged)
             table.caption_justify = "left"
         return table
 
+    def notes(self, entries: list[Entry]) -> list[Text]:
+        """What an unreliable entry means, once for the whole report, by reason."""
+        unreliable = [e for e in entries if e.status == "unreliable"]
+        notes = []
+        for reason in dict.fromkeys(e.reason for e in unreliable):
+            errors = [e.numeric_error or 0.0 for e in unreliable if e.reason == reason]
+            error = self.numbers.error(max(errors))
+            text = self.pick("check.unreliable_note", str(reason), error=error)
+            notes += [Text(""), Text(text, style="magenta")]
+        return notes
+
     def summary(self, result: GradCheck) -> Text:
-        counts = {s: sum(e.status == s for e in result.entries) for s in ("pass", "fail", "kink")}
+        counts = {s: result.count(s) for s in ("pass", "fail", "kink", "unreliable")}
+        unreliable = counts["unreliable"]
         verdict = ("check.passed", "bold green") if result.passed else ("check.failed", "bold red")
         text = Text.assemble(
             (self.t(verdict[0]), verdict[1]),
@@ -130,6 +156,7 @@ class CheckRenderer:
                 passed=counts["pass"],
                 failed=counts["fail"],
                 kinks=self.t("check.kinks", n=counts["kink"]),
+                unreliable=self.t("check.unreliable", n=unreliable) if unreliable else "",
             ),
         )
         worst = result.worst
@@ -146,13 +173,13 @@ class CheckRenderer:
             parts += [Text(""), self.entry_table("column.input", "", list(result.entries))]
             if any(e.status == "kink" for e in result.entries):
                 parts.append(Text(self.t("check.kink_note"), style="yellow"))
-            return Group(*parts, Text(""), self.summary(result))
-        for parameter in result.parameters:
-            entries = [e for e in result.entries if e.parameter == parameter.name]
-            parts += [Text(""), self.parameter_table(parameter, entries)]
-            if any(e.status == "kink" for e in entries):
-                parts.append(Text(self.t("check.kink_note"), style="yellow"))
-        parts += [Text(""), self.summary(result)]
+        else:
+            for parameter in result.parameters:
+                entries = [e for e in result.entries if e.parameter == parameter.name]
+                parts += [Text(""), self.parameter_table(parameter, entries)]
+                if any(e.status == "kink" for e in entries):
+                    parts.append(Text(self.t("check.kink_note"), style="yellow"))
+        parts += [*self.notes(list(result.entries)), Text(""), self.summary(result)]
         return Group(*parts)
 
     # -- hand-worked answers ---------------------------------------------------------------
@@ -163,10 +190,25 @@ class CheckRenderer:
             Text(
                 self.t("check.answers_title", answers=answers_name, title=self.title), style="bold"
             ),
-            Text(self.t("check.answers_rule")),
-            Text(self.t("check.answers_tolerances", rtol=given(s.rtol), atol=given(s.atol))),
+            Text(self.t("check.answers_rule", rtol=given(s.rtol), atol=given(s.atol))),
             Text(""),
         ]
+        entries = list(grading.entries)
+        if self.style.full or len(entries) <= ANSWERS_SHOWN:
+            parts.append(self.judged_table(grading, entries))
+        else:
+            wrong = [e for e in entries if e.status == "fail"]
+            parts.append(self.steps_table(entries))
+            if wrong:
+                table = self.judged_table(grading, wrong[:WRONG_SHOWN], self.t("check.wrong"))
+                if len(wrong) > WRONG_SHOWN:
+                    table.caption = self.t("check.more_wrong", n=len(wrong) - WRONG_SHOWN)
+                    table.caption_justify = "left"
+                parts += [Text(""), table]
+        parts += [Text(""), self.answers_summary(grading)]
+        return Group(*parts)
+
+    def judged_table(self, grading: Grading, entries: list[Judged], title: str = "") -> Table:
         columns = (
             "column.step",
             "column.entry",
@@ -175,22 +217,45 @@ class CheckRenderer:
             "column.abs_error",
             "column.status",
         )
-        table = self.table(columns, columns[2:5])
+        table = self.table(columns, columns[2:5], title)
         first = grading.first_wrong
-        for entry in grading.entries:
+        for entry in entries:
             status = self.status(entry)
             if entry is first:
                 status.append(self.t("check.first_wrong_marker"), style="bold red")
             table.add_row(
                 quantity_label(entry.quantity, entry.layer),
                 self.index(entry) if entry.index else "",
-                entry.written,
+                self.numbers.written(entry.written),
                 self.numbers.significant(entry.correct, 6),
                 self.numbers.error(entry.abs_error),
                 status,
             )
-        parts += [table, Text(""), self.answers_summary(grading)]
-        return Group(*parts)
+        return table
+
+    def steps_table(self, entries: list[Judged]) -> Table:
+        """One row per step (quantity and layer): entries, how many pass, the worst error."""
+        columns = (
+            "column.step",
+            "column.entries",
+            "column.passed",
+            "column.failed",
+            "column.worst_error",
+        )
+        table = self.table(columns, columns[1:5], self.t("check.steps_title"))
+        steps: dict[tuple[str, int | None], list[Judged]] = {}
+        for entry in entries:
+            steps.setdefault((entry.quantity, entry.layer), []).append(entry)
+        for (name, layer), judged in steps.items():
+            passed = sum(e.status == "pass" for e in judged)
+            table.add_row(
+                quantity_label(name, layer),
+                str(len(judged)),
+                str(passed),
+                str(len(judged) - passed),
+                self.numbers.error(max(e.abs_error for e in judged)),
+            )
+        return table
 
     def answers_summary(self, grading: Grading) -> Text:
         total, first = len(grading.entries), grading.first_wrong
@@ -210,7 +275,7 @@ class CheckRenderer:
                 wrong=wrong,
                 n=total,
                 where=where,
-                claimed=first.written,
+                claimed=self.numbers.written(first.written),
                 correct=correct,
             ),
         )
@@ -219,7 +284,7 @@ class CheckRenderer:
 def _rows_to_show(entries: list[Entry]) -> list[Entry]:
     if len(entries) <= ROWS_SHOWN:
         return entries
-    flagged = [e for e in entries if e.status != "pass"]
+    flagged = [e for e in entries if e.status != "pass"][:FLAGGED_SHOWN]
     passing = sorted((e for e in entries if e.status == "pass"), key=lambda e: -e.rel_error)
     keep = set(map(id, flagged + passing[: max(0, ROWS_SHOWN - len(flagged))]))
     return [e for e in entries if id(e) in keep]

@@ -241,11 +241,16 @@ class TerminalRenderer:
         ):
             sup = layer_index(number)
             assert lt.weights_updated is not None
+            w_label, b_label = f"W{sup} − η·∂J/∂W{sup}", f"b{sup} − η·∂J/∂b{sup}"
+            if "weights" in layer.frozen:
+                w_label = self.t("run.frozen", symbol=f"W{sup}")
+            if "bias" in layer.frozen:
+                b_label = self.t("run.frozen", symbol=f"b{sup}")
             parts.append(
                 self.row(
                     [
-                        self.weights(f"W{sup} − η·∂J/∂W{sup}", lt.weights_updated, layer),
-                        self.bias(f"b{sup} − η·∂J/∂b{sup}", lt.bias_updated),
+                        self.weights(w_label, lt.weights_updated, layer),
+                        self.bias(b_label, lt.bias_updated),
                     ]
                 )
             )
