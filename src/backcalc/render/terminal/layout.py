@@ -128,3 +128,126 @@ def report_table(
     for column in columns:
         table.add_column(column, justify="right" if column in right else "left")
     return table
+
+
+def pack(pieces: Sequence[str], width: int, indent: int = 0) -> list[str]:
+    """`pieces` joined by spaces on lines no wider than `width`, broken only between pieces (a
+    piece wider than the line stands alone); lines after the first indented by `indent`."""
+    lines: list[str] = []
+    line = ""
+    for piece in pieces:
+        if line and cell_len(line) + 1 + cell_len(piece) > width:
+            lines.append(line)
+            line = " " * indent + piece
+        else:
+            line = f"{line} {piece}" if line else piece
+    return [*lines, line] if line else lines
+
+
+OPERATORS = {"=", "+", "−", "-", "·", "×"}
+
+
+class Paragraph:
+    """A sentence broken at the console's width only between words, and never on either side
+    of an operator: `x = 3,` or the terms of a sum stay on one line."""
+
+    def __init__(self, sentence: str, style: str = "", indent: int = 0) -> None:
+        self.pieces: list[str] = []
+        glue = False
+        for word in sentence.split(" "):
+            if self.pieces and (glue or word in OPERATORS):
+                self.pieces[-1] += " " + word
+            else:
+                self.pieces.append(word)
+            glue = word in OPERATORS
+        self.style = style
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = Text(no_wrap=True, end="", style=self.style)
+        for line in pack(self.pieces, options.max_width, self.indent):
+            text.append(line + "\n")
+        yield text
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of one line per cell; `note` (a gate's rule) follows the cells and runs to the
+    right edge of the table instead of filling the columns after them."""
+
+    cells: tuple[str, ...]
+    note: str = ""
+
+
+class RowTable:
+    """A report table of one-line rows in groups (a blank line between groups), drawn as string
+    work: a row is never wrapped. When the columns are wider than the console, the last column
+    goes under the one before it, after an arrow (`stacked`)."""
+
+    def __init__(self, title: str, headers: Sequence[str], groups: Sequence[Sequence[Row]]):
+        self.title = title
+        self.headers = tuple(headers)
+        self.groups = groups
+        self.gap = 3
+
+    def widths(self, headers: Sequence[str], rows: Sequence[Row]) -> list[int]:
+        widths = [cell_len(header) for header in headers]
+        for row in rows:  # a note does not widen the columns it runs over
+            for j, cell in enumerate(row.cells):
+                widths[j] = max(widths[j], cell_len(cell))
+        return widths
+
+    def stacked(self) -> tuple[tuple[str, ...], list[list[Row]]]:
+        *first, before, last = self.headers
+        headers = (*first, f"{before} → {last}")
+        groups = []
+        for group in self.groups:
+            rows = []
+            for row in group:
+                if row.note or len(row.cells) < len(self.headers):
+                    rows.append(row)
+                    continue
+                rows.append(Row(row.cells[:-1]))
+                blank = ("",) * (len(self.headers) - 2)
+                rows.append(Row((*blank, f"  → {row.cells[-1]}")))
+            groups.append(rows)
+        return headers, groups
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        headers, groups = self.headers, [list(group) for group in self.groups]
+        widths = self.widths(headers, [row for group in groups for row in group])
+        if sum(widths) + self.gap * (len(widths) - 1) > options.max_width:
+            headers, groups = self.stacked()
+            widths = self.widths(headers, [row for group in groups for row in group])
+        lines: list[tuple[str, str]] = []  # (cells, the note after them in italics)
+        for number, group in enumerate(groups):
+            if number:
+                lines.append(("", ""))
+            for row in group:
+                lines += self.row_lines(row, widths, options.max_width)
+        header = self.join(headers, widths)
+        width = max(cell_len(header), *(cell_len(a) + cell_len(b) for a, b in lines))
+        text = Text(no_wrap=True, end="")
+        if self.title:
+            text.append(self.title, style="bold underline")
+            text.append("\n")
+        text.append(header, style="bold")
+        text.append("\n" + "─" * width + "\n")
+        for cells, note in lines:
+            text.append(cells)
+            text.append(note, style="italic")
+            text.append("\n")
+        yield text
+
+    def join(self, cells: Sequence[str], widths: Sequence[int]) -> str:
+        padded = [cell + " " * (w - cell_len(cell)) for cell, w in zip(cells, widths, strict=False)]
+        return (" " * self.gap).join(padded).rstrip()
+
+    def row_lines(self, row: Row, widths: Sequence[int], width: int) -> list[tuple[str, str]]:
+        if not row.note:
+            return [(self.join(row.cells, widths), "")]
+        start = self.join((*row.cells, "x"), widths)[:-1]  # the note starts at the next column
+        room = max(width - cell_len(start), 20)
+        noted = pack(row.note.split(" "), room)
+        lead = " " * cell_len(start)
+        return [(start, noted[0])] + [(lead, line) for line in noted[1:]]
