@@ -45,7 +45,13 @@ class NumberFormat:
 
     def fixed(self, value: float) -> str:
         """A computed number with exactly `decimals` decimals."""
-        special = _special(float(value))
+        value = float(value)
+        scaled = abs(value) * 10.0**self.decimals
+        if scaled < 1e12 and abs(scaled % 1.0 - 0.5) > 1e-3:
+            # far from a half-way point both roundings agree, and float formatting is much
+            # faster than Decimal (a --full table has 100,000s of numbers)
+            return self._sep(f"{value:.{self.decimals}f}")
+        special = _special(value)
         if special:
             return special
         return self._sep(f"{round_half_away(value, self.decimals):f}")

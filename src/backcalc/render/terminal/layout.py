@@ -15,6 +15,8 @@ from functools import cached_property
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -34,31 +36,42 @@ class Block:
         return cls(label, tuple(tuple(row) for row in cells), footer)
 
     @cached_property
+    def widths(self) -> tuple[int, ...]:
+        """The width of each column of numbers."""
+        return tuple(max(len(cell) for cell in column) for column in zip(*self.cells, strict=True))
+
+    @cached_property
     def lines(self) -> tuple[str, ...]:
-        cells = self.cells
-        widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
+        cells, widths = self.cells, self.widths
         rows = ["   ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
         inner = len(rows[0]) + 2
         box = (f"┌{' ' * inner}┐", *(f"│ {row} │" for row in rows), f"└{' ' * inner}┘")
         return (*box, self.footer) if self.footer else box
 
-    @property
-    def width(self) -> int:
-        return max(cell_len(self.label), *(cell_len(line) for line in self.lines))
+    @cached_property
+    def width(self) -> int:  # from the column widths, without drawing the lines
+        box = sum(self.widths) + 3 * (len(self.widths) - 1) + 4  # "│ ", the gaps and " │"
+        return max(cell_len(self.label), box, cell_len(self.footer))
 
     def split(self, width: int, columns: ColumnsLabel) -> list[Block]:
         """This block, or its columns in consecutive pieces no wider than `width`."""
         if self.width <= width or len(self.cells[0]) == 1 or self.footer:
             return [self]
+        # a piece's width from the column widths, known before any piece is built: trying
+        # each candidate piece whole made a wide matrix (a batch's ∂J/∂x) quadratic
         pieces: list[Block] = []
         start, total = 0, len(self.cells[0])
         while start < total:
             stop = start + 1
-            while stop < total and self._piece(start, stop + 1, columns).width <= width:
+            while stop < total and self._piece_width(start, stop + 1, columns) <= width:
                 stop += 1
             pieces.append(self._piece(start, stop, columns))
             start = stop
         return pieces
+
+    def _piece_width(self, start: int, stop: int, columns: ColumnsLabel) -> int:
+        box = sum(self.widths[start:stop]) + 3 * (stop - start - 1) + 4
+        return max(cell_len(f"{self.label} ({columns(start + 1, stop)})"), box)
 
     def _piece(self, start: int, stop: int, columns: ColumnsLabel) -> Block:
         label = f"{self.label} ({columns(start + 1, stop)})"
@@ -85,21 +98,24 @@ class Flow:
         return lines
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        text = Text(no_wrap=True, end="")
+        # plain segments, a line at a time: a Text of a --full solution (megabytes) would be
+        # measured and split again by rich, and Text.rstrip per line made it quadratic
+        bold, newline = Style(bold=True), Segment.line()
         for group in self.lines_of(options.max_width):
-            height = max(len(block.lines) for block in group) + 1
-            for row in range(height):
-                for index, block in enumerate(group):
-                    pad = " " * self.gap if index else ""
-                    if row == 0:
-                        text.append(pad + block.label, style="bold")
-                        text.append(" " * (block.width - cell_len(block.label)))
-                    else:
-                        piece = block.lines[row - 1] if row <= len(block.lines) else ""
-                        text.append(pad + piece.ljust(block.width))
-                text.rstrip()
-                text.append("\n")
-        yield text
+            for index, block in enumerate(group):
+                if index:
+                    before = group[index - 1]
+                    yield Segment(" " * (self.gap + before.width - cell_len(before.label)))
+                yield Segment(block.label, bold)
+            yield newline
+            for row in range(max(len(block.lines) for block in group)):
+                pieces = [
+                    (" " * self.gap if index else "")
+                    + (block.lines[row] if row < len(block.lines) else "").ljust(block.width)
+                    for index, block in enumerate(group)
+                ]
+                yield Segment("".join(pieces).rstrip())
+                yield newline
 
 
 def plain_text(content: RenderableType, width: int = 100) -> str:
