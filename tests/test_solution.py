@@ -321,3 +321,35 @@ def test_every_format_of_run_and_check_can_be_written(args: list[str], tmp_path:
     assert "\x1b[" not in text and text.endswith("\n")
     if "json" in args:
         json.loads(text)
+
+
+SATURATED = {  # ŷ = σ(50) is exactly 1 in float64: ∂J/∂ŷ = (ŷ − y)/(ŷ(1 − ŷ)) is infinite
+    "sigmoid": "input: [1.0]\ntarget: [0]\n"
+    "layers:\n  - {weights: [[50.0]], bias: [0.0], activation: sigmoid}\n"
+    "loss: binary_cross_entropy\n",
+    "softmax": "input: [1.0]\ntarget: [0, 1]\n"  # p₂ = e^−800/(1 + e^−800) is exactly 0
+    "layers:\n  - {weights: [[400.0], [-400.0]], bias: [0.0, 0.0], activation: softmax}\n"
+    "loss: cross_entropy\n",
+}
+INFINITE_NOTE = {
+    "en": "is infinite where $\\hat{y}$ is exactly 0 or 1 (written $\\infty$)",
+    "es": "es infinita donde $\\hat{y}$ vale exactamente 0 o 1 (se escribe $\\infty$)",
+}
+
+
+@pytest.mark.parametrize("output", sorted(SATURATED))
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_an_infinite_output_gradient_is_explained(output: str, lang: str, tmp_path: Path) -> None:
+    spec = tmp_path / "saturated.yaml"
+    spec.write_text(SATURATED[output], encoding="utf-8")
+    for fmt in ("markdown", "latex"):
+        text = document(str(spec), lang, fmt)
+        assert "\\infty" in text  # ∂J/∂ŷ itself, then the sentence that says why
+        assert INFINITE_NOTE[lang] in text, fmt
+        assert text.index("\\infty") < text.index(INFINITE_NOTE[lang])
+    finite = document("binary-cross-entropy", lang, "markdown")
+    assert INFINITE_NOTE[lang] not in finite
+    if shutil.which("pdflatex"):
+        (tmp_path / "saturated.tex").write_text(document(str(spec), lang, "latex"), "utf-8")
+        code, errors = compile_latex(tmp_path, "saturated.tex")
+        assert code == 0, errors

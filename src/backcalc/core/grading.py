@@ -114,13 +114,15 @@ def grade(
             continue
         correct = quantity(trace, name, layer)
         assert correct is not None  # the answers reader refuses quantities the trace lacks
+        parameter = _parameter(name, layer)
+        # the hand values of this quantity, looked up once per number of decimals (once per
+        # entry made a big answers file slow)
+        hands = {
+            places: by_hand.values(name, layer, places)
+            for places in {int(d) for d in claim.decimals.flat} | {finest}
+        }
         for index in np.ndindex(claim.values.shape):
-            judged = _judge(claim, index, float(correct[index]), _parameter(name, layer), settings)
-            # at the decimals this number has, and at the most any number of the file has (a
-            # key printed by a program drops trailing zeros: 0.60 comes out as 0.6)
-            for places in dict.fromkeys((int(claim.decimals[index]), finest)):
-                hand = by_hand.value(name, layer, index, places)
-                judged = _or_by_hand(judged, hand, half_unit(places))
+            judged = _judge(claim, index, float(correct[index]), parameter, settings, hands, finest)
             entries.append(judged)
     graded = tuple(_with_evidence(trace, entries, settings.eps))
     return Grading(settings, graded, answers, trace.exercise.title)
@@ -150,9 +152,9 @@ class _HandTraces:
         self.exercise = trace.exercise
         self.traces: dict[int, Trace | None] = {}
 
-    def value(
-        self, name: str, layer: int | None, index: tuple[int, ...], decimals: int
-    ) -> float | None:
+    def values(self, name: str, layer: int | None, decimals: int) -> Array | None:
+        """Quantity `name` of `layer` computed by hand at `decimals`, or None (no decimals, or
+        no hand computation possible)."""
         if decimals < 0:
             return None
         if decimals not in self.traces:
@@ -161,20 +163,22 @@ class _HandTraces:
             except NumericalError:  # rounding can make a log meet 0: no hand value then
                 self.traces[decimals] = None
         hand = self.traces[decimals]
-        values = None if hand is None else quantity(hand, name, layer)
-        return None if values is None else float(values[index])
+        return None if hand is None else quantity(hand, name, layer)
 
 
-def _or_by_hand(judged: Judged, hand: float | None, half: float) -> Judged:
-    """The entry, passed if it is within one unit in its last decimal of the hand value."""
-    if hand is None:
-        return judged
-    if judged.status == "pass" and judged.by_hand is not None:
-        return judged
-    judged = dataclasses.replace(judged, by_hand=hand)
-    if judged.status == "fail" and abs(judged.claimed - hand) <= 2 * half * (1 + 1e-9):
-        return dataclasses.replace(judged, status="pass")
-    return judged
+def _by_hand(
+    claimed: float, status: Literal["pass", "fail"], hands: list[tuple[float | None, float]]
+) -> tuple[float | None, Literal["pass", "fail"]]:
+    """The hand value beside an entry, and its status: passed if it is within one unit in its
+    last decimal of a hand value. `hands`: (hand value or None, half a unit), in order."""
+    by_hand = None
+    for hand, half in hands:
+        if hand is None or (status == "pass" and by_hand is not None):
+            continue
+        by_hand = hand
+        if status == "fail" and abs(claimed - hand) <= 2 * half * (1 + 1e-9):
+            status = "pass"
+    return by_hand, status
 
 
 def half_unit(decimals: int) -> float:
@@ -195,10 +199,21 @@ def _judge(
     correct: float,
     parameter: str | None,
     settings: AnswerSettings,
+    hands: dict[int, Array | None],
+    finest: int,
 ) -> Judged:
+    """One entry judged, against the engine's value and then by hand: at the decimals this
+    number has, and at the most any number of the file has (a key printed by a program drops
+    trailing zeros: 0.60 comes out as 0.6). Built once: a big answers file has 100,000s."""
     claimed = float(claim.values[index])
     error = abs(claimed - correct)
-    allowed = settings.atol + settings.rtol * abs(correct) + half_unit(int(claim.decimals[index]))
+    own = int(claim.decimals[index])
+    allowed = settings.atol + settings.rtol * abs(correct) + half_unit(own)
+    at = []
+    for places in dict.fromkeys((own, finest)):
+        hand = hands[places]
+        at.append((None if hand is None else float(hand[index]), half_unit(places)))
+    by_hand, status = _by_hand(claimed, "pass" if error <= allowed else "fail", at)
     return Judged(
         quantity=claim.name,
         layer=claim.layer,
@@ -210,6 +225,7 @@ def _judge(
         abs_error=error,
         rel_error=relative_error(claimed, correct),
         allowed=allowed,
-        status="pass" if error <= allowed else "fail",
+        status=status,
         parameter=parameter,
+        by_hand=by_hand,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backcalc.core.expressions import Op, functions, text
+from backcalc.core.expressions import Num, Op, functions, text
 
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace
@@ -31,14 +31,19 @@ def graph(trace: GraphTrace, style: Style | None = None) -> str:
         title = graph.title.replace("\\", "\\\\").replace("\n", " ")  # the user's text, literally
         lines.append(f"  label={_quote(title)}; labelloc=t;")
     for name, value in graph.values.items():
-        label = f"{name}\\n{fixed(value)}\\n∂: {fixed(trace.gradients[name])}"
+        # a value as the user gave it, as the terminal and the documents show it
+        label = f"{name}\\n{style.numbers.given(value)}\\n∂: {fixed(trace.gradients[name])}"
         lines.append(f'  {_quote(name)} [shape=plaintext, label="{label}"];')
     for node in trace.nodes:
         expr = node.node.expr
         gate = expr.op if isinstance(expr, Op) and expr.op in functions() else None
         symbol = SYMBOLS.get(expr.op, gate or expr.op) if isinstance(expr, Op) else "="
         head = symbol if graph.gates else f"{node.node.name} = {text(expr, style.numbers.given)}"
-        label = f"{head}\\n{node.node.name} = {fixed(node.value)}\\n∂: {fixed(node.gradient)}"
+        shown = f"{node.node.name} = {fixed(node.value)}"
+        if graph.gates and isinstance(expr, Op) and any(isinstance(a, Num) for a in expr.args):
+            # a constant has no node of its own: the gate writes it
+            shown = f"{node.node.name} = {text(expr, style.numbers.given)} = {fixed(node.value)}"
+        label = f"{head}\\n{shown}\\n∂: {fixed(node.gradient)}"
         lines.append(
             f"  {_quote(node.node.name)} [shape=box, style=rounded, label={_quote(label)}];"
         )

@@ -50,7 +50,14 @@ class NumberFormat:
     def fixed(self, value: float) -> str:
         """A computed number with exactly `decimals` decimals (in scientific notation, with
         `decimals` significant digits, where `small_in_scientific` and it would show as 0)."""
-        special = _special(float(value))
+        value = float(value)
+        scaled = abs(value) * 10.0**self.decimals
+        shows_zero = value != 0 and scaled < 0.5
+        if scaled < 1e12 and abs(scaled % 1.0 - 0.5) > 1e-3 and not shows_zero:
+            # far from a half-way point both roundings agree, and float formatting is much
+            # faster than Decimal (a --full table has 100,000s of numbers)
+            return self._sep(f"{value:.{self.decimals}f}")
+        special = _special(value)
         if special:
             return special
         rounded = round_half_away(value, self.decimals)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from backcalc.core.registry import fill
 from backcalc.render.document.blocks import Block, Equation, Heading, Paragraph
 from backcalc.render.document.mathtex import sup, transpose
@@ -30,6 +32,8 @@ class BackwardSteps:
                     Paragraph(self.w.t("solution.output_gradient")),
                     Equation(self.output_gradient(lt)),
                 ]
+                if self.w.trace.fused and not np.all(np.isfinite(lt.dJ_da)):
+                    blocks.append(self.infinite_note(number))
             else:
                 blocks.append(
                     Paragraph(
@@ -59,6 +63,18 @@ class BackwardSteps:
             steps.append(f"{scale}{numbers}")
         steps.append(self.w.units(lt.dJ_da))
         return chain(*steps)
+
+    def infinite_note(self, number: int) -> Paragraph:
+        """Why ∂J/∂ŷ shows ∞ under a fused output, and why nothing after it is affected."""
+        return Paragraph(
+            self.w.t(
+                "solution.fused_infinite",
+                gradient=r"$\partial J/\partial \hat{y}$",  # inline: a fraction is cramped
+                yhat=r"$\hat{y}$",
+                infinity=r"$\infty$",
+                delta=rf"$\delta{sup(number)}$",
+            )
+        )
 
     def local(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block]:
         s = sup(number)

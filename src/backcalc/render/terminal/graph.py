@@ -12,7 +12,7 @@ from rich.text import Text
 
 from backcalc.core.expressions import text
 from backcalc.render.gates import gate_rule, local_text
-from backcalc.render.terminal.layout import report_table
+from backcalc.render.terminal.layout import Paragraph, Row, RowTable, report_table
 
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace, NodeTrace
@@ -31,13 +31,13 @@ class GraphRenderer:
     def table(self, title: str, *columns: str) -> Table:
         return report_table(title, columns, [self.t("column.value")], underline=True)
 
-    def header(self) -> list[Text]:
+    def header(self) -> list[RenderableType]:
         graph = self.trace.graph
-        lines = [Text(graph.title or "backcalc", style="bold")]
+        lines: list[RenderableType] = [Text(graph.title or "backcalc", style="bold")]
         if graph.description:
             lines.append(Text(graph.description, style="italic"))
         values = ", ".join(f"{name} = {self.given(v)}" for name, v in graph.values.items())
-        lines.append(Text(self.t("graph.values", values=values)))
+        lines.append(Paragraph(self.t("graph.values", values=values), indent=2))
         lines.append(Text(self.t("graph.output", out=self.out, value=self.fixed(self.trace.value))))
         return lines
 
@@ -52,37 +52,37 @@ class GraphRenderer:
             table.add_row(node.node.name, text(node.node.expr, self.given), self.fixed(node.value))
         return table
 
-    def local(self, node: NodeTrace) -> tuple[str, str]:
-        """One line per input: ∂node/∂input = rule = value, and what goes back to it."""
-        lines, sent = [], []
-        for name, derivative in node.local.items():
-            rule = local_text(node.node.expr, name, self.style)
-            shown = f" = {rule}" if rule and rule != self.given(derivative) else ""
-            lines.append(f"∂{node.node.name}/∂{name}{shown} = {self.fixed(derivative)}")
-            factor = self.fixed(derivative)
-            factor = f"({factor})" if factor.startswith("-") else factor
-            product = f"{self.fixed(node.gradient)} · {factor}"
-            sent.append(f"{name}: {product} = {self.fixed(node.sent[name])}")
-        return "\n".join(lines), "\n".join(sent)
+    def factor(self, value: float) -> str:
+        shown = self.fixed(value)
+        return f"({shown})" if shown.startswith("-") else shown
 
-    def backward(self) -> Table:
-        upstream = self.t("column.upstream", out=self.out)
-        table = self.table(
-            self.t("graph.backward"),
+    def rows(self, node: NodeTrace) -> list[Row]:
+        """The gate's rule in words (if it is one gate), then one row per input: ∂node/∂input =
+        rule = value, and what goes back to it, upstream · local."""
+        cells = (node.node.name, self.fixed(node.gradient))
+        rows = []
+        rule = gate_rule(node.node.expr, self.style)
+        if rule:
+            rows.append(Row(cells, note=rule))
+            cells = ("", "")
+        for name, derivative in node.local.items():
+            written = local_text(node.node.expr, name, self.style)
+            shown = f" = {written}" if written and written != self.given(derivative) else ""
+            local = f"∂{node.node.name}/∂{name}{shown} = {self.fixed(derivative)}"
+            product = f"{self.fixed(node.gradient)} · {self.factor(derivative)}"
+            rows.append(Row((*cells, local, f"{product} = {self.fixed(node.sent[name])}")))
+            cells = ("", "")
+        return rows or [Row(cells)]
+
+    def backward(self) -> RowTable:
+        headers = (
             self.t("column.node"),
-            upstream,
+            self.t("column.upstream", out=self.out),
             self.t("column.local"),
             self.t("column.sends"),
         )
-        for node in reversed(self.trace.nodes):
-            local, sent = self.local(node)
-            name, gradient = node.node.name, self.fixed(node.gradient)
-            rule = gate_rule(node.node.expr, self.style)
-            if rule:  # the gate's rule in words on a row of its own, then its derivatives
-                table.add_row(name, gradient, Text(rule, style="italic"), "")
-                name, gradient = "", ""
-            table.add_row(name, gradient, local, sent, end_section=True)
-        return table
+        groups = [self.rows(node) for node in reversed(self.trace.nodes)]
+        return RowTable(self.t("graph.backward"), headers, groups)
 
     def gradients(self) -> RenderableType:
         trace = self.trace
@@ -92,19 +92,15 @@ class GraphRenderer:
             self.t("column.value"),
             f"∂{self.out}/∂",
         )
-        notes = []
+        notes: list[RenderableType] = []
         for name, value in trace.graph.values.items():
             table.add_row(name, self.given(value), self.fixed(trace.gradients[name]))
         for name, uses in trace.received.items():
             if len(uses) > 1:
-                terms = " + ".join(self.fixed(amount) for _, amount in uses)
+                terms = " + ".join(self.factor(amount) for _, amount in uses)
                 total = self.fixed(trace.gradients[name])
-                notes.append(
-                    Text(
-                        self.t("graph.fork", name=name, n=len(uses), terms=terms, total=total),
-                        style="dim",
-                    )
-                )
+                fork = self.t("graph.fork", name=name, n=len(uses), terms=terms, total=total)
+                notes.append(Paragraph(fork, style="dim", indent=2))
         return Group(table, *notes)
 
     def renderable(self) -> RenderableType:
