@@ -243,7 +243,9 @@ def test_number_format_switches_to_scientific_only_when_asked() -> None:
     assert NumberFormat(4).fixed(4.4e-6) == "0.0000"  # run and hand rounding: exactly N
     small = NumberFormat(4, small_in_scientific=True)
     assert small.fixed(4.4e-6) == "4.400e-06" and small.fixed(0.0) == "0.0000"
-    assert small.fixed(0.00012) == "0.0001" and small.fixed(-0.00004) == "-4.000e-05"
+    # fewer than two significant digits shown: scientific (one rule for check and train)
+    assert small.fixed(0.00012) == "1.200e-04" and small.fixed(0.0012) == "0.0012"
+    assert small.fixed(-0.00004) == "-4.000e-05"
     assert NumberFormat(2, comma=True, small_in_scientific=True).fixed(1e-3) == "1,0e-03"
 
 

@@ -5,8 +5,8 @@ shows as 0.523 at 3 decimals, where Python's binary `f"{0.5225:.3f}"` gives 0.52
 `comma` is the numeral style (decided once, from the language unless the user says otherwise):
 a decimal comma is "," in text and "{,}" in LaTeX math (`for_math`), so that TeX does not typeset
 0,522 as a list. `small_in_scientific` (the check and train reports) writes a non-zero number
-that would round to 0 at `decimals` in scientific notation instead; `run` keeps exactly N
-decimals, as hand rounding does.
+that would show fewer than two significant digits at `decimals` in scientific notation instead;
+`run` keeps exactly N decimals, as hand rounding does.
 """
 
 from __future__ import annotations
@@ -48,22 +48,25 @@ class NumberFormat:
         return text.replace(".", self.point) if self.comma else text
 
     def fixed(self, value: float) -> str:
-        """A computed number with exactly `decimals` decimals (in scientific notation, with
-        `decimals` significant digits, where `small_in_scientific` and it would show as 0)."""
+        """A computed number with exactly `decimals` decimals; where `small_in_scientific`, a
+        non-zero one that would show fewer than two significant digits (0.0000, or 0.0004 at 4
+        decimals, 0 at 0 decimals) in scientific notation with `decimals` significant digits
+        (4.391e-06)."""
         value = float(value)
+        text = self._fixed(value)
+        if self.small_in_scientific and value != 0 and math.isfinite(value):
+            digits = sum(c.isdigit() for c in text.lstrip("-0.,{}"))
+            if digits == 0 or digits < min(2, self.decimals):
+                return self._sep(f"{value:.{max(self.decimals, 1) - 1}e}")
+        return text
+
+    def _fixed(self, value: float) -> str:
         scaled = abs(value) * 10.0**self.decimals
-        shows_zero = value != 0 and scaled < 0.5
-        if scaled < 1e12 and abs(scaled % 1.0 - 0.5) > 1e-3 and not shows_zero:
+        if scaled < 1e12 and abs(scaled % 1.0 - 0.5) > 1e-3:
             # far from a half-way point both roundings agree, and float formatting is much
             # faster than Decimal (a --full table has 100,000s of numbers)
             return self._sep(f"{value:.{self.decimals}f}")
-        special = _special(value)
-        if special:
-            return special
-        rounded = round_half_away(value, self.decimals)
-        if self.small_in_scientific and value != 0 and rounded == 0:
-            return self._sep(f"{float(value):.{max(self.decimals, 1) - 1}e}")
-        return self._sep(f"{rounded:f}")
+        return _special(value) or self._sep(f"{round_half_away(value, self.decimals):f}")
 
     def written(self, text: str) -> str:
         """A number as the user wrote it (an answers file's 1,98 or 1.98), its digits kept, in

@@ -3,7 +3,7 @@ chart), the accuracy, and the trained parameters."""
 
 from __future__ import annotations
 
-import math
+import dataclasses
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -40,15 +40,9 @@ def selection(count: int, shown: int = SHOWN) -> tuple[list[int], int]:
 
 
 def compact(numbers: NumberFormat, value: float) -> str:
-    """A loss with the decimals asked or, when it is not 0 but would show fewer than two
-    significant digits (0.0000 or 0.0004 at 4 decimals; none at 0 or 1 decimals), in scientific
-    notation with as many significant digits as decimals asked (4.391e-06)."""
-    text = numbers.fixed(value)
-    shown = text.lstrip("-0.,")  # the significant digits written
-    enough = len(shown) - ("," in shown or "." in shown) >= min(2, numbers.decimals)
-    if value == 0 or not math.isfinite(value) or (shown and enough):
-        return text
-    return f"{value:.{max(numbers.decimals - 1, 0)}e}".replace(".", numbers.point)
+    """A loss with the decimals asked or, when it would show fewer than two significant digits,
+    in scientific notation (NumberFormat's small_in_scientific: 4.391e-06, not 0.0000)."""
+    return dataclasses.replace(numbers, small_in_scientific=True).fixed(value)
 
 
 def train(result: TrainResult, style: Style | None = None) -> RenderableType:
