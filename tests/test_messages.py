@@ -181,3 +181,23 @@ def test_every_message_of_a_mutated_example_is_in_spanish(
         prefix += 1
     message = spanish[spanish.rfind(": ", 0, prefix + 1) + 2 if prefix else 0 :]
     assert not ENGLISH.search(without_quotes(message)), (english, spanish)
+
+
+def test_limits_and_outside_files_are_explained_in_spanish(tmp_path: Path) -> None:
+    folder = tmp_path / "student"
+    folder.mkdir()
+    spec = folder / "net.yaml"
+    spec.write_text(REFERENCE.replace("[1.0, 2.0]", "{file: ../teacher.csv}"), encoding="utf-8")
+    code, _, err = invoke("run", str(spec), "--lang", "es")
+    assert code == 2 and "../teacher.csv está fuera de la carpeta de la especificación" in err
+    wide = REFERENCE.replace(
+        "  - weights: [[0.1, 0.2], [0.3, 0.4]]",
+        "  - weights: {init: normal}\n    units: 1000000000",
+    )
+    spec.write_text(wide, encoding="utf-8")
+    code, _, err = invoke("run", str(spec), "--lang", "es")
+    assert code == 2, err
+    assert (
+        "1,000,000,000 neuronas con 2 entradas ocupan 2,000,000,000 pesos: más que el límite" in err
+    )
+    assert not ENGLISH.search(without_quotes(err.split(": ", 2)[-1])), err
