@@ -11,7 +11,10 @@ So an entry that does not match at ε is looked at again on a ladder of steps (�
 10ε, 100ε, 1000ε while they stay below 1e-2). The largest move of D along the ladder, plus the
 rounding floor, is the difference's own error: if the analytic value lies within the tolerance
 plus SPREAD_FACTOR times that error, the finite difference cannot judge the entry and it is
-`unreliable`, not failed. A smooth J gives the same D on every step up to a tiny truncation, so
+`unreliable`, not failed. So is an entry whose D does not settle at all along the ladder (it
+moves by more than half its size): J is then not locally linear at any step float64 can take
+(sin(w·x) with |w| = 1e19 turns many times within one unit in the last place of x), and no finite
+difference can judge it. A smooth J gives the same D on every step up to a tiny truncation, so
 a truly wrong gradient still fails.
 """
 
@@ -25,10 +28,13 @@ from typing import Literal
 import numpy as np
 
 Status = Literal["pass", "fail", "kink", "unreliable"]
-Reason = Literal["steps_disagree", "not_finite"]
+Reason = Literal["steps_disagree", "not_finite", "step_below_precision"]
 Evaluate = Callable[[float], tuple[float, object]]  # J and the kink pattern at θ + step
 
 SPREAD_FACTOR = 3.0  # an error beyond the tolerance and this many times the own error fails
+UNSETTLED = 0.5  # D(ε/√10), D(ε), D(ε·√10) apart by half their size: J is not linear at ε
+NOISE = 100.0  # ... and by more than this many rounding floors: not rounding noise either
+PRECISION = 100.0  # a step below this many units in the last place of θ is not the step taken
 LARGEST_STEP = 1e-2  # the ladder's 10ε, 100ε and 1000ε steps only up to this
 _ROOT10 = math.sqrt(10.0)
 
@@ -64,15 +70,28 @@ def central(at: Evaluate, h: float) -> tuple[float, object, object]:
 
 
 def difference(
-    at: Evaluate, claimed: float, eps: float, floor: float, atol: float, rtol: float
+    at: Evaluate,
+    claimed: float,
+    eps: float,
+    floor: float,
+    atol: float,
+    rtol: float,
+    resolution: float = 0.0,
 ) -> Difference:
     """D(ε) against `claimed`: pass within atol + floor + rtol·|D|, a kink when θ ± ε lie on
-    two sides of one, else the ladder decides between fail and unreliable."""
+    two sides of one, else the ladder decides between fail and unreliable. `resolution` is the
+    spacing of float64 numbers at θ (ε_mach·|θ|): a step not far above it is mostly rounding."""
     numeric, side_plus, side_minus = central(at, eps)
     error = abs(claimed - numeric)
     rel = relative_error(claimed, numeric)
     if side_plus != side_minus:
         return Difference(numeric, error, rel, "kink")
+    if eps < PRECISION * resolution:  # θ ± ε rounds to θ or near it: D measures the rounding
+        allowed = atol + floor + rtol * abs(numeric)
+        status: Status = "pass" if error <= allowed else "unreliable"
+        return Difference(
+            numeric, error, rel, status, None, None if status == "pass" else "step_below_precision"
+        )
     if not math.isfinite(numeric):
         return Difference(numeric, error, rel, "unreliable", math.inf, "not_finite")
     allowed = atol + floor + rtol * abs(numeric)
@@ -81,9 +100,19 @@ def difference(
     others = [d for d, p, m in (central(at, h) for h in ladder(eps)) if p == m == side_plus]
     spread = max((abs(d - numeric) for d in others if math.isfinite(d)), default=0.0)
     own = spread + floor
-    if error <= allowed + SPREAD_FACTOR * own:
+    if error <= allowed + SPREAD_FACTOR * own or _unsettled(numeric, others[:2], floor):
         return Difference(numeric, error, rel, "unreliable", own, "steps_disagree")
     return Difference(numeric, error, rel, "fail", own)
+
+
+def _unsettled(numeric: float, near: list[float], floor: float) -> bool:
+    """D at the steps next to ε moves by half its size, far beyond rounding: J is not linear at
+    any step float64 can take near θ (sin(w·x) with |w| = 1e19), so D judges nothing."""
+    values = [d for d in (numeric, *near) if math.isfinite(d)]
+    if len(values) < 2:
+        return False
+    spread = max(values) - min(values)
+    return spread > UNSETTLED * max(abs(d) for d in values) and spread > NOISE * floor
 
 
 def rounding_floor(objective: float, eps: float) -> float:

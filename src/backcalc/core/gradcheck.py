@@ -178,7 +178,8 @@ def check(trace: Trace, settings: CheckSettings) -> GradCheck:
                 return probe.at(view, index, step)
 
             claimed = float(analytic[index])
-            entries.append(_entry(name, layer, index, claimed, at, settings, floor))
+            spacing = ULP * abs(float(view[index]))
+            entries.append(_entry(name, layer, index, claimed, at, settings, floor, spacing))
         count = DIRECTIONS if sampled else 0
         for number in range(1, count + 1):
             v = rng.normal(size=view.shape)
@@ -188,10 +189,16 @@ def check(trace: Trace, settings: CheckSettings) -> GradCheck:
                 return probe.along(view, v, step)
 
             claimed = float(np.sum(analytic * v))
-            entries.append(_entry(name, layer, None, claimed, along, settings, floor, number))
+            spacing = ULP * float(np.max(np.abs(view)))
+            entries.append(
+                _entry(name, layer, None, claimed, along, settings, floor, spacing, number)
+            )
         parameters.append(Parameter(name, layer, view.shape, len(indices), count))
     title, loss = trace.exercise.title, trace.loss
     return GradCheck(settings, tuple(parameters), tuple(entries), floor, sampled, title, loss)
+
+
+ULP = float(np.finfo(np.float64).eps)  # the spacing of float64 numbers relative to their size
 
 
 def _indices(shape: tuple[int, ...], rng: np.random.Generator | None) -> list[tuple[int, ...]]:
@@ -210,9 +217,10 @@ def _entry(
     at: Callable[[float], tuple[float, object]],
     settings: CheckSettings,
     floor: float,
+    spacing: float,
     direction: int | None = None,
 ) -> Entry:
-    d = difference(at, claimed, settings.eps, floor, settings.atol, settings.rtol)
+    d = difference(at, claimed, settings.eps, floor, settings.atol, settings.rtol, spacing)
     return Entry(
         name,
         layer,
@@ -241,7 +249,8 @@ def check_graph(trace: GraphTrace, settings: CheckSettings) -> GradCheck:
         def at(step: float, name: str = name, value: float = value) -> tuple[float, object]:
             return output_value(with_value(graph, name, value + step))
 
-        entries.append(_entry(name, None, (), trace.gradients[name], at, settings, floor))
+        spacing = ULP * abs(value)
+        entries.append(_entry(name, None, (), trace.gradients[name], at, settings, floor, spacing))
         parameters.append(Parameter(name, None, (), 1, 0))
     return GradCheck(
         settings, tuple(parameters), tuple(entries), floor, False, graph.title, trace.value, True

@@ -10,6 +10,7 @@ several nodes is a fork, and its gradient is the sum of what each use sends back
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -241,6 +242,12 @@ def run(graph: Graph) -> GraphTrace:
         for name, amount in sent.items():
             gradients[name] += amount
             received[name].append((node.name, amount))
+            if not math.isfinite(gradients[name]):  # the backward pass left float64's range
+                kind = "NaN" if math.isnan(gradients[name]) else "infinite"
+                raise NumericalError(
+                    f"∂{graph.output}/∂{name} is {kind} (at node '{node.name}'): the numbers "
+                    "left float64's range; scale the values down"
+                )
         traces.append(NodeTrace(node, env[node.name], upstream, local, sent))
     traces.reverse()
     frozen = {name: tuple(reversed(items)) for name, items in received.items()}

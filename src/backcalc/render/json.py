@@ -180,7 +180,7 @@ def entry_document(entry: Entry) -> dict[str, Any]:
         "layer": entry.layer,
         "index": None if entry.index is None else list(entry.index),
         "direction": entry.direction,
-        "claimed": entry.claimed,
+        "claimed": _finite_or_none(entry.claimed),
         "numeric": _finite_or_none(entry.numeric),
         "abs_error": _finite_or_none(entry.abs_error),
         "rel_error": _finite_or_none(entry.rel_error),
@@ -203,7 +203,7 @@ def check_document(result: GradCheck) -> dict[str, Any]:
     return {
         "passed": result.passed,
         "counts": {s: result.count(s) for s in ("pass", "fail", "kink", "unreliable")},
-        "max_rel_error": 0.0 if worst is None else worst.rel_error,
+        "max_rel_error": 0.0 if worst is None else _finite_or_none(worst.rel_error),
         "worst": None if worst is None else entry_document(worst),
         "settings": {
             "method": "central differences, float64",
@@ -256,7 +256,7 @@ def answers_document(grading: Grading) -> dict[str, Any]:
     first, worst = grading.first_wrong, grading.worst
     return {
         "passed": grading.passed,
-        "max_rel_error": 0.0 if worst is None else worst.rel_error,
+        "max_rel_error": 0.0 if worst is None else _finite_or_none(worst.rel_error),
         "first_wrong": None
         if first is None
         else {
