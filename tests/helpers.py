@@ -198,3 +198,11 @@ def compile_latex(folder: Path, name: str) -> tuple[int, list[str]]:
         check=False,
     )
     return result.returncode, [line for line in result.stdout.splitlines() if line.startswith("!")]
+
+
+def refused_option(err: str, command: str, option: str) -> bool:
+    """Whether `err` is the one-line usage error for a bad value of `option`. The reason is
+    typer's: up to 0.28 click's range check or backcalc's "expected a finite number"; from 0.29
+    pydantic's "Input should be ..." (which refuses NaN against any bound first)."""
+    head = f"backcalc {command}: Invalid value for '{option}'"
+    return err.startswith(head) and err.count("\n") == 1 and "Traceback" not in err

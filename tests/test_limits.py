@@ -16,7 +16,7 @@ import pytest
 import backcalc
 from backcalc.io.datafiles import DataFileError, load_array
 from backcalc.io.limits import Budget, LimitError, Limits
-from tests.helpers import invoke
+from tests.helpers import invoke, refused_option
 
 CASES = Path(__file__).parent / "reliability"
 TINY = "target: 1\nlayers:\n  - weights: [[1]]\nloss: half_squared_error\n"
@@ -172,8 +172,8 @@ def test_the_python_api_takes_the_limits(tmp_path: Path) -> None:
 def test_train_refuses_more_than_ten_million_steps(option: str) -> None:
     args = ("train", "reference-2-3-1", "--learning-rate", "0.1", option)
     code, out, err = invoke(*args, "99999999999999999999")
-    assert (code, out) == (2, "")
-    assert "99999999999999999999 is not in the range 1<=x<=10000000" in err
+    assert (code, out) == (2, "") and refused_option(err, "train", option)
+    assert "1<=x<=10000000" in err or "less than or equal to 10000000" in err
 
 
 @pytest.mark.parametrize(
@@ -182,16 +182,27 @@ def test_train_refuses_more_than_ten_million_steps(option: str) -> None:
         (("train", "reference-2-3-1", "--steps", "1", "--learning-rate", "nan"), "learning-rate"),
         (("train", "reference-2-3-1", "--steps", "1", "--learning-rate", "inf"), "learning-rate"),
         (("train", "reference-2-3-1", "--steps", "1", "--lr-gamma", "inf"), "lr-gamma"),
+        (("train", "reference-2-3-1", "--steps", "1", "--lr-gamma", "nan"), "lr-gamma"),
         (("train", "reference-2-3-1", "--steps", "1", "--momentum", "nan"), "momentum"),
+        (("train", "reference-2-3-1", "--steps", "1", "--momentum", "inf"), "momentum"),
+        (
+            ("train", "digits-64-15-10", "--epochs", "1", "--validation-split", "nan"),
+            "validation-split",
+        ),
+        (("check", "reference-2-3-1", "--eps", "nan"), "eps"),
         (("check", "reference-2-3-1", "--eps", "inf"), "eps"),
         (("check", "reference-2-3-1", "--rtol", "nan"), "rtol"),
+        (("check", "reference-2-3-1", "--rtol", "inf"), "rtol"),
         (("check", "reference-2-3-1", "--atol", "inf"), "atol"),
     ],
 )
 def test_non_finite_settings_are_refused(args: tuple[str, ...], option: str) -> None:
     code, out, err = invoke(*args)
-    assert (code, out) == (2, "")
-    assert f"'--{option}': expected a finite number, found" in err
+    assert (code, out) == (2, "") and refused_option(err, args[0], f"--{option}")
+    value = args[-1]
+    # typer ≤ 0.28 lets nan and inf through its range check, and backcalc refuses them; typer
+    # 0.29 refuses them itself against the range
+    assert f"expected a finite number, found {value}" in err or "Input should be" in err
 
 
 def test_an_eta_schedule_that_overflows_is_refused_before_training() -> None:

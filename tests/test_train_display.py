@@ -370,19 +370,3 @@ def test_validation_split_errors(tmp_path: Path) -> None:
 
 
 # -- non-finite settings -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("option", ["--learning-rate", "--momentum", "--lr-gamma"])
-@pytest.mark.parametrize("value", ["nan", "inf"])
-def test_non_finite_settings_are_refused(option: str, value: str) -> None:
-    code, out, err = invoke("train", "mazur-shared-bias", "--steps", "2", option, value)
-    assert (code, out) == (2, "")
-    assert err.startswith(
-        f"backcalc train: Invalid value for '{option}': expected a finite number, found {value}."
-    )
-    assert err.count("\n") == 1
-
-
-def test_non_finite_split_is_refused() -> None:
-    code, _, err = invoke("train", "digits-64-15-10", "--epochs", "1", "--validation-split", "nan")
-    assert code == 2 and "'--validation-split': expected a finite number, found nan" in err
