@@ -370,3 +370,28 @@ def test_validation_split_errors(tmp_path: Path) -> None:
 
 
 # -- non-finite settings -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["inline", "files"])
+def test_the_trained_spec_keeps_its_validation_data(tmp_path: Path, form: str) -> None:
+    if form == "files":
+        np.save(tmp_path / "xv.npy", np.asarray(XV))
+        (tmp_path / "yv.csv").write_text("\n".join(map(str, YV)) + "\n", encoding="utf-8")
+        given = "validation: {input: {file: xv.npy}, target: {file: yv.csv}}"
+    else:
+        given = f"validation: {{input: {XV}, target: {YV}}}"
+    spec = tmp_path / "net.yaml"
+    spec.write_text(spec_text(given), encoding="utf-8")
+    trained = tmp_path / "trained.yaml"
+    assert invoke("train", str(spec), "--steps", "2", "-o", str(trained))[0] == 0
+    written = trained.read_text(encoding="utf-8")
+    if form == "files":  # referred to where they lie, not copied
+        assert "file: xv.npy" in written and "file: yv.csv" in written
+    exercise = read(trained)
+    assert isinstance(exercise, Exercise) and exercise.validation is not None
+    vx, vy = exercise.validation
+    np.testing.assert_array_equal(vx, np.asarray(XV))
+    np.testing.assert_array_equal(vy, np.eye(2)[YV])  # class indices as one-hot rows
+    # and the trained spec trains on with the same validation
+    code, out, _ = invoke("train", str(trained), "--steps", "1", "-f", "json")
+    assert code == 0 and json.loads(out)["validation_size"] == len(XV)

@@ -75,6 +75,12 @@ def trained_document(exercise: Exercise, value: Value) -> dict[str, Any]:
         "layers": layers,
         "loss": {"name": net.loss.name, "reduction": net.reduction, **option_values(net.loss)},
     }
+    if exercise.validation is not None:  # kept as read, like the input and the target
+        vx, vy = exercise.validation
+        document["validation"] = {
+            "input": value("validation.input", vx, "validation.input"),
+            "target": value("validation.target", vy, "validation.target"),
+        }
     if net.l2:
         document["l2"] = net.l2
     if exercise.learning_rate is not None:
