@@ -26,7 +26,7 @@ REFUSED = {
     "05b-expr-recursion-add": "1:1: expression: the expression is nested too deeply",
     "05c-steps-recursion-add": "1:9: steps[1]: the expression is nested too deeply",
     "08b-l2-overflow-inf-loss": " layer 1: the L2 term λ·ΣW² is infinite",
-    "12-control-char-multiline": " invalid YAML: unacceptable character #x0000",
+    "12-control-char-multiline": "1:9: invalid YAML: unacceptable character #x0000",
     "13-merge-key-multiline": "4:11: layers[1]: unreadable value: could not determine a constructor",
     "14-unknown-tag-multiline": "1:8: input: unreadable value: could not determine a constructor",
     "15-runtimewarning-stderr": " layer 1: z is infinite",
@@ -118,3 +118,16 @@ def test_bad_answers_are_refused_in_one_located_line(
     code, out, err = invoke("check", str(tmp_path / "ref.yaml"), "--answers", str(answers))
     assert (code, out) == (2, "")
     assert err.startswith(f"{answers}:{expected}") and err.count("\n") == 1, err
+
+
+def test_a_control_character_is_located_on_its_line(tmp_path: Path) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text(
+        "input: [1]\ntarget: [1]\nlayers: [{weights: [[1]]}]\nloss: squared\x07_error\n"
+    )
+    code, _, err = invoke("run", str(spec))
+    assert code == 2
+    assert (
+        err
+        == f"{spec}:4:14: invalid YAML: unacceptable character #x0007: control characters are not allowed\n"
+    )

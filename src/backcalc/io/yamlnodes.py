@@ -88,7 +88,12 @@ def load(text: str, file: str) -> Document:
         raise SpecError(f"invalid YAML: {problem}", where) from None
     except yaml.YAMLError as error:  # the reader's: a control character, say; one line
         first = str(error).splitlines()[0] if str(error) else "not valid YAML"
-        raise SpecError(f"invalid YAML: {first}", Location(file)) from None
+        position = getattr(error, "position", None)  # a ReaderError: where, as a character
+        where = Location(file)
+        if isinstance(position, int) and 0 <= position <= len(text):
+            line = text.count("\n", 0, position) + 1
+            where = Location(file, line, position - (text.rfind("\n", 0, position) + 1) + 1)
+        raise SpecError(f"invalid YAML: {first}", where) from None
     if root is None:
         raise SpecError("the file is empty: expected a mapping with `layers`", Location(file))
     walker = _Walker(file, {"": _position(root)})
