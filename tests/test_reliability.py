@@ -131,3 +131,17 @@ def test_a_control_character_is_located_on_its_line(tmp_path: Path) -> None:
         err
         == f"{spec}:4:14: invalid YAML: unacceptable character #x0007: control characters are not allowed\n"
     )
+
+
+def test_a_newline_inside_a_users_value_keeps_the_message_on_one_line(tmp_path: Path) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text(
+        'input: [1]\ntarget: [1]\nlayers: [{weights: [[1]], activation: "sig\\nmoid"}]\n'
+        'loss: squared_error\n"ti\\ttle\\r": x\n'
+    )
+    code, _, err = invoke("run", str(spec))
+    assert code == 2 and err.count("\n") == 1
+    assert "activation: unknown activation 'sig\\nmoid'; did you mean 'sigmoid'?" in err
+    spec.write_text(spec.read_text().replace('"sig\\nmoid"', "sigmoid"))
+    code, _, err = invoke("run", str(spec))
+    assert code == 2 and err.count("\n") == 1 and "unknown key 'ti\\ttle\\r'" in err

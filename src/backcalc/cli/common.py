@@ -134,8 +134,14 @@ def fail(error: BackcalcError, source: str | None = None, lang: str | None = Non
     has no location) and exit 2."""
     message = locales.load(language(lang)).message(error.message)
     where = error.location or source
-    print(f"{where}: {message}" if where else message, file=sys.stderr)
+    print(one_line(f"{where}: {message}" if where else message), file=sys.stderr)
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def one_line(text: str) -> str:
+    """The message as one line: a newline or another control character inside a user's value
+    (a key "ti\\ntle") is written as its escape, \\n."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def console() -> Console:
