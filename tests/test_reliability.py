@@ -20,7 +20,7 @@ REFUSED = {
     "01b-yaml-tag-int-bad-hex": "1:8: input: unreadable value '0xZZ' for its tag int",
     "02-yaml-tag-timestamp-attributeerror": "1:8: input: unreadable value 'x' for its tag timestamp",
     "03-huge-int-overflow": "1:1: input: expected a number within float64's range",
-    "03b-yaml-int-5000-digits": "1:8: input: unreadable value '99999999999999999999… (5000",
+    "03b-yaml-int-5000-digits": "1:8: input: unreadable value '99999999999999999999…' (5000 characters)",
     "04-expr-huge-int-literal": "1:1: expression: 10000000000000000000… is too large a number",
     "05-expr-recursion-neg": "1:1: expression: the expression is nested too deeply",
     "05b-expr-recursion-add": "1:1: expression: the expression is nested too deeply",
@@ -145,3 +145,32 @@ def test_a_newline_inside_a_users_value_keeps_the_message_on_one_line(tmp_path: 
     code, _, err = invoke("run", str(spec))
     assert code == 2 and err.count("\n") == 1
     assert "activation: unknown activation 'sig\\nmoid'; did you mean 'sigmoid'?" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("input: [1]\ntarget: 1\nlayers: &l\n  - *l\nloss: half_squared_error\n", "3:9: layers[1]"),
+        (
+            "input: &x [1, *x]\ntarget: 1\nlayers: [{weights: 1}]\nloss: squared_error\n",
+            "1:8: input[2]",
+        ),
+    ],
+)
+def test_an_alias_inside_itself_is_refused(tmp_path: Path, text: str, where: str) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text(text)
+    for command in (["run"], ["check", "-f", "json"]):
+        code, out, err = invoke(*command[:1], str(spec), *command[1:])
+        assert (code, out) == (2, "")
+        assert err == f"{spec}:{where}: a YAML alias refers to the list or mapping it is in\n"
+
+
+def test_an_alias_inside_itself_in_an_answers_file_is_refused(tmp_path: Path) -> None:
+    answers = tmp_path / "mine.yaml"
+    answers.write_text("loss: &l [*l]\n")
+    code, _, err = invoke("check", "reference-2-3-1", "--answers", str(answers))
+    assert (
+        code == 2
+        and err == f"{answers}:1:7: loss[1]: a YAML alias refers to the list or mapping it is in\n"
+    )

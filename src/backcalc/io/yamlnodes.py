@@ -129,6 +129,7 @@ class _Walker:
         self.file = file
         self.marks = marks
         self.walked: set[int] = set()  # the collections walked: one met again is an alias use
+        self.open: set[int] = set()  # the collections being walked (this value is inside them)
         self.alias_uses = 0
         self.raw: dict[str, str] = {}
         self.constructor = yaml.constructor.SafeConstructor()
@@ -143,15 +144,22 @@ class _Walker:
                         "aliases expand exponentially; write the values out",
                         self.location(node, path),
                     )
+            if id(node) in self.open:  # `layers: &l [*l]`: a value inside itself, for ever
+                raise SpecError(
+                    "a YAML alias refers to the list or mapping it is in", self.location(node, path)
+                )
             self.walked.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                self.marks[child(path, index)] = _position(item)
-                items.append(self.value(item, child(path, index)))
-            return items
+            self.open.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self.mapping(node, path)
+                items = []
+                for index, item in enumerate(node.value):
+                    self.marks[child(path, index)] = _position(item)
+                    items.append(self.value(item, child(path, index)))
+                return items
+            finally:
+                self.open.discard(id(node))
         self.raw[path] = str(node.value)
         try:
             return self.constructor.construct_object(node, deep=True)
@@ -162,8 +170,11 @@ class _Walker:
             # a tag with content it cannot hold (!!float x, !!int 0xZZ, !!timestamp x), or an
             # integer beyond Python's 4,300-digit limit
             text = str(node.value)
-            shown = text if len(text) <= 40 else f"{text[:20]}… ({len(text)} characters)"
-            message = f"unreadable value {shown!r} for its tag {node.tag.rsplit(':', 1)[-1]}"
+            tag = node.tag.rsplit(":", 1)[-1]
+            message = f"unreadable value {text!r} for its tag {tag}"
+            if len(text) > 40:
+                shown = f"{text[:20]}…"
+                message = f"unreadable value {shown!r} ({len(text)} characters) for its tag {tag}"
             raise SpecError(message, self.location(node, path)) from None
 
     def mapping(self, node: yaml.MappingNode, path: str) -> dict[str, Any]:
