@@ -174,3 +174,14 @@ def test_an_alias_inside_itself_in_an_answers_file_is_refused(tmp_path: Path) ->
         code == 2
         and err == f"{answers}:1:7: loss[1]: a YAML alias refers to the list or mapping it is in\n"
     )
+
+
+def test_numbers_beyond_float64s_digits_are_shown_in_scientific_notation() -> None:
+    from backcalc.render.numbers import NumberFormat
+
+    assert NumberFormat(4).fixed(1e70) == "1.0000e+70"
+    assert NumberFormat(2, comma=True).fixed(-2.5e20) == "-2,50e+20"
+    assert NumberFormat(4, math=True).fixed(1e70) == "1.0000 \\cdot 10^{70}"
+    assert NumberFormat(4).fixed(123456789012345.67) == "123456789012345.6700"  # below 1e15
+    code, out, _ = invoke("run", str(CASES / "07-big-number-rounding-invalidoperation.yaml"))
+    assert code == 0 and "1.0000e+70" in out and "0" * 30 not in out

@@ -25,6 +25,9 @@ def _special(value: float) -> str | None:
     return None
 
 
+HUGE = 1e15  # from here a number is shown in scientific notation: 1.0000e+70, not 71 digits
+
+
 @dataclass(frozen=True)
 class NumberFormat:
     decimals: int = 4
@@ -51,14 +54,25 @@ class NumberFormat:
         """A computed number with exactly `decimals` decimals; where `small_in_scientific`, a
         non-zero one that would show fewer than two significant digits (0.0000, or 0.0004 at 4
         decimals, 0 at 0 decimals) in scientific notation with `decimals` significant digits
-        (4.391e-06)."""
+        (4.391e-06). From 1e15 on, every number is in scientific notation with `decimals`
+        decimals (1.0000e+70): float64 holds 16 digits, and 71 of them would not be read."""
         value = float(value)
+        if math.isfinite(value) and abs(value) >= HUGE:  # digits past float64's 16 are noise
+            return self._scientific(value, self.decimals)
         text = self._fixed(value)
         if self.small_in_scientific and value != 0 and math.isfinite(value):
             digits = sum(c.isdigit() for c in text.lstrip("-0.,{}"))
             if digits == 0 or digits < min(2, self.decimals):
-                return self._sep(f"{value:.{max(self.decimals, 1) - 1}e}")
+                return self._scientific(value, max(self.decimals, 1) - 1)
         return text
+
+    def _scientific(self, value: float, decimals: int) -> str:
+        """4.400e-06 in text; 4.400 \\cdot 10^{-6} in math."""
+        text = f"{value:.{decimals}e}"
+        if not self.math:
+            return self._sep(text)
+        mantissa, exponent = text.split("e")
+        return f"{self._sep(mantissa)} \\cdot 10^{{{int(exponent)}}}"
 
     def _fixed(self, value: float) -> str:
         scaled = abs(value) * 10.0**self.decimals
