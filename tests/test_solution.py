@@ -229,10 +229,11 @@ def test_summary_is_boxed_in_latex() -> None:
 # -- hand rounding -----------------------------------------------------------------------------
 
 
-def test_hand_rounding_gives_the_notes_figures() -> None:
-    """Issue 5: at 3 decimals, ŷ = 0.522, J = 10.026, ∂J/∂ŷ = −4.478, ∂J/∂W⁽²⁾ = (−0.980,
-    −1.063, −1.001), ∂J/∂b⁽²⁾ = −1.115, ∂J/∂a⁽¹⁾ = (0.446, −0.223, 0.558): the notes' own
-    figures, but for −1.062 (the notes truncate −1.0626) and J (printed 10,02)."""
+def test_hand_rounding_gives_the_notes_figures_up_to_their_unrounded_g_prime() -> None:
+    """Issue 5, as issues 12 and 13 amend it: at 3 decimals, ŷ = 0.522, J = 10.026, ∂J/∂ŷ =
+    −4.478, the notes' own figures; then g'(z⁽²⁾) = 0.522 · 0.478 = 0.250 where the notes print
+    an unrounded 0,249, so ∂J/∂W⁽²⁾ = (−0.984, −1.067, −1.006), ∂J/∂b⁽²⁾ = −1.120 and
+    ∂J/∂a⁽¹⁾ = (0.448, −0.224, 0.560) (tests/test_hand_rounding.py has the rest)."""
     example = examples.find("reference-2-3-1")
     assert example is not None
     trace = run(read(example.path), hand_decimals=3)
@@ -240,20 +241,21 @@ def test_hand_rounding_gives_the_notes_figures() -> None:
     assert trace.prediction[0, 0] == 0.522
     assert trace.loss == 10.026
     assert layer2.dJ_da[0, 0] == -4.478
-    np.testing.assert_array_equal(layer2.dW[0], [-0.980, -1.063, -1.001])
-    assert layer2.db is not None and layer2.db[0] == -1.115
-    np.testing.assert_array_equal(layer1.dJ_da[0], [0.446, -0.223, 0.558])  # 0.5575 -> 0.558
+    assert layer2.g_prime[0, 0] == 0.250
+    np.testing.assert_array_equal(layer2.dW[0], [-0.984, -1.067, -1.006])
+    assert layer2.db is not None and layer2.db[0] == -1.120
+    np.testing.assert_array_equal(layer1.dJ_da[0], [0.448, -0.224, 0.560])
     np.testing.assert_array_equal(layer1.z[0], [1.98, 3.02, 2.172])
     np.testing.assert_array_equal(layer1.a[0], [0.879, 0.953, 0.898])
 
 
 def test_hand_rounding_in_every_format() -> None:
     doc = json.loads(invoke("run", "reference-2-3-1", "--hand-rounding", "3", "-f", "json")[1])
-    assert doc["layers"][1]["dJ_dW"] == [[-0.98, -1.063, -1.001]]
+    assert doc["layers"][1]["dJ_dW"] == [[-0.984, -1.067, -1.006]]
     _, table, _ = invoke("run", "reference-2-3-1", "--hand-rounding", "3")
-    assert "-1.063" in table and "rounded to 3 decimals" in table
+    assert "-1.067" in table and "rounded to 3 decimals" in table
     markdown = document("reference-2-3-1", "en", "markdown", "--hand-rounding", "3")
-    assert "-1.063" in markdown and "Computed as by hand" in markdown
+    assert "-1.067" in markdown and "Computed as by hand" in markdown
 
 
 def test_a_hand_rounded_key_passes_check(tmp_path: Path) -> None:

@@ -147,7 +147,7 @@ def backward(
     steps: list[BackwardStep] = []
     for index in reversed(range(len(network.layers))):
         layer, z = network.layers[index], zs[index]
-        g_prime = rounded(layer.activation.derivative(z))
+        g_prime = rounded(_derivative(layer, z, activations[index], by_hand))
         delta = layer.activation.chain(g_prime, dJ_da) if fused_delta is None else fused_delta
         delta, fused_delta = rounded(delta), None
         dW = weight_gradient(conv, inputs[index], delta) + 2.0 * network.l2 * layer.weights
@@ -157,6 +157,13 @@ def backward(
         )
         dJ_da = rounded(input_gradient(layer, conv, delta))
     return losses, steps, dJ_da
+
+
+def _derivative(layer: Layer, z: Array, a: Array, by_hand: bool) -> Array:
+    """g'(z); by hand, from the rounded a where the derivative is written with a (σ: a(1 − a),
+    tanh: 1 − a²), as the solution's line substitutes it, else at the rounded z."""
+    from_output = layer.activation.derivative_from_output(a) if by_hand else None
+    return layer.activation.derivative(z) if from_output is None else from_output
 
 
 def _fused(network: Network) -> bool:
@@ -194,7 +201,8 @@ def run(exercise: Exercise, hand_decimals: int | None = None) -> Trace:
     """Forward pass, loss, backward pass and (with a learning rate) one gradient-descent step.
 
     With `hand_decimals`, compute as a person does by hand: every quantity rounded half away
-    from zero to that many decimals and used rounded in the next step (g'(z) at the rounded z)."""
+    from zero to that many decimals and used rounded in the next step, g'(z) from the rounded a
+    where it is written with a (σ: a(1 − a), tanh: 1 − a²), else at the rounded z)."""
     rounded = _rounder(hand_decimals)
     network, conv = exercise.network, exercise.network.convention
     with np.errstate(all="ignore"):  # non-finite results are found and reported below

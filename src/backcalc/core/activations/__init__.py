@@ -9,6 +9,8 @@ fields, such as leaky_relu's `slope`), its math (`value`, `derivative`) and its 
 (`formula`, `derivative_formula` in plain text, `*_tex` in LaTeX, with `{z}` for the argument and
 `{a}` for the activation's output). Renderers, the spec reader and graph mode read them from
 ACTIVATIONS; a class whose notation needs its options overrides the `describe*`/`tex*` methods.
+`derivative_from_output(a)` gives g' from a = g(z) where a hand solution writes it so (sigmoid,
+tanh), for hand rounding; None, the default, means g' is taken at z.
 
 Every formula here is stable for finite z: sigmoid and softmax never overflow; only `exp`
 (and `elu`/`softplus` not at all) can leave float64's range, which the network reports.

@@ -68,6 +68,13 @@ class Activation:
         """g'(z), shape (m, k); for softmax the Jacobian, (m, k, k)."""
         raise NotImplementedError
 
+    def derivative_from_output(self, a: Array) -> Array | None:
+        """g'(z) written with a = g(z) alone, as a hand solution writes it (σ: a ⊙ (1 − a);
+        tanh: 1 − a ⊙ a), or None where the derivative cannot be written with a. Hand rounding
+        takes g' from the rounded a with this, so the written line multiplies out to its result;
+        the exact computation never calls it."""
+        return None
+
     def backward(self, z: Array, dJ_da: Array) -> Array:
         """δ = ∂J/∂z from ∂J/∂a."""
         return self.chain(self.derivative(z), dJ_da)

@@ -55,6 +55,9 @@ class Sigmoid(Activation):
         s = sigmoid(z)
         return s * (1.0 - s)
 
+    def derivative_from_output(self, a: Array) -> Array | None:
+        return a * (1.0 - a)
+
 
 @register
 class Tanh(Activation):
@@ -73,6 +76,9 @@ class Tanh(Activation):
 
     def derivative(self, z: Array) -> Array:
         return 1.0 - np.tanh(z) ** 2
+
+    def derivative_from_output(self, a: Array) -> Array | None:
+        return 1.0 - a * a
 
 
 @register
