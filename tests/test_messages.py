@@ -105,9 +105,9 @@ loss: half_squared_error
         (("[1.0, 2.0]", "[1.0, true]"), "se esperaba un número; se encontró true (YAML lee"),
         (
             ("activation: sigmoid", "activation: sigmod"),
-            "activación desconocida: 'sigmod'; ¿quiso decir 'sigmoid'?",
+            "activación desconocida: 'sigmod'; ¿quisiste decir 'sigmoid'?",
         ),
-        (("loss: half", "los: half"), "clave desconocida: 'los'; ¿quiso decir 'loss'?"),
+        (("loss: half", "los: half"), "clave desconocida: 'los'; ¿quisiste decir 'loss'?"),
         (
             ("[[0.5, 0.6]]", "[[0.5, 0.6, 0.7]]"),
             "3 columnas, pero la capa 1 da 2 valores (convención por columnas",
@@ -149,7 +149,7 @@ def test_backcalc_lang_gives_spanish_errors_too(tmp_path: Path) -> None:
 
 def test_command_errors_are_in_spanish() -> None:
     code, _, err = invoke("train", "mazur-shared-bias", "--lang", "es")
-    assert code == 2 and "indique --steps N (el lote completo) o --epochs E" in err
+    assert code == 2 and "indica --steps N (el lote completo) o --epochs E" in err
     code, _, err = invoke("run", "no-such-example", "--lang", "es")
     assert code == 2 and "no existe el archivo ni un ejemplo con ese nombre" in err
 
@@ -158,7 +158,7 @@ def test_an_answers_file_error_is_in_spanish(tmp_path: Path) -> None:
     answers = tmp_path / "mine.yaml"
     answers.write_text("layers:\n  1:\n    dJ_dw: [[1, 2]]\n", encoding="utf-8")
     code, _, err = invoke("check", "reference-2-3-1", "--answers", str(answers), "--lang", "es")
-    assert code == 2 and "clave desconocida: 'dJ_dw'; ¿quiso decir 'dJ_dW'?" in err, err
+    assert code == 2 and "clave desconocida: 'dJ_dw'; ¿quisiste decir 'dJ_dW'?" in err, err
 
 
 _runner = CliRunner()

@@ -121,6 +121,13 @@ def check_finite(trace: Trace) -> None:
         for name, value in quantities:
             require_finite(value, f"layer {number}: {name}", layer.z)
     require_finite(trace.dJ_dx, "∂J/∂x", trace.layers[0].z)
+    for number, layer in enumerate(trace.layers, start=1):  # the gradient-descent step
+        for name, value in (("W", layer.weights_updated), ("b", layer.bias_updated)):
+            if value is not None and not np.all(np.isfinite(value)):
+                raise NumericalError(
+                    f"layer {number}: the update {name} − η·∂J/∂{name} left float64's range "
+                    f"(η = {trace.exercise.learning_rate:g}); lower the learning rate"
+                )
 
 
 def _l2_message(trace: Trace) -> str:
