@@ -185,3 +185,18 @@ def test_numbers_beyond_float64s_digits_are_shown_in_scientific_notation() -> No
     assert NumberFormat(4).fixed(123456789012345.67) == "123456789012345.6700"  # below 1e15
     code, out, _ = invoke("run", str(CASES / "07-big-number-rounding-invalidoperation.yaml"))
     assert code == 0 and "1.0000e+70" in out and "0" * 30 not in out
+
+
+def test_an_update_step_that_overflows_is_reported(tmp_path: Path) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text(
+        "input: [[1, 2], [3, 4]]\ntarget: [1, 2]\nlayers: [{weights: [[1, 2]]}]\n"
+        "loss: half_squared_error\nlearning_rate: 1.0e+308\n"
+    )
+    for args in (["run"], ["run", "-f", "json"], ["check"]):
+        code, out, err = invoke(args[0], str(spec), *args[1:])
+        assert (code, out) == (2, "")
+        assert err == (
+            f"{spec}: layer 1: the update W − η·∂J/∂W left float64's range (η = 1e+308); "
+            "lower the learning rate\n"
+        )
