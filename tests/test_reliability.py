@@ -24,6 +24,7 @@ REFUSED = {
     "04-expr-huge-int-literal": "1:1: expression: 10000000000000000000… is too large a number",
     "05-expr-recursion-neg": "1:1: expression: the expression is nested too deeply",
     "05b-expr-recursion-add": "1:1: expression: the expression is nested too deeply",
+    "06-expr-sin-inf-math-domain": "1:1: expression: a number in the expression is beyond float64's range",
     "05c-steps-recursion-add": "1:9: steps[1]: the expression is nested too deeply",
     "08b-l2-overflow-inf-loss": " layer 1: the L2 term λ·ΣW² is infinite",
     "12-control-char-multiline": "1:9: invalid YAML: unacceptable character #x0000",

@@ -6,6 +6,7 @@ ever evaluated by Python."""
 from __future__ import annotations
 
 import ast
+import math
 
 from backcalc.core.expressions import (
     CHOOSERS,
@@ -65,9 +66,12 @@ def _convert(node: ast.AST, defined: set[str]) -> Expr:
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise ExpressionError(f"{ast.unparse(node)} is not a number")
         try:
-            return Num(float(node.value))
+            number = float(node.value)
         except OverflowError:
             raise ExpressionError(f"{str(node.value)[:20]}… is too large a number") from None
+        if math.isinf(number):  # 1e400 is read as inf
+            raise ExpressionError("a number in the expression is beyond float64's range (1.8e308)")
+        return Num(number)
     if isinstance(node, ast.Name):
         if node.id in CONSTANTS and node.id not in defined:
             return Num(CONSTANTS[node.id])
