@@ -46,8 +46,8 @@ def test_a_npy_header_declaring_10_gb_is_refused_before_allocating(tmp_path: Pat
     tracemalloc.stop()
     assert (code, out) == (2, "")
     assert one_line(err) == (
-        f"{spec}:1:9: input.file: big.npy declares 1,250,000,000 numbers (shape 1250000000), "
-        "more than the limit of 100,000,000 (--max-elements raises it)"
+        f"{spec}:1:9: input.file: big.npy declares 1 250 000 000 numbers (shape 1250000000), "
+        "more than the limit of 100 000 000 (--max-elements raises it)"
     )
     assert peak < 50_000_000  # nothing near the 10 GB (nor the 800 MB of the limit) was allocated
 
@@ -63,8 +63,8 @@ def test_a_npz_bomb_is_refused_from_its_member_header(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert (code, out) == (2, "")
     assert one_line(err).endswith(
-        "input.file: bomb.npz[X] declares 600,000,000 numbers (shape 600000×1000), more than "
-        "the limit of 100,000,000 (--max-elements raises it)"
+        "input.file: bomb.npz[X] declares 600 000 000 numbers (shape 600000×1000), more than "
+        "the limit of 100 000 000 (--max-elements raises it)"
     )
     assert peak < 50_000_000
 
@@ -116,8 +116,8 @@ def test_a_csv_is_read_no_further_than_the_budget(tmp_path: Path) -> None:
         (
             "1000000000",
             "table",
-            "4:5: layers[1].units: 1,000,000,000 units of 2 inputs take 2,000,000,000 weights, "
-            "more than the limit of 100,000,000 (--max-elements raises it)",
+            "4:5: layers[1].units: 1 000 000 000 units of 2 inputs take 2 000 000 000 weights, "
+            "more than the limit of 100 000 000 (--max-elements raises it)",
         ),
         (
             "1e300",
@@ -148,7 +148,7 @@ def test_json_of_a_million_units_is_refused_and_allowed_with_a_higher_limit(
     assert (code, out) == (2, "")
     # layer 1: z, a, g', ∂J/∂a, δ, W·a (6·10⁶), W and ∂J/∂W (2·10⁶ each); layer 2: 6 numbers of
     # one unit, W and ∂J/∂W (10⁶ each)
-    assert one_line(err).startswith(f"{spec}: --format json would write about 12,000,006 numbers")
+    assert one_line(err).startswith(f"{spec}: --format json would write about 12 000 006 numbers")
     small = spec.read_text().replace("1000000", "10")
     spec.write_text(small)
     code, out, err = invoke("run", str(spec), "-f", "json", "--max-elements", "300")

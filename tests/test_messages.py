@@ -198,6 +198,6 @@ def test_limits_and_outside_files_are_explained_in_spanish(tmp_path: Path) -> No
     code, _, err = invoke("run", str(spec), "--lang", "es")
     assert code == 2, err
     assert (
-        "1,000,000,000 neuronas con 2 entradas ocupan 2,000,000,000 pesos: más que el límite" in err
+        "1 000 000 000 neuronas con 2 entradas ocupan 2 000 000 000 pesos: más que el límite" in err
     )
     assert not ENGLISH.search(without_quotes(err.split(": ", 2)[-1])), err

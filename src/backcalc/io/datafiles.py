@@ -132,7 +132,7 @@ def _from_csv(path: Path, file: str, budget: Budget) -> Array:
     room = budget.room
     if path.stat().st_size > CSV_BYTES_PER_NUMBER * room + 1024:
         raise LimitError(
-            f"{file}: {path.stat().st_size:,} bytes, more than a CSV of the {count(room)} "
+            f"{file}: {count(path.stat().st_size)} bytes, more than a CSV of the {count(room)} "
             "numbers left under the limit takes (--max-elements raises it)"
         )
     values = numbers_array("d")

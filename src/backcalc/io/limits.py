@@ -26,9 +26,10 @@ class Limits:
 
 
 def count(n: int) -> str:
-    """A count of numbers as a person reads it: 1,250,000,000 (or 1.0e+300 past the digits one
-    reads)."""
-    return f"{n:,}" if n < 10**15 else f"{float(n):.1e}"
+    """A count of numbers as a person reads it, in groups of three digits split by a space (the
+    SI's way, the same in English and Spanish, where 1,250 would read as one and a quarter):
+    1 250 000 000 (or 1.0e+300 past the digits one reads)."""
+    return f"{n:,}".replace(",", " ") if n < 10**15 else f"{float(n):.1e}"
 
 
 class LimitError(BackcalcError):
@@ -53,7 +54,7 @@ class Budget:
         self.used += count
 
     def refusal(self, subject: str) -> LimitError:
-        """LimitError for `subject` ("W.npy declares 2,000 numbers"), saying the limit."""
+        """LimitError for `subject` ("W.npy declares 2 000 numbers"), saying the limit."""
         limit = f"the limit of {count(self.limit)} (--max-elements raises it)"
         if self.used == 0:
             return LimitError(f"{subject}, more than {limit}")
