@@ -122,8 +122,8 @@ def check_finite(trace: Trace) -> None:
             require_finite(value, f"layer {number}: {name}", layer.z)
     require_finite(trace.dJ_dx, "∂J/∂x", trace.layers[0].z)
     for number, layer in enumerate(trace.layers, start=1):  # the gradient-descent step
-        for name, value in (("W", layer.weights_updated), ("b", layer.bias_updated)):
-            if value is not None and not np.all(np.isfinite(value)):
+        for name, updated in (("W", layer.weights_updated), ("b", layer.bias_updated)):
+            if updated is not None and not np.all(np.isfinite(updated)):
                 raise NumericalError(
                     f"layer {number}: the update {name} − η·∂J/∂{name} left float64's range "
                     f"(η = {trace.exercise.learning_rate:g}); lower the learning rate"
