@@ -127,3 +127,31 @@ def test_the_python_api_reads_backcalc_lang_the_same_way(monkeypatch: pytest.Mon
         backcalc.load("reference-2-3-1")
     ).render("markdown", lang="en")
     assert os.environ["BACKCALC_LANG"] == "fr"
+
+
+@pytest.mark.parametrize(
+    ("args", "spanish"),
+    [
+        (
+            ["check", "reference-2-3-1", "--seed", "-5"],
+            "backcalc check: valor no válido para '--seed': ",
+        ),
+        (
+            ["run", "reference-2-3-1", "-f", "pdf"],
+            "backcalc run: valor no válido para '--format' / '-f': ",
+        ),
+        (["run"], "backcalc run: falta el argumento 'SPEC'. Uso: backcalc run [OPTIONS]"),
+        (["nope"], "backcalc: no existe el comando 'nope'. Uso: backcalc [OPTIONS]"),
+        (["run", "reference-2-3-1", "--bogus"], "backcalc run: no existe la opción --bogus. Uso: "),
+        (["run", "a", "b"], "backcalc run: sobra"),
+    ],
+)
+def test_usage_errors_follow_the_language(args: list[str], spanish: str) -> None:
+    for language in (["--lang", "es"], ["--lang=es"]):
+        code, out, err = invoke(*args, *language)
+        assert (code, out) == (2, "") and err.startswith(spanish), err
+        assert err.count("\n") == 1 and "consulta '" in err
+    code, _, err = invoke(*args, env={"BACKCALC_LANG": "es_ES.UTF-8"})
+    assert code == 2 and err.startswith(spanish)
+    code, _, err = invoke(*args, "--lang", "es", env={"BACKCALC_LANG": "en"})
+    assert err.startswith(spanish)

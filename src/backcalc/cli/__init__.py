@@ -14,8 +14,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from backcalc import __version__
+from backcalc import __version__, locales
 from backcalc.cli.check import check
+from backcalc.cli.common import language, one_line
 from backcalc.cli.run import run
 from backcalc.cli.train import train
 
@@ -47,21 +48,36 @@ class Group(TyperGroup):
             if type(error).__name__ == "NoArgsIsHelpError":  # `backcalc` alone: the help
                 error.show()  # type: ignore[attr-defined]
             else:
-                print(usage_error(error), file=sys.stderr)
+                given = list(sys.argv[1:] if args is None else args)
+                print(usage_error(error, _language(given)), file=sys.stderr)
             sys.exit(error.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def usage_error(error: Any) -> str:
-    """A click error in one line: the command, the message, its usage and where help is."""
-    message = " ".join(str(error.format_message()).split())
+def usage_error(error: Any, lang: str = locales.DEFAULT) -> str:
+    """A click error in one line, in the output's language: the command, the message (click's
+    words, translated like every other message), its usage and where help is."""
+    words = locales.load(lang)
+    message = words.message(" ".join(str(error.format_message()).split()).rstrip("."))
     context = getattr(error, "ctx", None)
     if context is None:
-        return f"backcalc: {message}"
-    usage = " ".join(context.get_usage().split())
-    return (
-        f"{context.command_path}: {message.rstrip('.')}. {usage}; see '{context.command_path} -h'."
+        return one_line(f"backcalc: {message}")
+    usage = " ".join(context.get_usage().split()).removeprefix("Usage: ")
+    command = context.command_path
+    return one_line(
+        f"{command}: {message}. {words.text('cli.usage', usage=usage, command=command)}"
     )
+
+
+def _language(args: list[str]) -> str:
+    """The language of a command line that did not parse: its --lang if it has a known one,
+    else $BACKCALC_LANG's."""
+    for index, arg in enumerate(args):
+        value = args[index + 1] if arg == "--lang" and index + 1 < len(args) else None
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else value
+        if value in locales.available():
+            return value
+    return language(None)
 
 
 app = typer.Typer(
