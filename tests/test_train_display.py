@@ -395,3 +395,20 @@ def test_the_trained_spec_keeps_its_validation_data(tmp_path: Path, form: str) -
     # and the trained spec trains on with the same validation
     code, out, _ = invoke("train", str(trained), "--steps", "1", "-f", "json")
     assert code == 0 and json.loads(out)["validation_size"] == len(XV)
+
+
+@pytest.mark.parametrize(
+    ("args", "lang", "line"),
+    [
+        (["--steps", "1"], "en", "1 full-batch gradient-descent step, η = 0.5"),
+        (["--steps", "2"], "en", "2 full-batch gradient-descent steps, η = 0.5"),
+        (["--steps", "1"], "es", "1 paso de descenso por el gradiente con todo el lote, η = 0,5"),
+        (["--epochs", "1"], "en", "1 epoch of mini-batch SGD, batches of 1 (1 update), η = 0.5"),
+        (["--epochs", "3"], "es", "3 épocas de SGD por mini-lotes, lotes de 1 (3 actualizaciones)"),
+    ],
+)
+def test_the_settings_line_counts_in_the_singular_too(
+    args: list[str], lang: str, line: str
+) -> None:
+    code, out, _ = invoke("train", "mazur-shared-bias", *args, "--lang", lang, "-q")
+    assert code == 0 and out.splitlines()[1].startswith(line)

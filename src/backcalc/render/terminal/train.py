@@ -95,7 +95,7 @@ def _settings_line(result: TrainResult, style: Style) -> str:
         "train.epochs",
         n=s.epochs,
         b=s.batch_size or result.observations,
-        updates=result.updates,
+        updates=t("train.updates", n=result.updates),
         eta=n.given(s.learning_rate),
         seed=s.seed,
         extra=extra,
