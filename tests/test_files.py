@@ -72,3 +72,12 @@ def test_exponential_yaml_aliases_are_refused_at_once(args: list[str], tmp_path:
     code, out, err = invoke(*paths)
     assert (code, out) == (2, "")
     assert "too many uses of YAML anchors (more than 1000)" in err and err.count("\n") == 1
+
+
+def test_an_output_under_a_file_says_the_file_is_not_a_folder(tmp_path: Path) -> None:
+    spec = tmp_path / "ref.yaml"
+    spec.write_text("x", encoding="utf-8")
+    code, out, err = invoke("run", "reference-2-3-1", "-o", str(spec / "x.md"))
+    assert (code, out) == (2, "")
+    assert err == f"{spec / 'x.md'}: {spec} is a file, not a directory\n"
+    assert spec.read_text(encoding="utf-8") == "x"

@@ -46,6 +46,8 @@ def check_target(path: Path, force: bool, inputs: tuple[Path, ...] = ()) -> None
         )
     if path.is_dir():
         raise OutputError("is a directory; give a file name", where)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise OutputError(f"{path.parent} is a file, not a directory", where)
     if not path.parent.is_dir():
         raise OutputError(f"the directory {path.parent} does not exist", where)
     if path.exists() and not force:
