@@ -29,7 +29,8 @@ class GraphRenderer:
         self.out = trace.graph.output
 
     def table(self, title: str, *columns: str) -> Table:
-        return report_table(title, columns, [self.t("column.value")], underline=True)
+        """A report table whose value column and numeric last column are right-aligned."""
+        return report_table(title, columns, [self.t("column.value"), columns[-1]], underline=True)
 
     def header(self) -> list[RenderableType]:
         graph = self.trace.graph
