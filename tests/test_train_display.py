@@ -107,8 +107,10 @@ def test_log_scale_spreads_decades() -> None:
     assert [row.count("●") for row in linear] == [1, 0, 0, 0, 0, 0, 1, 5]  # 0.1 is 0.7 of a row up
     labels, grid = chart_grid(loss_chart([values], str, "steps, log scale", log=True))
     assert labels[0] == "1.0" and labels[-1] == "1e-06"
-    for j, _ in enumerate(values):  # log10 v from 0 to -6 over 7 rows
-        assert grid[7 - round((6 - j) / 6 * 7)][j] == "●"
+    marked = [c for c in range(len(grid[0])) if any(row[c] != " " for row in grid)]
+    assert len(marked) == len(values)  # 7 points spread over the width, one column each
+    for j, column in enumerate(marked):  # log10 v from 0 to -6 over 7 rows
+        assert grid[7 - round((6 - j) / 6 * 7)][column] == "●"
 
 
 def test_log_flag_in_the_terminal_and_its_fallback(tmp_path: Path) -> None:
@@ -412,3 +414,17 @@ def test_the_settings_line_counts_in_the_singular_too(
 ) -> None:
     code, out, _ = invoke("train", "mazur-shared-bias", *args, "--lang", lang, "-q")
     assert code == 0 and out.splitlines()[1].startswith(line)
+
+
+def test_the_split_is_echoed_as_it_is_typed_in_every_language() -> None:
+    args = ("train", "digits-64-15-10", "--epochs", "1", "--validation-split", "0.2", "-q")
+    _, out, _ = invoke(*args, "--lang", "es")
+    assert "(--validation-split 0.2, semilla 0)" in out  # not 0,2, which the option refuses
+
+
+def test_two_curves_in_one_cell_are_drawn_as_both() -> None:
+    from backcalc.render.terminal.chart import BOTH
+
+    _, grid = chart_grid(loss_chart([[1.0, 0.5, 0.0], [1.0, 0.8, 0.6]], str, "epochs"))
+    assert sum(row.count(BOTH) for row in grid) == 1  # the first point: both at 1.0
+    assert sum(row.count("●") for row in grid) == 2 and sum(row.count("○") for row in grid) == 2

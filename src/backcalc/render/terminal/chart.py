@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 LINE = 80  # columns the chart fits in, with its labels
-MARKS = "●○"  # the first curve (training) is drawn over the second (validation)
+MARKS = "●○"  # the first curve (training) and the second (validation)
+BOTH = "◉"  # a cell both curves pass through
 
 
 def loss_chart(
@@ -24,8 +25,9 @@ def loss_chart(
     width: int = 56,
     height: int = 8,
 ) -> str:
-    """Rows of ● (and ○ for a second curve of the same length), the highest and lowest loss
-    on the left, the first and last index under the axis, then `axis` (what they count)."""
+    """Rows of ● (and ○ for a second curve of the same length, ◉ where both pass), the highest
+    and lowest loss on the left, the first and last index under the axis, then `axis` (what
+    they count). Fewer points than columns are spread over the width, blanks between."""
     count = len(curves[0])
     if count < 2:
         return ""
@@ -35,14 +37,21 @@ def loss_chart(
     labels = {height - 1: label(high), 0: label(low)}
     pad = max(len(text) for text in labels.values())
     width = min(width, max(8, LINE - pad - 3 - len(axis)))  # the axis words fit on the line
-    columns = min(width, count)
-    edges = [round(i * count / columns) for i in range(columns + 1)]
+    # few points are spread over the width (a column each, blanks between); many share columns
+    spread = max(1, (width - 1) // (count - 1)) if count <= width else 1
+    columns = (count - 1) * spread + 1 if spread > 1 else min(width, count)
+    if spread > 1:
+        spans = [(i * spread, i, i + 1) for i in range(count)]
+    else:
+        edges = [round(i * count / columns) for i in range(columns + 1)]
+        spans = [(column, a, b) for column, (a, b) in enumerate(pairwise(edges))]
     grid = [[" "] * columns for _ in range(height)]
     for mark, curve in reversed(list(zip(MARKS, curves, strict=False))):
-        for column, (a, b) in enumerate(pairwise(edges)):
+        for column, a, b in spans:
             levels = [round((scale(v) - bottom) / span * (height - 1)) for v in curve[a:b]]
             for level in range(min(levels), max(levels) + 1):
-                grid[level][column] = mark
+                cell = grid[level][column]
+                grid[level][column] = BOTH if cell not in (" ", mark) else mark
     lines = [
         f"{labels.get(level, ''):>{pad}} ┤{''.join(grid[level])}"
         for level in range(height - 1, -1, -1)

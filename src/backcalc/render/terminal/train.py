@@ -106,7 +106,7 @@ def _validation_line(result: TrainResult, style: Style) -> str:
     check, s = result.validation, result.settings
     assert check is not None
     if check.held_out and s.validation_split is not None:
-        split = style.numbers.given(s.validation_split)
+        split = f"{s.validation_split:g}"  # an option's value as it is typed: 0.2 in any language
         return style.t("train.held_out", m=check.size, split=split, seed=s.seed)
     return style.t("train.validation", m=check.size)
 
