@@ -155,3 +155,12 @@ def test_usage_errors_follow_the_language(args: list[str], spanish: str) -> None
     assert code == 2 and err.startswith(spanish)
     code, _, err = invoke(*args, "--lang", "es", env={"BACKCALC_LANG": "en"})
     assert err.startswith(spanish)
+
+
+def test_the_examples_list_fits_the_terminal() -> None:
+    code, out, _ = invoke("examples", columns=80)
+    assert code == 0 and all(len(line) <= 80 for line in out.splitlines())
+    names = [line.split()[0] for line in out.splitlines() if not line.startswith(" ")]
+    assert "reference-2-3-1" in names and len(names) == len(set(names))
+    wide = invoke("examples", columns=200)[1]
+    assert " ".join(wide.split()) == " ".join(out.split())  # the same words, only wrapped

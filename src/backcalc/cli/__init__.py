@@ -129,9 +129,16 @@ def list_examples() -> None:
             file=sys.stderr,
         )
         raise typer.Exit(2)
+    import shutil
+    import textwrap
+
     width = max(len(e.name) for e in found)
-    for example in found:
-        print(f"{example.name:<{width}}  {example.summary}")
+    columns = max(shutil.get_terminal_size().columns, width + 20)
+    for example in found:  # the summary wrapped under itself, to the terminal's width
+        lines = textwrap.wrap(example.summary, columns - width - 2) or [""]
+        print(f"{example.name:<{width}}  {lines[0]}")
+        for line in lines[1:]:
+            print(f"{'':<{width}}  {line}")
 
 
 def main() -> None:
