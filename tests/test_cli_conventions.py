@@ -158,9 +158,15 @@ def test_usage_errors_follow_the_language(args: list[str], spanish: str) -> None
 
 
 def test_the_examples_list_fits_the_terminal() -> None:
-    code, out, _ = invoke("examples", columns=80)
-    assert code == 0 and all(len(line) <= 80 for line in out.splitlines())
-    names = [line.split()[0] for line in out.splitlines() if not line.startswith(" ")]
-    assert "reference-2-3-1" in names and len(names) == len(set(names))
-    wide = invoke("examples", columns=200)[1]
-    assert " ".join(wide.split()) == " ".join(out.split())  # the same words, only wrapped
+    from backcalc.cli import example_lines
+    from backcalc.io import examples
+
+    found = [(e.name, e.summary) for e in examples.all_examples()]
+    lines = example_lines(found, 80)
+    assert all(len(line) <= 80 for line in lines)
+    names = [line.split()[0] for line in lines if not line.startswith(" ")]
+    assert names == [name for name, _ in found]
+    piped = example_lines(found, None)  # not a terminal: one line each, whole
+    assert len(piped) == len(found) and " ".join(" ".join(lines).split()) == " ".join(
+        " ".join(piped).split()
+    )

@@ -130,15 +130,24 @@ def list_examples() -> None:
         )
         raise typer.Exit(2)
     import shutil
+
+    # on a terminal each summary wraps under itself; piped, one line each (for grep and scripts)
+    columns = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    for line in example_lines([(e.name, e.summary) for e in found], columns):
+        print(line)
+
+
+def example_lines(examples: list[tuple[str, str]], columns: int | None) -> list[str]:
+    """`name  summary` per example, the summary wrapped under itself to `columns` (if given)."""
     import textwrap
 
-    width = max(len(e.name) for e in found)
-    columns = max(shutil.get_terminal_size().columns, width + 20)
-    for example in found:  # the summary wrapped under itself, to the terminal's width
-        lines = textwrap.wrap(example.summary, columns - width - 2) or [""]
-        print(f"{example.name:<{width}}  {lines[0]}")
-        for line in lines[1:]:
-            print(f"{'':<{width}}  {line}")
+    width = max(len(name) for name, _ in examples)
+    lines = []
+    for name, summary in examples:
+        parts = textwrap.wrap(summary, max(columns - width - 2, 20)) if columns else [summary]
+        lines.append(f"{name:<{width}}  {(parts or [''])[0]}")
+        lines += [f"{'':<{width}}  {part}" for part in parts[1:]]
+    return lines
 
 
 def main() -> None:
