@@ -122,6 +122,8 @@ def grade(
             for places in {int(d) for d in claim.decimals.flat} | {finest}
         }
         for index in np.ndindex(claim.values.shape):
+            if np.isnan(claim.values[index]):  # a null entry: not claimed
+                continue
             judged = _judge(claim, index, float(correct[index]), parameter, settings, hands, finest)
             entries.append(judged)
     graded = tuple(_with_evidence(trace, entries, settings.eps))

@@ -16,6 +16,7 @@ decimals each number was written with is kept, as rounding allowance.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,6 +102,15 @@ class _AnswersReader(ValueReader):
             )
         return tuple(found)
 
+    nullable = False
+
+    def number(self, value: Any, path: str) -> float:
+        """A claimed number, or NaN for a `null` entry of a list (`z: [0.3775, null]`: the
+        second entry is not claimed)."""
+        if value is None and self.nullable:
+            return math.nan
+        return super().number(value, path)
+
     def layer_number(self, key: str) -> int:
         path = child("layers", key)
         if not key.isdigit() or not 1 <= int(key) <= self.n_layers:
@@ -115,7 +125,11 @@ class _AnswersReader(ValueReader):
             raise self.fail(path, "the spec has no learning_rate, so there is no update step")
         if expected is None:
             raise self.fail(path, f"layer {layer} has no bias")
+        self.nullable = isinstance(value, list)  # an entry not claimed: null (not the whole)
         written = self.array(value, path, f"the values of {name}")
+        self.nullable = False
+        if np.all(np.isnan(written)):
+            raise self.fail(path, "every entry is null: claim at least one, or leave the key out")
         if np.squeeze(written).shape != np.squeeze(expected).shape:
             hint = self.comma_hint(value, _row(expected))
             if written.ndim == 2 and written.shape == expected.shape[::-1]:
@@ -125,7 +139,10 @@ class _AnswersReader(ValueReader):
             )
         raw = [self.doc.raw.get(_entry_path(path, i)) for i in np.ndindex(written.shape)]
         places = np.array([decimals(text) for text in raw], dtype=np.int64)
-        texts = tuple(text or repr(float(v)) for text, v in zip(raw, written.flat, strict=True))
+        texts = tuple(
+            "" if math.isnan(v) else text or repr(float(v))
+            for text, v in zip(raw, written.flat, strict=True)
+        )
         shape = expected.shape
         return Claim(name, layer, written.reshape(shape), places.reshape(shape), texts)
 

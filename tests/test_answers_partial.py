@@ -1,0 +1,60 @@
+"""Single entries can be claimed: `null` marks an entry of a list that is not claimed (issue
+12, §4). The published values are the course notes' z⁽¹⁾ = (1,98; 3,02; 2,172) of the reference
+exercise."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import backcalc
+from tests.helpers import invoke
+
+
+def answers(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mine.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_only_the_entries_given_are_graded(tmp_path: Path) -> None:
+    mine = answers(tmp_path, "layers:\n  1:\n    z: [1.98, null, 2.172]\n")
+    code, out, err = invoke("check", "reference-2-3-1", "--answers", str(mine), "-f", "json")
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    assert [e["index"] for e in doc["entries"]] == [[0], [2]]
+    assert [e["claimed"] for e in doc["entries"]] == [1.98, 2.172]
+
+
+def test_a_wrong_entry_among_nulls_is_found_at_its_place(tmp_path: Path) -> None:
+    mine = answers(tmp_path, "layers:\n  1:\n    z: [null, 3.5, null]\n")  # z₂ is 3.02
+    code, out, _ = invoke("check", "reference-2-3-1", "--answers", str(mine), "-f", "json")
+    doc = json.loads(out)
+    assert code == 1 and [(e["index"], e["status"]) for e in doc["entries"]] == [([1], "fail")]
+    assert abs(doc["entries"][0]["correct"] - 3.02) < 1e-12
+
+
+def test_a_matrix_entry_alone(tmp_path: Path) -> None:
+    mine = answers(tmp_path, "layers:\n  2:\n    dJ_dW: [[null, -1.065, null]]\n")
+    code, out, _ = invoke("check", "reference-2-3-1", "--answers", str(mine), "-f", "json")
+    doc = json.loads(out)
+    assert code == 0 and [e["index"] for e in doc["entries"]] == [[0, 1]]
+
+
+def test_nothing_claimed_is_refused(tmp_path: Path) -> None:
+    mine = answers(tmp_path, "layers:\n  1:\n    z: [null, null, null]\n")
+    code, out, err = invoke("check", "reference-2-3-1", "--answers", str(mine))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{mine}:3:5: layers.1.z: every entry is null: claim at least one, or leave the key out\n"
+    )
+    mine.write_text("layers:\n  1:\n    z: null\n", encoding="utf-8")
+    code, _, err = invoke("check", "reference-2-3-1", "--answers", str(mine))
+    assert code == 2 and "expected a number, found nothing (null)" in err
+
+
+def test_the_python_api_takes_none_for_an_entry_not_claimed() -> None:
+    report = backcalc.check(
+        backcalc.load("reference-2-3-1"), answers={"layers": {1: {"z": [1.98, None, 2.172]}}}
+    )
+    assert report.passed and len(report.to_dict()["entries"]) == 2
