@@ -58,3 +58,42 @@ def test_the_python_api_takes_none_for_an_entry_not_claimed() -> None:
         backcalc.load("reference-2-3-1"), answers={"layers": {1: {"z": [1.98, None, 2.172]}}}
     )
     assert report.passed and len(report.to_dict()["entries"]) == 2
+
+
+def _softmax_example() -> tuple[list[float], int, float]:
+    """The softmax-cross-entropy example computed here with numpy: p, argmax p, ℓ = −log p_y."""
+    import numpy as np
+
+    x = np.array([0.5, -1.0])
+    w1 = np.array([[1.0, -1.0], [0.5, 0.5], [-0.3, 0.8]])
+    w2 = np.array([[0.6, -0.4, 0.2], [-0.1, 0.9, 0.3], [0.4, 0.1, -0.7]])
+    a = np.tanh(w1 @ x + np.array([0.0, 0.2, -0.1]))
+    z = w2 @ a + np.array([0.1, 0.0, -0.1])
+    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    return [float(v) for v in p], int(np.argmax(p)), float(-np.log(p[1]))
+
+
+def test_probabilities_the_predicted_class_and_the_losses_can_be_claimed(tmp_path: Path) -> None:
+    p, predicted, loss = _softmax_example()
+    shown = ", ".join(f"{v:.3f}" for v in p)
+    mine = answers(
+        tmp_path, f"probabilities: [{shown}]\npredicted_class: {predicted}\nlosses: {loss:.3f}\n"
+    )
+    code, out, _ = invoke("check", "softmax-cross-entropy", "--answers", str(mine), "-f", "json")
+    doc = json.loads(out)
+    assert code == 0 and [e["quantity"] for e in doc["entries"]] == (
+        ["probabilities"] * 3 + ["predicted_class", "losses"]
+    )
+    wrong = (predicted + 1) % 3
+    mine.write_text(f"predicted_class: {wrong}\nlosses: {loss + 0.1:.3f}\n", encoding="utf-8")
+    code, out, _ = invoke("check", "softmax-cross-entropy", "--answers", str(mine), "-f", "json")
+    assert code == 1 and [e["status"] for e in json.loads(out)["entries"]] == ["fail", "fail"]
+
+
+def test_probabilities_of_a_regression_are_refused(tmp_path: Path) -> None:
+    mine = answers(tmp_path, "probabilities: [0.5]\n")
+    code, _, err = invoke("check", "reference-2-3-1", "--answers", str(mine))
+    assert code == 2
+    assert (
+        err == f"{mine}:1:1: probabilities: only a classification loss gives class probabilities\n"
+    )

@@ -21,7 +21,8 @@ FORWARD = ("z", "a")
 BACKWARD = ("dJ_da", "g_prime", "delta", "dJ_dW", "dJ_db")
 UPDATES = ("weights_updated", "bias_updated")
 LAYER_QUANTITIES = FORWARD + BACKWARD + UPDATES
-TOP_QUANTITIES = ("prediction", "loss", "dJ_dx")
+TOP_QUANTITIES = ("prediction", "probabilities", "predicted_class", "losses", "loss", "dJ_dx")
+OUTPUTS = ("probabilities", "predicted_class", "losses")  # besides ŷ and J; some networks lack them
 GRADIENTS = {"dJ_dW": "W", "dJ_db": "b", "dJ_dx": "x"}
 
 
@@ -58,8 +59,20 @@ def top_quantity(trace: Trace, name: str) -> Array:
     return per_unit(values, trace.exercise.batched)
 
 
+def output_quantity(trace: Trace, name: str) -> Array | None:
+    """The class probabilities and the predicted class (None unless the loss classifies), and
+    ℓ per observation, as `run --format json` gives them."""
+    batched = trace.exercise.batched
+    if name == "losses":
+        return np.asarray(trace.losses)
+    values = trace.probabilities if name == "probabilities" else trace.predicted
+    return None if values is None else per_unit(np.asarray(values, dtype=np.float64), batched)
+
+
 def quantity(trace: Trace, name: str, layer: int | None) -> Array | None:
-    return top_quantity(trace, name) if layer is None else layer_quantity(trace, layer, name)
+    if layer is not None:
+        return layer_quantity(trace, layer, name)
+    return output_quantity(trace, name) if name in OUTPUTS else top_quantity(trace, name)
 
 
 def hand_order(n_layers: int) -> list[tuple[str, int | None]]:
@@ -68,7 +81,7 @@ def hand_order(n_layers: int) -> list[tuple[str, int | None]]:
     order: list[tuple[str, int | None]] = [
         (name, number) for number in range(1, n_layers + 1) for name in FORWARD
     ]
-    order += [("prediction", None), ("loss", None)]
+    order += [("prediction", None), *((name, None) for name in OUTPUTS), ("loss", None)]
     order += [(name, number) for number in range(n_layers, 0, -1) for name in BACKWARD]
     order.append(("dJ_dx", None))
     order += [(name, number) for number in range(1, n_layers + 1) for name in UPDATES]

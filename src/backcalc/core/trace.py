@@ -87,7 +87,8 @@ class Trace:
         order = hand_order(len(self.layers))
         if self.exercise.learning_rate is None:
             order = [(name, layer) for name, layer in order if name not in UPDATES]
-        return order
+        lacking = {"probabilities", "predicted_class"} if self.probabilities is None else set()
+        return [(name, layer) for name, layer in order if name not in lacking]
 
     def quantity(self, name: str, layer: int | None = None) -> Array:
         """A quantity by its JSON name (z, a, delta, dJ_dW, … of `layer` from 1; prediction,

@@ -123,6 +123,8 @@ class _AnswersReader(ValueReader):
         expected = quantity(self.trace, name, layer)
         if expected is None and name in UPDATES and self.trace.exercise.learning_rate is None:
             raise self.fail(path, "the spec has no learning_rate, so there is no update step")
+        if expected is None and layer is None:
+            raise self.fail(path, "only a classification loss gives class probabilities")
         if expected is None:
             raise self.fail(path, f"layer {layer} has no bias")
         self.nullable = isinstance(value, list)  # an entry not claimed: null (not the whole)

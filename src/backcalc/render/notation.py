@@ -23,7 +23,14 @@ SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 def quantity_label(name: str, layer: int | None) -> str:
     """The notes' notation for a quantity of `run`: delta of layer 1 -> δ⁽¹⁾."""
     if layer is None:
-        return {"prediction": "ŷ", "loss": "J", "dJ_dx": "∂J/∂x"}[name]
+        return {
+            "prediction": "ŷ",
+            "probabilities": "p",
+            "predicted_class": "argmax p",
+            "losses": "ℓ",
+            "loss": "J",
+            "dJ_dx": "∂J/∂x",
+        }[name]
     sup = layer_index(layer)
     return {
         "z": f"z{sup}",
