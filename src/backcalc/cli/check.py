@@ -11,6 +11,7 @@ import typer
 
 from backcalc.cli.common import (
     EXIT_FAILED,
+    MAX_DECIMALS,
     CommaOption,
     ForceOption,
     LangOption,
@@ -85,7 +86,7 @@ def check(
         int | None,
         typer.Option(
             min=0,
-            max=15,
+            max=MAX_DECIMALS,
             help="Decimals of the values shown (numbers too small for them in scientific "
             "notation) [default: 8 significant digits, 6 for correct answers].",
             show_default=False,

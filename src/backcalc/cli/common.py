@@ -28,6 +28,7 @@ STDIN = STDOUT = Path("-")  # `-` as a spec or as -o: standard input or output
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 FILE_WIDTH = 100  # columns of terminal tables written to a file
+MAX_DECIMALS = 15  # --decimals: float64 holds about 16 significant digits
 
 
 def _languages() -> type[enum.StrEnum]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from backcalc.cli.common import (
+    MAX_DECIMALS,
     CommaOption,
     ForceOption,
     LangOption,
@@ -49,7 +50,7 @@ def run(
         int | None,
         typer.Option(
             min=0,
-            max=15,
+            max=MAX_DECIMALS,
             help="Decimals of every computed number shown [default: 4, or N of --hand-rounding].",
             show_default=False,
         ),

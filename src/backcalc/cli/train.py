@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from backcalc.cli.common import (
+    MAX_DECIMALS,
     STDOUT,
     CommaOption,
     ForceOption,
@@ -106,7 +107,7 @@ def train(
     force: ForceOption = False,
     full: Annotated[bool, typer.Option("--full", help="Show large matrices whole.")] = False,
     decimals: Annotated[
-        int, typer.Option(min=0, max=15, help="Decimals of the numbers shown.")
+        int, typer.Option(min=0, max=MAX_DECIMALS, help="Decimals of the numbers shown.")
     ] = 4,
     log: Annotated[bool, typer.Option("--log", help="Draw the loss chart on a log scale.")] = False,
     quiet: Annotated[
@@ -197,8 +198,10 @@ def _split(exercise: Exercise, fraction: float | None) -> float | None:
         return None
     if exercise.validation is not None:
         raise BackcalcError("--validation-split: the spec has validation data already")
+    from backcalc.core.training import held_out_count
+
     m = len(exercise.x)
-    count = math.floor(fraction * m + 0.5)
+    count = held_out_count(m, fraction)
     if not 0 < count < m:
         raise BackcalcError(
             f"--validation-split: {fraction:g} of {m} observations holds out {count}: "

@@ -83,10 +83,16 @@ class TrainResult:
     validation: ValidationCurve | None = None
 
 
+def held_out_count(m: int, fraction: float) -> int:
+    """How many of m observations a validation split of `fraction` holds out: round(fraction·m),
+    half away from zero."""
+    return math.floor(fraction * m + 0.5)
+
+
 def held_out(m: int, fraction: float, seed: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """The rows kept for training and the rows held out for validation (`round(fraction·m)` of
+    """The rows kept for training and the rows held out for validation (`held_out_count` of
     them, drawn by `default_rng(seed)`), each in the data's order."""
-    count = math.floor(fraction * m + 0.5)
+    count = held_out_count(m, fraction)
     if not 0 < count < m:
         raise ValueError(f"a split of {fraction} of {m} observations leaves a part empty")
     order = np.random.default_rng(seed).permutation(m)
