@@ -166,7 +166,7 @@ def _derivative(layer: Layer, z: Array, a: Array, by_hand: bool) -> Array:
     return layer.activation.derivative(z) if from_output is None else from_output
 
 
-def _fused(network: Network) -> bool:
+def fused_output(network: Network) -> bool:
     return network.loss.fuses_with == network.layers[-1].activation.name
 
 
@@ -178,7 +178,7 @@ def _output_loss(
     scale = 1.0 / len(target) if network.reduction == "mean" else 1.0
     loss = network.loss
     dJ_dyhat = scale * loss.gradient(yhat, target)
-    if not _fused(network):
+    if not fused_output(network):
         return loss.value(yhat, target), dJ_dyhat, None
     if by_hand:
         return loss.value(yhat, target), dJ_dyhat, scale * loss.delta_from_output(yhat, target)
@@ -258,9 +258,9 @@ def _finish(
         l2_loss=l2_loss,
         loss=float(rounded(np.asarray(data_loss + l2_loss))),
         dJ_dx=dJ_dx,
-        fused=_fused(network),
+        fused=fused_output(network),
         probabilities=probabilities,
-        predicted=_predicted(network.loss, yhat, probabilities),
+        predicted=predicted_classes(network.loss, yhat, probabilities),
         hand_decimals=hand_decimals,
     )
     check_finite(result)
@@ -287,7 +287,7 @@ def _step(trace: LayerTrace, layer: Layer, eta: float, rounded: Rounder) -> Laye
     return dataclasses.replace(trace, weights_updated=weights, bias_updated=bias)
 
 
-def _predicted(loss: Loss, yhat: Array, probabilities: Array | None) -> NDArray[np.int64] | None:
+def predicted_classes(loss: Loss, yhat: Array, probabilities: Array | None) -> NDArray[np.int64] | None:
     if loss.binary and probabilities is not None:
         return (probabilities >= 0.5).astype(np.int64)
     if loss.classes:

@@ -1,0 +1,575 @@
+"""Hand-worked answers graded as a teacher marks them: every claimed entry judged at the
+precision it was written with, error carried forward, and the slip named.
+
+For each step of the hand solution (backcalc.core.grading.model) in order, every claimed entry
+is compared with
+
+- the correct value, the value computed from the student's own claimed inputs where those are
+  correct (rounding carried from correct steps is no fault), and, where the inputs are correct,
+  the computation rounded at every step to the entry's decimals (d ≥ 2: a solution key made with
+  `--hand-rounding` passes): a match is `correct` (a value cut instead of rounded too, with a
+  remark);
+- the value computed from the student's own values, wrong ones included: a match is
+  `carried_forward` (method credit), unless its inputs are all zero or it copies an input the
+  step would change (no credit, with a remark), or carrying forward is off;
+- otherwise it is `wrong`, and every registered slip (backcalc.core.grading.slips) is tried on
+  the student's inputs: the one reproducing it is the diagnosis.
+
+A correct or carried-forward entry whose written value has no significant figure of the value,
+or fewer decimals than the exercise asks for, is `imprecise` (no credit), unless it is an exact
+0 or 1, or what rounding at every step gives. "Within" is the tolerance rule in force
+(backcalc.core.grading.tolerance). A step's status is the worst of its entries'.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+import numpy as np
+
+from backcalc.core.grading.model import Key, NetworkSteps, World
+from backcalc.core.grading.slips import applicable
+from backcalc.core.grading.tolerance import Tolerance, no_significant_figure, truncated
+from backcalc.core.network import run
+from backcalc.core.quantities import GRADIENTS
+from backcalc.errors import NumericalError
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from backcalc.core.activations import Array
+    from backcalc.core.network import Trace
+
+__all__ = [
+    "STATUSES",
+    "AnswerSettings",
+    "Claim",
+    "Diagnosis",
+    "Grading",
+    "Judged",
+    "Marks",
+    "Remark",
+    "Step",
+    "Tolerance",
+    "grade",
+]
+
+Status = Literal["correct", "carried_forward", "imprecise", "wrong"]
+STATUSES: tuple[Status, ...] = ("correct", "carried_forward", "imprecise", "wrong")  # by rank
+CORRECT, CARRIED, IMPRECISE, WRONG = range(4)
+CREDITED = ("correct", "carried_forward")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claimed quantity: `values` in the shape `run` gives it (NaN: an entry not claimed),
+    and for each entry the number of decimals it was written with (-1: not written as text)."""
+
+    name: str
+    layer: int | None
+    values: Array
+    decimals: NDArray[np.int64]
+    written: tuple[str, ...]  # each entry as written, in the order of `values`
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Marks per step: by quantity, by (quantity, layer), else `default`."""
+
+    default: float = 1.0
+    by_quantity: Mapping[str, float] = field(default_factory=dict)
+    by_step: Mapping[Key, float] = field(default_factory=dict)
+
+    def of(self, key: Key) -> float:
+        return self.by_step.get(key, self.by_quantity.get(key[0], self.default))
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    tolerance: Tolerance = Tolerance()
+    carry_forward: bool = True
+    required_decimals: int | None = None  # answer_decimals, or --decimals-required
+    marks: Marks = Marks()
+    eps: float = 1e-6
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The slip that reproduces a wrong value: `code`, or `ambiguous` with each matching code
+    in `alternatives`."""
+
+    code: str
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.alternatives or (self.code,)
+
+    @classmethod
+    def of(cls, codes: tuple[str, ...]) -> Diagnosis:
+        return cls(codes[0]) if len(codes) == 1 else cls("ambiguous", codes)
+
+
+@dataclass(frozen=True)
+class Remark:
+    """Something the status does not say: `truncated` (cut, not rounded), `no_significant_figure`,
+    `fewer_decimals` (than `decimals`), `zero_inputs` and `copied` (carried forward without
+    credit), `not_carried` (would follow from the student's values; carrying forward is off),
+    `indistinct` (the written precision cannot tell it from the value of the `slips`)."""
+
+    code: str
+    slips: tuple[str, ...] = ()
+    decimals: int | None = None
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One claimed entry. `expected` is the value from the student's own inputs; `parameter`
+    (W1, b2, x) and `numeric` (the central difference) are set for gradients."""
+
+    quantity: str
+    layer: int | None
+    index: tuple[int, ...]
+    claimed: float
+    written: str
+    decimals: int
+    correct: float
+    expected: float
+    status: Status
+    diagnosis: Diagnosis | None
+    remark: Remark | None
+    parameter: str | None
+    numeric: float | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.quantity, self.layer)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One claimed step: its entries, its status (the worst of theirs), its marks and what it
+    earned; `diagnosis` is the slip that explains all its wrong entries, if one does."""
+
+    quantity: str
+    layer: int | None
+    entries: tuple[Judged, ...]
+    status: Status
+    marks: float
+    diagnosis: Diagnosis | None
+
+    @property
+    def key(self) -> Key:
+        return (self.quantity, self.layer)
+
+    @property
+    def earned(self) -> float:
+        return self.marks if self.status in CREDITED else 0.0
+
+    def count(self, status: Status) -> int:
+        return sum(entry.status == status for entry in self.entries)
+
+
+@dataclass(frozen=True)
+class Grading:
+    """Every claimed step judged; `answers` names the file they came from, `title` the
+    exercise; `consequences` are the later steps computed from the first wrong one."""
+
+    kind: ClassVar[str] = "answers"
+    settings: AnswerSettings
+    steps: tuple[Step, ...]
+    answers: str = "answers"
+    title: str | None = None
+    consequences: tuple[Key, ...] = ()
+    worked: object | None = None  # the first wrong entry worked out (grading.worked.Worked)
+
+    @property
+    def entries(self) -> tuple[Judged, ...]:
+        return tuple(entry for step in self.steps for entry in step.entries)
+
+    @property
+    def passed(self) -> bool:
+        return all(step.status == "correct" for step in self.steps)
+
+    @property
+    def first_wrong(self) -> Judged | None:
+        step = self.first_wrong_step
+        if step is None:
+            return None
+        return next(entry for entry in step.entries if entry.status == "wrong")
+
+    @property
+    def first_wrong_step(self) -> Step | None:
+        return next((step for step in self.steps if step.status == "wrong"), None)
+
+    @property
+    def earned(self) -> float:
+        return sum(step.earned for step in self.steps)
+
+    @property
+    def possible(self) -> float:
+        return sum(step.marks for step in self.steps)
+
+    def count(self, status: Status) -> int:
+        return sum(step.status == status for step in self.steps)
+
+
+EVIDENCE_UP_TO = 2000  # gradient entries given a finite difference beside them (all of them up to
+# this many; beyond it, only those of wrong steps, up to this many)
+
+
+def grade(
+    trace: Trace,
+    claims: tuple[Claim, ...],
+    settings: AnswerSettings | None = None,
+    answers: str = "answers",
+) -> Grading:
+    """Judge every claimed entry, in hand-solution order."""
+    settings = settings or AnswerSettings()
+    grader = _Grader(trace, claims, settings)
+    steps = grader.run()
+    first = next((step for step in steps if step.status == "wrong"), None)
+    consequences = () if first is None else grader.consequences(first.key)
+    worked = None
+    if first is not None:
+        from backcalc.core.grading.worked import work
+
+        entry = next(entry for entry in first.entries if entry.status == "wrong")
+        worked = work(grader.model, grader.yours, entry.key, entry.index)
+    steps = _with_evidence(trace, steps, settings.eps)
+    return Grading(
+        settings, tuple(steps), answers, trace.exercise.title, consequences, worked
+    )
+
+
+class _Grader:
+    def __init__(self, trace: Trace, claims: tuple[Claim, ...], settings: AnswerSettings) -> None:
+        self.trace, self.settings = trace, settings
+        self.tolerance = settings.tolerance
+        self.model = NetworkSteps(trace)
+        self.claims = {(claim.name, claim.layer): claim for claim in claims}
+        claimed = set(self.claims)
+        self.yours, self.correct_inputs = World(claimed), World(claimed)
+        self.status: dict[Key, Status] = {}
+        self.hands = _HandTraces(trace)
+        self.finest = max((int(d) for claim in claims for d in claim.decimals.flat), default=-1)
+
+    def run(self) -> list[Step]:
+        steps = []
+        for key in self.model.order:
+            inputs = self.model.inputs(key)
+            correct = self.model.correct(key)
+            yours = self._candidates(self.yours, key, inputs, correct)
+            from_correct = self._candidates(self.correct_inputs, key, inputs, correct)
+            claim = self.claims.get(key)
+            if claim is None:
+                self.yours.set(key, yours[0], self.yours.touched(inputs))
+                self.correct_inputs.set(key, from_correct[0], self.correct_inputs.touched(inputs))
+                continue
+            step, codes, values = self._judge(key, claim, correct, yours, from_correct, inputs)
+            steps.append(step)
+            self.status[key] = step.status
+            given = ~np.isnan(values)
+            self.yours.set(key, np.where(given, values, yours[0]), True)
+            kept = given & (codes == CORRECT)
+            self.correct_inputs.set(key, np.where(kept, values, from_correct[0]), True)
+        return steps
+
+    def _candidates(
+        self, world: World, key: Key, inputs: tuple[Key, ...], correct: Array
+    ) -> list[Array]:
+        if not world.touched(inputs):
+            return [correct]
+        with np.errstate(all="ignore"):
+            return [np.asarray(value, dtype=np.float64) for value in self.model.compute(key, world)]
+
+    def _hand(self, key: Key, decimals: NDArray[np.int64]) -> Array:
+        """The value rounded at every step to each entry's decimals (NaN where d < 2 or no
+        hand computation exists), and at the most decimals any entry has."""
+        found = np.full(decimals.shape, np.nan)
+        for places in sorted({int(d) for d in decimals.flat if d >= 2}):
+            hand = self.hands.values(self.model, key, places)
+            if hand is not None:
+                found = np.where(decimals == places, hand, found)
+        return found
+
+    def _judge(
+        self,
+        key: Key,
+        claim: Claim,
+        correct: Array,
+        yours: list[Array],
+        from_correct: list[Array],
+        inputs: tuple[Key, ...],
+    ) -> tuple[Step, NDArray[np.int64], Array]:
+        values = claim.values.reshape(correct.shape)
+        decimals = claim.decimals.reshape(correct.shape)
+        given = ~np.isnan(values)
+        tolerance = self.tolerance
+
+        def near(target: Array) -> NDArray[np.bool_]:
+            return tolerance.close(values, target, decimals) & given
+
+        def cut(target: Array) -> NDArray[np.bool_]:
+            return truncated(values, target, decimals) & given
+
+        inputs_correct = all(self.status.get(k, "correct") == "correct" for k in inputs)
+        targets = [correct, *from_correct]
+        hand = self._hand(key, decimals)
+        if inputs_correct:
+            targets.append(hand)
+            if self.finest >= 2:
+                targets.append(self._hand(key, np.full_like(decimals, self.finest)))
+        is_correct = _any(near(t) for t in targets)
+        was_cut = ~is_correct & _any(cut(t) for t in targets)
+        is_correct |= was_cut
+        follows = ~is_correct & _any(near(t) | cut(t) for t in yours)
+        remarks: dict[tuple[int, ...], Remark] = {}
+        guard = self._guard(key, inputs, values, given) if follows.any() else None
+        codes = np.where(is_correct, CORRECT, np.where(follows, CARRIED, WRONG))
+        for index in _where(was_cut):
+            remarks[index] = Remark("truncated")
+        if guard is not None:
+            codes = np.where(follows, WRONG, codes)
+            remarks.update({i: Remark(guard) for i in _where(follows)})
+        elif not self.settings.carry_forward:
+            codes = np.where(follows, WRONG, codes)
+            remarks.update({i: Remark("not_carried") for i in _where(follows)})
+        codes = self._imprecise(key, codes, values, decimals, correct, yours[0], hand, remarks)
+        slip_values = self._slips(key)
+        diagnoses = self._diagnose(codes, near, slip_values)
+        self._indistinct(codes, values, correct, near, slip_values, remarks)
+        expected = yours[0]
+        if len(yours) > 1:  # g' from z or from a: the one nearer what was written
+            nearer = np.abs(values - yours[1]) < np.abs(values - yours[0])
+            expected = np.where(nearer, yours[1], yours[0])
+        step = self._step(key, claim, codes, values, decimals, correct, expected, diagnoses, remarks)
+        return step, codes, values
+
+    def _guard(
+        self, key: Key, inputs: tuple[Key, ...], values: Array, given: NDArray[np.bool_]
+    ) -> str | None:
+        """Why values that follow from the student's own inputs get no credit: those inputs
+        are all zero, or the step copies an input its formula would change."""
+        claimed = [k for k in inputs if k in self.claims]
+        if claimed and all(not np.any(self.yours(k)) for k in claimed):
+            return "zero_inputs"
+        for source in inputs:
+            own = self.yours(source)
+            if own.shape == values.shape and np.array_equal(values[given], own[given]):
+                if self.model.changes(key, source):
+                    return "copied"
+        return None
+
+    def _imprecise(
+        self,
+        key: Key,
+        codes: NDArray[np.int64],
+        values: Array,
+        decimals: NDArray[np.int64],
+        correct: Array,
+        yours: Array,
+        hand: Array,
+        remarks: dict[tuple[int, ...], Remark],
+    ) -> NDArray[np.int64]:
+        if key[0] == "predicted_class":
+            return codes
+        credited = (codes == CORRECT) | (codes == CARRIED)
+        target = np.where(codes == CORRECT, correct, yours)
+        exact = ((values == 0) | (values == 1)) & (target == values)
+        as_by_hand = np.abs(values - hand) <= 1e-12
+        faint = credited & no_significant_figure(target, decimals) & ~exact & ~as_by_hand
+        required = self.settings.required_decimals
+        short = np.zeros_like(faint)
+        if required is not None:
+            short = credited & (decimals >= 0) & (decimals < required) & ~exact & ~faint
+        for index in _where(faint):
+            remarks[index] = Remark("no_significant_figure")
+        for index in _where(short):
+            remarks[index] = Remark("fewer_decimals", decimals=required)
+        return np.where(faint | short, IMPRECISE, codes)
+
+    def _slips(self, key: Key) -> list[tuple[str, Array]]:
+        """Every applicable slip's values at this step, from the student's inputs."""
+        found = []
+        with np.errstate(all="ignore"):
+            for slip in applicable(key):
+                for value in slip.values(self.model, key, self.yours):
+                    value = np.asarray(value, dtype=np.float64)
+                    if value.shape == self.model.correct(key).shape:
+                        found.append((slip.code, value))
+        return found
+
+    def _diagnose(
+        self,
+        codes: NDArray[np.int64],
+        near: object,
+        slip_values: list[tuple[str, Array]],
+    ) -> dict[tuple[int, ...], Diagnosis]:
+        """For each wrong entry, the slips reproducing it; the step's diagnosis where one set
+        of slips explains every wrong entry that any explains."""
+        wrong = codes == WRONG
+        if not wrong.any():
+            return {}
+        assert callable(near)
+        matches: dict[tuple[int, ...], list[str]] = {}
+        for code, value in slip_values:
+            for index in _where(near(value) & wrong):
+                found = matches.setdefault(index, [])
+                if code not in found:
+                    found.append(code)
+        if not matches:
+            return {}
+        shared = set.intersection(*(set(codes) for codes in matches.values()))
+        diagnoses = {}
+        for index, found in matches.items():
+            chosen = [code for code in found if code in shared] if shared else found
+            diagnoses[index] = Diagnosis.of(tuple(chosen))
+        return diagnoses
+
+    def _indistinct(
+        self,
+        codes: NDArray[np.int64],
+        values: Array,
+        correct: Array,
+        near: object,
+        slip_values: list[tuple[str, Array]],
+        remarks: dict[tuple[int, ...], Remark],
+    ) -> None:
+        """A remark on correct entries that a slip's value would also have passed."""
+        assert callable(near)
+        right = codes == CORRECT
+        if not right.any():
+            return
+        also: dict[tuple[int, ...], list[str]] = {}
+        for code, value in slip_values:
+            differs = ~np.isclose(value, correct, rtol=1e-6, atol=1e-12)
+            for index in _where(near(value) & right & differs):
+                found = also.setdefault(index, [])
+                if code not in found:
+                    found.append(code)
+        for index, found in also.items():
+            remarks.setdefault(index, Remark("indistinct", tuple(found)))
+
+    def _step(
+        self,
+        key: Key,
+        claim: Claim,
+        codes: NDArray[np.int64],
+        values: Array,
+        decimals: NDArray[np.int64],
+        correct: Array,
+        expected: Array,
+        diagnoses: dict[tuple[int, ...], Diagnosis],
+        remarks: dict[tuple[int, ...], Remark],
+    ) -> Step:
+        model = self.model
+        shown = [model.user(key, array) for array in (values, decimals, correct, expected, codes)]
+        user_values, user_decimals, user_correct, user_expected, user_codes = shown
+        internal_index = list(np.ndindex(values.shape))
+        user_index = list(np.ndindex(user_values.shape))
+        parameter = _parameter(*key)
+        entries = []
+        for flat, (inner, index) in enumerate(zip(internal_index, user_index, strict=True)):
+            claimed = float(user_values[index])
+            if np.isnan(claimed):
+                continue
+            entries.append(
+                Judged(
+                    quantity=key[0],
+                    layer=key[1],
+                    index=index,
+                    claimed=claimed,
+                    written=claim.written[flat],
+                    decimals=int(user_decimals[index]),
+                    correct=float(user_correct[index]),
+                    expected=float(user_expected[index]),
+                    status=STATUSES[int(user_codes[index])],
+                    diagnosis=diagnoses.get(inner),
+                    remark=remarks.get(inner),
+                    parameter=parameter,
+                )
+            )
+        status = STATUSES[int(codes[~np.isnan(values)].max())]
+        wrong = [e.diagnosis for e in entries if e.status == "wrong" and e.diagnosis is not None]
+        diagnosis = Counter(wrong).most_common(1)[0][0] if wrong else None
+        return Step(key[0], key[1], tuple(entries), status, self.settings.marks.of(key), diagnosis)
+
+    def consequences(self, first: Key) -> tuple[Key, ...]:
+        """The claimed steps after `first` that are computed from it, directly or not."""
+        reached = {first}
+        for key in self.model.order[self.model.position[first] + 1 :]:
+            if any(source in reached for source in self.model.inputs(key)):
+                reached.add(key)
+        reached.discard(first)
+        return tuple(key for key in self.model.order if key in reached and key in self.claims)
+
+
+def _where(mask: NDArray[np.bool_]) -> list[tuple[int, ...]]:
+    """The indices where `mask` holds (`()` for a true 0-d mask)."""
+    if mask.ndim == 0:
+        return [()] if bool(mask) else []
+    return [tuple(int(i) for i in index) for index in zip(*np.nonzero(mask), strict=True)]
+
+
+def _any(masks: object) -> NDArray[np.bool_]:
+    found = None
+    for mask in masks:  # type: ignore[attr-defined]
+        found = mask if found is None else found | mask
+    assert found is not None
+    return np.asarray(found)
+
+
+def _parameter(name: str, layer: int | None) -> str | None:
+    symbol = GRADIENTS.get(name)
+    if symbol is None:
+        return None
+    return symbol if layer is None else f"{symbol}{layer}"
+
+
+def _with_evidence(trace: Trace, steps: list[Step], eps: float) -> list[Step]:
+    """Central differences beside the gradient entries (see EVIDENCE_UP_TO)."""
+    from backcalc.core.gradcheck import Probe
+
+    gradients = [s for s in steps if s.entries and s.entries[0].parameter is not None]
+    total = sum(len(s.entries) for s in gradients)
+    if total > EVIDENCE_UP_TO:
+        gradients = [s for s in gradients if s.status == "wrong"]
+    if not gradients:
+        return steps
+    probe = Probe(trace.exercise)
+    views = {name: view for name, _, view, _ in probe.targets(trace)}
+    budget = EVIDENCE_UP_TO
+    replaced = {}
+    for step in gradients:
+        entries = []
+        for entry in step.entries:
+            numeric = None
+            if budget > 0 and entry.parameter in views:
+                numeric = probe.central_difference(views[entry.parameter], entry.index, eps)
+                budget -= 1
+            entries.append(dataclasses.replace(entry, numeric=numeric))
+        replaced[step.key] = dataclasses.replace(step, entries=tuple(entries))
+    return [replaced.get(step.key, step) for step in steps]
+
+
+class _HandTraces:
+    """The exercise computed by hand at each number of decimals the claims are written with."""
+
+    def __init__(self, trace: Trace) -> None:
+        self.exercise = trace.exercise
+        self.traces: dict[int, Trace | None] = {}
+
+    def values(self, model: NetworkSteps, key: Key, decimals: int) -> Array | None:
+        """Step `key` computed by hand at `decimals`, or None (no hand computation possible)."""
+        if decimals not in self.traces:
+            try:
+                self.traces[decimals] = run(self.exercise, hand_decimals=decimals)
+            except NumericalError:  # rounding can make a log meet 0: no hand value then
+                self.traces[decimals] = None
+        hand = self.traces[decimals]
+        return None if hand is None else model.internal(hand, key)

@@ -1,0 +1,252 @@
+"""A network's hand solution as steps with known inputs: what each quantity is computed from,
+and the formula that computes it from any values of those inputs (the student's own).
+
+A step is a quantity of a layer (or of the output): its key is (name, layer) with the names of
+`run --format json`. Values here are in the trace's internal shapes (per-unit (m, k), weights in
+their 2-D layout, see backcalc.core.network); `user` and `internal` convert a claim's shape.
+
+The inputs, as a hand solution takes them:
+z⁽ˡ⁾ ← a⁽ˡ⁻¹⁾ (x given); a⁽ˡ⁾ ← z⁽ˡ⁾; ŷ ← a⁽ᴸ⁾; p, ℓ, ∂J/∂ŷ ← ŷ (and y); predicted class ← p or ŷ;
+J ← ℓ; g'(z⁽ˡ⁾) ← z⁽ˡ⁾ or a⁽ˡ⁾ (σ: a(1 − a), tanh: 1 − a², either accepted);
+δ⁽ˡ⁾ ← ∂J/∂a⁽ˡ⁾ and g'(z⁽ˡ⁾) (a fused output: ŷ); ∂J/∂W⁽ˡ⁾ ← δ⁽ˡ⁾ and a⁽ˡ⁻¹⁾; ∂J/∂b⁽ˡ⁾ ← δ⁽ˡ⁾;
+∂J/∂a⁽ˡ⁻¹⁾ (and ∂J/∂x) ← δ⁽ˡ⁾ (W given); the updates ← their gradients (W, b, η given).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from backcalc.core.layer import bias_gradient, input_gradient, linear, weight_gradient
+from backcalc.core.network import fused_output, predicted_classes
+from backcalc.core.quantities import hand_order, quantity
+
+if TYPE_CHECKING:
+    from backcalc.core.activations import Array
+    from backcalc.core.network import Layer, Trace
+
+Key = tuple[str, int | None]
+
+
+class World:
+    """Every step's value in one world: the student's (their claims, and what their claims
+    give where they claimed nothing) or the correct one. `dirty` steps differ from the correct
+    values; `claimed` are the steps the answers claim."""
+
+    def __init__(self, claimed: set[Key]) -> None:
+        self.values: dict[Key, Array] = {}
+        self.dirty: set[Key] = set()
+        self.claimed = claimed
+
+    def __call__(self, key: Key) -> Array:
+        return self.values[key]
+
+    def touched(self, keys: tuple[Key, ...]) -> bool:
+        return any(key in self.dirty for key in keys)
+
+    def set(self, key: Key, value: Array, dirty: bool) -> None:
+        self.values[key] = value
+        if dirty:
+            self.dirty.add(key)
+
+
+Get = World  # a step's value in some world
+
+YHAT: Key = ("prediction", None)
+
+
+class NetworkSteps:
+    """The steps of one network exercise, in hand-solution order."""
+
+    def __init__(self, trace: Trace) -> None:
+        self.trace = trace
+        self.exercise = exercise = trace.exercise
+        self.network = exercise.network
+        self.conv = self.network.convention
+        self.layers = self.network.layers
+        self.depth = len(self.layers)
+        self.m = len(exercise.x)
+        self.scale = 1.0 / self.m if self.network.reduction == "mean" else 1.0
+        self.fused = fused_output(self.network)
+        self.eta = exercise.learning_rate
+        self.order: tuple[Key, ...] = tuple(
+            key for key in hand_order(self.depth) if self.internal(trace, key) is not None
+        )
+        self.position = {key: i for i, key in enumerate(self.order)}
+
+    # -- values ------------------------------------------------------------------------------
+
+    def internal(self, trace: Trace, key: Key) -> Array | None:
+        """The step's value in `trace`, in the internal shape (None where there is none)."""
+        name, number = key
+        if number is None:
+            return {
+                "prediction": trace.prediction,
+                "probabilities": trace.probabilities,
+                "predicted_class": None
+                if trace.predicted is None
+                else np.asarray(trace.predicted, dtype=np.float64),
+                "losses": trace.losses,
+                "loss": np.asarray(trace.loss),
+                "dJ_dx": trace.dJ_dx,
+            }[name]
+        lt = trace.layers[number - 1]
+        attribute = {"dJ_dW": "dW", "dJ_db": "db"}.get(name, name)
+        value: Array | None = getattr(lt, attribute)
+        return value
+
+    def correct(self, key: Key) -> Array:
+        value = self.internal(self.trace, key)
+        assert value is not None
+        return value
+
+    def user(self, key: Key, values: Array) -> Array:
+        """Internal-shape values in the shape `run` shows the quantity."""
+        shown = quantity(self.trace, *key)
+        assert shown is not None
+        return values.reshape(shown.shape)
+
+    def layer(self, number: int) -> Layer:
+        return self.layers[number - 1]
+
+    def a_prev(self, number: int, get: Get) -> Array:
+        return self.exercise.x if number == 1 else get(("a", number - 1))
+
+    def upstream_layer(self, key: Key) -> int | None:
+        """For ∂J/∂a⁽ˡ⁻¹⁾ (and ∂J/∂x): the layer l whose δ and W it comes from."""
+        name, number = key
+        if name == "dJ_dx":
+            return 1
+        if name == "dJ_da" and number is not None and number < self.depth:
+            return number + 1
+        return None
+
+    # -- the steps ---------------------------------------------------------------------------
+
+    def inputs(self, key: Key) -> tuple[Key, ...]:
+        """The steps this one is computed from (given data left out)."""
+        name, n = key
+        last = n == self.depth
+        upstream = self.upstream_layer(key)
+        if upstream is not None:
+            return (("delta", upstream),)
+        match name:
+            case "z":
+                return () if n == 1 else (("a", n - 1),)
+            case "a" | "g_prime":
+                return (("z", n),) if name == "a" else (("z", n), ("a", n))
+            case "prediction":
+                return (("a", self.depth),)
+            case "probabilities" | "losses":
+                return (YHAT,)
+            case "predicted_class":
+                return (YHAT, ("probabilities", None))
+            case "loss":
+                return (("losses", None),)
+            case "dJ_da":
+                return (YHAT,)
+            case "delta":
+                return (YHAT,) if last and self.fused else (("dJ_da", n), ("g_prime", n))
+            case "dJ_dW":
+                return (("delta", n),) if n == 1 else (("delta", n), ("a", n - 1))
+            case "dJ_db":
+                return (("delta", n),)
+            case "weights_updated":
+                return (("dJ_dW", n),)
+            case "bias_updated":
+                return (("dJ_db", n),)
+        raise AssertionError(key)
+
+    def compute(self, key: Key, get: Get) -> list[Array]:
+        """The step's value from the values `get` gives its inputs: the candidates a correct
+        method may give (g' from z or from a), the first the one carried on with."""
+        name, n = key
+        y = self.exercise.target
+        loss = self.network.loss
+        upstream = self.upstream_layer(key)
+        if upstream is not None:
+            return [input_gradient(self.layer(upstream), self.conv, get(("delta", upstream)))]
+        if name == "prediction":
+            return [get(("a", self.depth))]
+        if name == "probabilities":
+            probabilities = loss.probabilities(get(YHAT))
+            assert probabilities is not None
+            return [probabilities]
+        if name == "predicted_class":
+            classes = predicted_classes(loss, get(YHAT), get(("probabilities", None)))
+            assert classes is not None
+            return [np.asarray(classes, dtype=np.float64)]
+        if name == "losses":
+            return [loss.value(get(YHAT), y)]
+        if name == "loss":
+            losses = get(("losses", None))
+            data = np.mean(losses) if self.network.reduction == "mean" else np.sum(losses)
+            return [np.asarray(data + self.trace.l2_loss)]
+        assert n is not None
+        layer = self.layer(n)
+        activation = layer.activation
+        match name:
+            case "z":
+                return [linear(layer, self.conv, self.a_prev(n, get))]
+            case "a":
+                return [activation.value(get(("z", n)))]
+            case "g_prime":
+                found = [activation.derivative(get(("z", n)))]
+                from_output = activation.derivative_from_output(get(("a", n)))
+                return found if from_output is None else [*found, from_output]
+            case "dJ_da":
+                return [self.scale * loss.gradient(get(YHAT), y)]
+            case "delta":
+                if n == self.depth and self.fused:
+                    return [self.scale * loss.delta_from_output(get(YHAT), y)]
+                return [activation.chain(get(("g_prime", n)), get(("dJ_da", n)))]
+            case "dJ_dW":
+                gradient = weight_gradient(self.conv, self.a_prev(n, get), get(("delta", n)))
+                return [gradient + 2.0 * self.network.l2 * layer.weights]
+            case "dJ_db":
+                db = bias_gradient(layer, get(("delta", n)))
+                assert db is not None
+                return [db]
+            case "weights_updated":
+                return [self.updated(n, "weights", get(("dJ_dW", n)))]
+            case "bias_updated":
+                return [self.updated(n, "bias", get(("dJ_db", n)))]
+        raise AssertionError(key)
+
+    def updated(self, number: int, which: str, gradient: Array, rate: float | None = None) -> Array:
+        """W − η·g (or b − η·g); a frozen parameter stays as it is."""
+        layer = self.layer(number)
+        old = layer.weights if which == "weights" else layer.bias
+        assert old is not None and self.eta is not None
+        if which in layer.frozen:
+            return np.broadcast_to(old, gradient.shape).copy()
+        return old - (self.eta if rate is None else rate) * gradient
+
+    def changes(self, key: Key, source: Key) -> bool:
+        """Whether the step's formula changes the value of its input `source` (copying it
+        unchanged is then no method at all): compared on the correct values."""
+        own, given = self.correct(key), self.correct(source)
+        if own.shape != given.shape:
+            return True
+        return not np.allclose(own, given, rtol=1e-9, atol=1e-12)
+
+    def loss_side(self, key: Key, claimed: set[Key]) -> bool:
+        """Whether a slip in the loss derivative (a sign, a factor) would reach this step
+        unseen: it is ∂J/∂ŷ or δ⁽ᴸ⁾, or every backward step between them and it is unclaimed."""
+        name, n = key
+        if name in ("weights_updated", "bias_updated"):
+            source: Key = ("dJ_dW" if name == "weights_updated" else "dJ_db", n)
+            return source not in claimed and self.loss_side(source, claimed)
+        if key == ("dJ_da", self.depth) or key == ("delta", self.depth):
+            return True
+        upstream = self.upstream_layer(key)
+        if upstream is not None:
+            source = ("delta", upstream)
+        elif name in ("dJ_dW", "dJ_db"):
+            source = ("delta", n)
+        elif name == "delta":
+            source = ("dJ_da", n)
+        else:
+            return False
+        return source not in claimed and self.loss_side(source, claimed)

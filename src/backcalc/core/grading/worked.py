@@ -1,0 +1,141 @@
+"""One entry of a step worked out with the student's own numbers: the sum of products the
+step's formula takes, or the function it applies, with the values of the student's world.
+
+`run` is correct by construction; this is for the report's first wrong step ("δ⁽¹⁾₁ =
+∂J/∂a⁽¹⁾₁ · g'(z⁽¹⁾₁) = 0,446 · 0,106 = 0,0473"). Indices are those of the internal shapes
+(see backcalc.core.grading.model), one row per observation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from backcalc.core.grading.model import Key, NetworkSteps, World
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A number in the computation: a step's entry (`name`, `layer` as in answers) or a given
+    one (`W`, `b`, `x`, `y`, `eta`); `index` into its value as `run` shows it."""
+
+    name: str
+    layer: int | None
+    index: tuple[int, ...]
+    value: float
+
+
+@dataclass(frozen=True)
+class Worked:
+    """`kind` sum: Σ coefficient · Π factors over `terms`; `activation` / `derivative`: g or
+    g' of the layer applied to the one factor; `value`: computed from `terms`' factors by the
+    step's formula (written as the report states it)."""
+
+    key: Key
+    index: tuple[int, ...]
+    kind: Literal["sum", "activation", "derivative", "value"]
+    terms: tuple[tuple[float, tuple[Factor, ...]], ...]
+    result: float
+
+
+def work(model: NetworkSteps, world: World, key: Key, index: tuple[int, ...]) -> Worked:
+    """Entry `index` (in the shape `run` shows) of step `key`, from `world`'s values."""
+    shown = model.user(key, model.correct(key)).shape
+    inner = model.correct(key).shape
+    at = tuple(int(i) for i in np.unravel_index(np.ravel_multi_index(index, shown), inner))
+    kind, terms = _terms(model, world, key, at)
+    candidates = model.compute(key, world)
+    result = float(candidates[0][at])
+    return Worked(key, index, kind, tuple(terms), result)
+
+
+def _shown_index(model: NetworkSteps, key: Key | None, name: str, at: tuple[int, ...]) -> tuple[int, ...]:
+    """An internal index in the shape `run` shows (one observation: the row dropped)."""
+    if key is None:
+        return at
+    shown = model.user(key, model.correct(key)).shape
+    inner = model.correct(key).shape
+    return tuple(int(i) for i in np.unravel_index(np.ravel_multi_index(at, inner), shown))
+
+
+def _entry(model: NetworkSteps, world: World, key: Key, at: tuple[int, ...]) -> Factor:
+    return Factor(key[0], key[1], _shown_index(model, key, key[0], at), float(world(key)[at]))
+
+
+def _given(model: NetworkSteps, name: str, layer: int | None, at: tuple[int, ...], value: float) -> Factor:
+    if name == "x" and not model.exercise.batched:
+        at = at[1:]
+    return Factor(name, layer, at, value)
+
+
+def _terms(
+    model: NetworkSteps, world: World, key: Key, at: tuple[int, ...]
+) -> tuple[str, list[tuple[float, tuple[Factor, ...]]]]:
+    name, n = key
+    column = model.conv == "column"
+    upstream = model.upstream_layer(key)
+    if upstream is not None:  # ∂J/∂a⁽ˡ⁻¹⁾_oj = Σ_k W_kj δ_ok
+        o, j = at
+        layer = model.layer(upstream)
+        delta: Key = ("delta", upstream)
+        terms = []
+        for k in range(layer.n_out(model.conv)):
+            w_at = (k, j) if column else (j, k)
+            w = _given(model, "W", upstream, w_at, float(layer.weights[w_at]))
+            terms.append((1.0, (w, _entry(model, world, delta, (o, k)))))
+        return "sum", terms
+    if n is None:
+        inputs = model.inputs(key)
+        return "value", [(1.0, tuple(_entry(model, world, k, at) for k in inputs if k[0] != "losses"))]
+    layer = model.layer(n)
+    if name == "z":  # z_oi = Σ_j W_ij a_oj + b_i
+        o, i = at
+        terms = []
+        for j in range(layer.n_in(model.conv)):
+            w_at = (i, j) if column else (j, i)
+            w = _given(model, "W", n, w_at, float(layer.weights[w_at]))
+            source = (
+                _given(model, "x", None, (o, j), float(model.exercise.x[o, j]))
+                if n == 1
+                else _entry(model, world, ("a", n - 1), (o, j))
+            )
+            terms.append((1.0, (w, source)))
+        if layer.bias is not None:
+            b_at = () if layer.shared_bias else (i,)
+            terms.append((1.0, (_given(model, "b", n, b_at, float(layer.bias[b_at])),)))
+        return "sum", terms
+    if name == "a":
+        return "activation", [(1.0, (_entry(model, world, ("z", n), at),))]
+    if name == "g_prime":
+        cell = at if len(at) == 2 else at[:2]
+        return "derivative", [(1.0, (_entry(model, world, ("z", n), cell),))]
+    if name == "delta" and not (n == model.depth and model.fused) and len(at) == 2:
+        if layer.activation.name != "softmax":
+            factors = (_entry(model, world, ("dJ_da", n), at), _entry(model, world, ("g_prime", n), at))
+            return "sum", [(1.0, factors)]
+    if name == "dJ_dW":  # Σ_o δ_oi a_oj
+        i, j = at if column else at[::-1]
+        terms = []
+        for o in range(model.m):
+            source = (
+                _given(model, "x", None, (o, j), float(model.exercise.x[o, j]))
+                if n == 1
+                else _entry(model, world, ("a", n - 1), (o, j))
+            )
+            terms.append((1.0, (_entry(model, world, ("delta", n), (o, i)), source)))
+        return "sum", terms
+    if name == "dJ_db":
+        units = range(layer.n_out(model.conv)) if layer.shared_bias else [at[0]]
+        cells = [(o, i) for o in range(model.m) for i in units]
+        return "sum", [(1.0, (_entry(model, world, ("delta", n), cell),)) for cell in cells]
+    if name in ("weights_updated", "bias_updated") and model.eta is not None:
+        which, source = ("W", "dJ_dW") if name == "weights_updated" else ("b", "dJ_db")
+        old = layer.weights if which == "W" else layer.bias
+        assert old is not None
+        given = _given(model, which, n, at, float(np.broadcast_to(old, world((source, n)).shape)[at]))
+        eta = Factor("eta", None, (), model.eta)
+        return "sum", [(1.0, (given,)), (-1.0, (eta, _entry(model, world, (source, n), at)))]
+    return "value", [(1.0, tuple(_entry(model, world, k, at) for k in model.inputs(key) if world(k).shape == world(key).shape))]
