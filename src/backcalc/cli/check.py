@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -66,13 +66,52 @@ def check(
     rtol: Annotated[
         float | None,
         typer.Option(
-            min=0, callback=finite, help="Relative tolerance [default: 1e-5; 0.01 with --answers]."
+            min=0,
+            callback=finite,
+            help="Relative tolerance of the gradient check [default: 1e-5].",
+            show_default=False,
         ),
     ] = None,
     atol: Annotated[
         float | None,
         typer.Option(
-            min=0, callback=finite, help="Absolute tolerance [default: 1e-7; 1e-4 with --answers]."
+            min=0,
+            callback=finite,
+            help="Absolute tolerance of the gradient check [default: 1e-7].",
+            show_default=False,
+        ),
+    ] = None,
+    tolerance: Annotated[
+        str,
+        typer.Option(
+            "--tolerance",
+            metavar="RULE",
+            help="With --answers: how close a number must be. decimals (within 0.51 of a unit "
+            "in its last written decimal), sigfig:N, rel:R or abs:A.",
+        ),
+    ] = "decimals",
+    carry_forward: Annotated[
+        bool,
+        typer.Option(
+            help="With --answers: give method credit to steps computed correctly from your own "
+            "earlier wrong values."
+        ),
+    ] = True,
+    decimals_required: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=MAX_DECIMALS,
+            help="With --answers: an answer with fewer decimals is imprecise [default: the "
+            "spec's answer_decimals].",
+            show_default=False,
+        ),
+    ] = None,
+    marks: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="With --answers: marks per step (YAML: default, quantity names, layers).",
         ),
     ] = None,
     every_entry: Annotated[
@@ -122,9 +161,31 @@ def check(
         else:
             if exercise.kind != "network":
                 raise BackcalcError("--answers works on networks; a graph is checked by itself")
+            if rtol is not None or atol is not None:
+                raise BackcalcError(
+                    "--rtol and --atol set the gradient check's tolerance; with --answers, "
+                    "say how close a number must be with --tolerance (decimals, sigfig:N, "
+                    "rel:R or abs:A)"
+                )
+            from backcalc.core.grading import AnswerSettings, Tolerance
+
+            required = decimals_required
+            if required is None:
+                required = getattr(exercise, "answer_decimals", None)
+            settings = AnswerSettings(
+                tolerance=Tolerance.parse(tolerance),
+                carry_forward=carry_forward,
+                required_decimals=required,
+                eps=eps,
+            )
+            if marks is not None:
+                from backcalc.io import marks as marks_file
+
+                settings = dataclasses.replace(settings, marks=marks_file.read(marks))
+                inputs = (*inputs, marks)
             trace = cast("Trace", exercise.run())
-            result, answers_path = _grade(trace, answers, eps, rtol, atol, bounds)
-            inputs = (*source.paths(), answers_path)
+            result, answers_path = _grade(trace, answers, settings, bounds)
+            inputs = (*inputs, answers_path)
         emit(render(result, output_format.value, look), output, force, inputs)
     except BackcalcError as error:
         raise fail(error, spec, lang) from None
@@ -142,29 +203,22 @@ def _look(look: Style, decimals: int | None) -> Style:
 
 
 def _grade(
-    trace: Trace,
-    answers: str,
-    eps: float,
-    rtol: float | None,
-    atol: float | None,
-    bounds: Limits,
+    trace: Trace, answers: str, settings: AnswerSettings, bounds: Limits
 ) -> tuple[Grading, Path]:
     """The answers file `answers` (a path, or a shipped answers example) graded against
     `trace`, and the path it was read from (its data files read within `bounds`)."""
-    from backcalc.core.grading import AnswerSettings, grade
+    from backcalc.core.grading import grade
     from backcalc.io import answers as answers_file
     from backcalc.io import examples
 
     path, name = examples.resolve_answers(answers)
     claims = answers_file.read(path, trace, name, bounds)
-    settings = _with_tolerances(AnswerSettings(eps=eps), rtol, atol)
     return grade(trace, claims, settings, name), path
 
 
-_Settings = TypeVar("_Settings", "CheckSettings", "AnswerSettings")
-
-
-def _with_tolerances(settings: _Settings, rtol: float | None, atol: float | None) -> _Settings:
+def _with_tolerances(
+    settings: CheckSettings, rtol: float | None, atol: float | None
+) -> CheckSettings:
     """The settings with the tolerances the user gave (the mode's defaults otherwise)."""
     if rtol is not None:
         settings = dataclasses.replace(settings, rtol=rtol)

@@ -31,7 +31,7 @@ RENDERERS: dict[tuple[str, str], str] = {  # (result kind, format) -> the functi
     **{("answers", f): "answers" for f in ("table", "json")},
     **{("train", f): "train" for f in ("table", "json")},
 }
-_TERMINAL_MODULE = {"answers": "check"}  # the terminal writes answers beside the gradient check
+_TERMINAL_MODULE = {"answers": "grading"}
 _WHAT = {
     "network": "networks (a spec with layers)",
     "graph": "computational graphs (a spec with steps)",

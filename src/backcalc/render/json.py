@@ -30,7 +30,8 @@ from backcalc.core.quantities import (
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
     from backcalc.core.gradcheck import Entry, GradCheck
-    from backcalc.core.grading import Grading, Judged
+    from backcalc.core.grading import Diagnosis, Grading, Judged
+    from backcalc.render.grading import GradingText
     from backcalc.core.graph import GraphTrace
     from backcalc.core.network import Trace
     from backcalc.core.training import TrainResult
@@ -74,7 +75,7 @@ def check(result: GradCheck, style: Style | None = None) -> str:
 
 
 def answers(grading: Grading, style: Style | None = None) -> str:
-    return dump(answers_document(grading))
+    return dump(answers_document(grading, style))
 
 
 def train(result: TrainResult, style: Style | None = None) -> str:
@@ -234,44 +235,85 @@ def check_document(result: GradCheck) -> dict[str, Any]:
     }
 
 
-def judged_document(entry: Judged) -> dict[str, Any]:
+def judged_document(entry: Judged, words: GradingText) -> dict[str, Any]:
+    diagnosis = entry.diagnosis
     return {
         "quantity": entry.quantity,
         "parameter": entry.parameter,
         "layer": entry.layer,
         "index": list(entry.index),
-        "claimed": entry.claimed,
-        "correct": entry.correct,
-        "numeric": entry.numeric,
-        "abs_error": entry.abs_error,
-        "rel_error": entry.rel_error,
-        "allowed_error": entry.allowed,
-        "by_hand": entry.by_hand,
+        "claimed": _finite_or_none(entry.claimed),
+        "written": entry.written,
+        "decimals": None if entry.decimals < 0 else entry.decimals,
+        "correct": _finite_or_none(entry.correct),
+        "expected_from_yours": _finite_or_none(entry.expected),
         "status": entry.status,
+        "diagnosis": None if diagnosis is None else diagnosis_document(diagnosis, words),
+        "remark": None
+        if entry.remark is None
+        else {"code": entry.remark.code, "message": words.remark(entry)},
+        "numeric": _finite_or_none(entry.numeric),
     }
 
 
-def answers_document(grading: Grading) -> dict[str, Any]:
+def diagnosis_document(diagnosis: Diagnosis, words: GradingText) -> dict[str, Any]:
+    return {
+        "code": diagnosis.code,
+        "message": words.diagnosis(diagnosis),
+        "alternatives": list(diagnosis.alternatives),
+    }
+
+
+def answers_document(grading: Grading, style: Style | None = None) -> dict[str, Any]:
+    from backcalc.core.grading import STATUSES
+    from backcalc.render.grading import GradingText
+
+    words = GradingText(style)
     s = grading.settings
-    first, worst = grading.first_wrong, grading.worst
+    first, step = grading.first_wrong, grading.first_wrong_step
+    first_document = None
+    if first is not None and step is not None:
+        diagnosis = step.diagnosis or first.diagnosis
+        first_document = {
+            "quantity": first.quantity,
+            "layer": first.layer,
+            "index": list(first.index),
+            "claimed": _finite_or_none(first.claimed),
+            "correct": _finite_or_none(first.correct),
+            "expected_from_yours": _finite_or_none(first.expected),
+            "diagnosis": None if diagnosis is None else diagnosis_document(diagnosis, words),
+            "worked": None
+            if grading.worked is None or grading.exercise is None
+            else words.worked(grading.worked, grading.exercise),
+            "consequences": [{"quantity": q, "layer": layer} for q, layer in grading.consequences],
+        }
     return {
         "passed": grading.passed,
-        "max_rel_error": 0.0 if worst is None else _finite_or_none(worst.rel_error),
-        "first_wrong": None
-        if first is None
-        else {
-            key: judged_document(first)[key]
-            for key in ("quantity", "layer", "index", "claimed", "correct")
-        },
+        "score": {"earned": grading.earned, "possible": grading.possible},
         "settings": {
-            "rtol": s.rtol,
-            "atol": s.atol,
+            "tolerance": s.tolerance.text,
+            "carry_forward": s.carry_forward,
+            "required_decimals": s.required_decimals,
             "eps": s.eps,
-            "rule": "|claimed - correct| <= atol + rtol * |correct| + half a unit in the last "
-            "decimal place written, or |claimed - by_hand| <= one unit in that place, by_hand "
-            "being the same computation rounded at every step to those decimals",
+            "rule": words.rule(s),
         },
-        "entries": [judged_document(entry) for entry in grading.entries],
+        "counts": {status: grading.count(status) for status in STATUSES},  # steps
+        "first_wrong": first_document,
+        "steps": [
+            {
+                "quantity": step.quantity,
+                "layer": step.layer,
+                "status": step.status,
+                "entries": len(step.entries),
+                "marks": step.marks,
+                "earned": step.earned,
+                "diagnosis": None
+                if step.diagnosis is None
+                else diagnosis_document(step.diagnosis, words),
+            }
+            for step in grading.steps
+        ],
+        "entries": [judged_document(entry, words) for entry in grading.entries],
     }
 
 

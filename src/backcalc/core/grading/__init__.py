@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from backcalc.core.activations import Array
-    from backcalc.core.network import Trace
+    from backcalc.core.grading.worked import Worked
+    from backcalc.core.network import Exercise, Trace
 
 __all__ = [
     "STATUSES",
@@ -124,6 +125,7 @@ class Remark:
     code: str
     slips: tuple[str, ...] = ()
     decimals: int | None = None
+    value: float | None = None  # what a truncated number is cut from
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,8 @@ class Grading:
     answers: str = "answers"
     title: str | None = None
     consequences: tuple[Key, ...] = ()
-    worked: object | None = None  # the first wrong entry worked out (grading.worked.Worked)
+    worked: Worked | None = None  # the first wrong entry worked out with the student's values
+    exercise: Exercise | None = None
 
     @property
     def entries(self) -> tuple[Judged, ...]:
@@ -241,9 +244,8 @@ def grade(
         entry = next(entry for entry in first.entries if entry.status == "wrong")
         worked = work(grader.model, grader.yours, entry.key, entry.index)
     steps = _with_evidence(trace, steps, settings.eps)
-    return Grading(
-        settings, tuple(steps), answers, trace.exercise.title, consequences, worked
-    )
+    title = trace.exercise.title
+    return Grading(settings, tuple(steps), answers, title, consequences, worked, trace.exercise)
 
 
 class _Grader:
@@ -325,14 +327,18 @@ class _Grader:
             if self.finest >= 2:
                 targets.append(self._hand(key, np.full_like(decimals, self.finest)))
         is_correct = _any(near(t) for t in targets)
-        was_cut = ~is_correct & _any(cut(t) for t in targets)
+        cut_from = _first_cut(cut, targets, ~is_correct)
+        was_cut = ~np.isnan(cut_from)
         is_correct |= was_cut
-        follows = ~is_correct & _any(near(t) | cut(t) for t in yours)
+        follows = ~is_correct & _any(near(t) for t in yours)
+        cut_yours = _first_cut(cut, yours, ~is_correct & ~follows)
+        follows |= ~np.isnan(cut_yours)
+        cut_from = np.where(was_cut, cut_from, cut_yours)
         remarks: dict[tuple[int, ...], Remark] = {}
         guard = self._guard(key, inputs, values, given) if follows.any() else None
         codes = np.where(is_correct, CORRECT, np.where(follows, CARRIED, WRONG))
-        for index in _where(was_cut):
-            remarks[index] = Remark("truncated")
+        for index in _where(~np.isnan(cut_from)):
+            remarks[index] = Remark("truncated", value=float(cut_from[index]))
         if guard is not None:
             codes = np.where(follows, WRONG, codes)
             remarks.update({i: Remark(guard) for i in _where(follows)})
@@ -514,6 +520,16 @@ def _where(mask: NDArray[np.bool_]) -> list[tuple[int, ...]]:
     if mask.ndim == 0:
         return [()] if bool(mask) else []
     return [tuple(int(i) for i in index) for index in zip(*np.nonzero(mask), strict=True)]
+
+
+def _first_cut(cut: object, targets: list[Array], open_: NDArray[np.bool_]) -> Array:
+    """Per entry, the first target it is a truncation of (NaN: none), where `open_`."""
+    assert callable(cut)
+    found = np.full(open_.shape, np.nan)
+    for target in targets:
+        hit = cut(target) & open_ & np.isnan(found)
+        found = np.where(hit, target, found)
+    return found
 
 
 def _any(masks: object) -> NDArray[np.bool_]:

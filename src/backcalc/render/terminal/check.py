@@ -1,5 +1,5 @@
 """`backcalc check` in the terminal: settings and pass rule, a table per parameter, a summary;
-with --answers, the claimed entries in hand-solution order with the first wrong step marked.
+(graded answers: render/terminal/grading.py).
 
 Entries are numbered from 1 here, as the layers are (W⁽¹⁾[1, 1] is the first weight); the JSON
 keeps 0-based `index` arrays. A large report shows what matters (every flagged entry up to a
@@ -19,12 +19,9 @@ from backcalc.render.terminal.layout import report_table
 
 if TYPE_CHECKING:
     from backcalc.core.gradcheck import Entry, GradCheck, Parameter
-    from backcalc.core.grading import Grading, Judged
-
+    
 ROWS_SHOWN = 12  # per parameter; flagged entries (fail, kink, unreliable) first
 FLAGGED_SHOWN = 20  # flagged entries shown per parameter without --full
-ANSWERS_SHOWN = 60  # claimed entries shown one by one without --full; beyond, a summary per step
-WRONG_SHOWN = 40  # wrong claimed entries listed under that summary
 STATUS_STYLES = {"pass": "green", "fail": "bold red", "kink": "yellow", "unreliable": "magenta"}
 
 
@@ -39,7 +36,7 @@ class CheckRenderer:
         self.t = style.t
         self.numbers = style.numbers
 
-    def index(self, entry: Entry | Judged) -> str:
+    def index(self, entry: Entry) -> str:
         if entry.index is None:
             return self.t("check.direction", k=getattr(entry, "direction", ""))
         return "[" + ", ".join(str(i + 1) for i in entry.index) + "]" if entry.index else ""
@@ -53,7 +50,7 @@ class CheckRenderer:
     def pick(self, key: str, which: str, /, **values: object) -> str:
         return self.style.pick(key, which, **values)
 
-    def status(self, entry: Entry | Judged) -> Text:
+    def status(self, entry: Entry) -> Text:
         return Text(
             self.style.pick("check.status", entry.status), style=STATUS_STYLES[entry.status]
         )
@@ -182,104 +179,6 @@ class CheckRenderer:
         parts += [*self.notes(list(result.entries)), Text(""), self.summary(result)]
         return Group(*parts)
 
-    # -- hand-worked answers ---------------------------------------------------------------
-
-    def answers(self, grading: Grading, answers_name: str) -> RenderableType:
-        s, given = grading.settings, self.numbers.given
-        parts: list[RenderableType] = [
-            Text(
-                self.t("check.answers_title", answers=answers_name, title=self.title), style="bold"
-            ),
-            Text(self.t("check.answers_rule", rtol=given(s.rtol), atol=given(s.atol))),
-            Text(""),
-        ]
-        entries = list(grading.entries)
-        if self.style.full or len(entries) <= ANSWERS_SHOWN:
-            parts.append(self.judged_table(grading, entries))
-        else:
-            wrong = [e for e in entries if e.status == "fail"]
-            parts.append(self.steps_table(entries))
-            if wrong:
-                table = self.judged_table(grading, wrong[:WRONG_SHOWN], self.t("check.wrong"))
-                if len(wrong) > WRONG_SHOWN:
-                    table.caption = self.t("check.more_wrong", n=len(wrong) - WRONG_SHOWN)
-                    table.caption_justify = "left"
-                parts += [Text(""), table]
-        parts += [Text(""), self.answers_summary(grading)]
-        return Group(*parts)
-
-    def judged_table(self, grading: Grading, entries: list[Judged], title: str = "") -> Table:
-        columns = (
-            "column.step",
-            "column.entry",
-            "column.claimed",
-            "column.correct",
-            "column.abs_error",
-            "column.status",
-        )
-        table = self.table(columns, columns[2:5], title)
-        first = grading.first_wrong
-        for entry in entries:
-            status = self.status(entry)
-            if entry is first:
-                status.append(self.t("check.first_wrong_marker"), style="bold red")
-            table.add_row(
-                quantity_label(entry.quantity, entry.layer),
-                self.index(entry) if entry.index else "",
-                self.numbers.written(entry.written),
-                self.numbers.significant(entry.correct, 6),
-                self.numbers.error(entry.abs_error),
-                status,
-            )
-        return table
-
-    def steps_table(self, entries: list[Judged]) -> Table:
-        """One row per step (quantity and layer): entries, how many pass, the worst error."""
-        columns = (
-            "column.step",
-            "column.entries",
-            "column.passed",
-            "column.failed",
-            "column.worst_error",
-        )
-        table = self.table(columns, columns[1:5], self.t("check.steps_title"))
-        steps: dict[tuple[str, int | None], list[Judged]] = {}
-        for entry in entries:
-            steps.setdefault((entry.quantity, entry.layer), []).append(entry)
-        for (name, layer), judged in steps.items():
-            passed = sum(e.status == "pass" for e in judged)
-            table.add_row(
-                quantity_label(name, layer),
-                str(len(judged)),
-                str(passed),
-                str(len(judged) - passed),
-                self.numbers.error(max(e.abs_error for e in judged)),
-            )
-        return table
-
-    def answers_summary(self, grading: Grading) -> Text:
-        total, first = len(grading.entries), grading.first_wrong
-        if first is None:
-            return Text.assemble(
-                (self.t("check.passed"), "bold green"), self.t("check.answers_all_right", n=total)
-            )
-        wrong = sum(entry.status == "fail" for entry in grading.entries)
-        where = quantity_label(first.quantity, first.layer) + (
-            self.index(first) if first.index else ""
-        )
-        correct = self.numbers.significant(first.correct, 6)
-        return Text.assemble(
-            (self.t("check.failed"), "bold red"),
-            self.t(
-                "check.answers_wrong",
-                wrong=wrong,
-                n=total,
-                where=where,
-                claimed=self.numbers.written(first.written),
-                correct=correct,
-            ),
-        )
-
 
 def _rows_to_show(entries: list[Entry]) -> list[Entry]:
     if len(entries) <= ROWS_SHOWN:
@@ -294,8 +193,3 @@ def check(result: GradCheck, style: Style | None = None) -> RenderableType:
     """A gradient check: settings, a table per parameter, the summary."""
     renderer = CheckRenderer(style or Style(), result.title, result.objective, result.of_graph)
     return renderer.gradients(result)
-
-
-def answers(grading: Grading, style: Style | None = None) -> RenderableType:
-    """Graded hand-worked answers, in hand-solution order, the first wrong step marked."""
-    return CheckRenderer(style or Style(), grading.title).answers(grading, grading.answers)

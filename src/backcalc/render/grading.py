@@ -1,0 +1,155 @@
+"""The words and numbers of a graded answers report, shared by every format that writes one
+(terminal, JSON, later the class feedback documents): where an entry is, the correct value at
+the precision the student wrote, the slip's text, each remark, the first wrong entry worked out
+with the student's numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from backcalc.core.rounding import round_half_away
+from backcalc.render.notation import activation_text, layer_index, quantity_label
+from backcalc.render.style import Style
+
+if TYPE_CHECKING:
+    from backcalc.core.grading import AnswerSettings, Diagnosis, Grading, Judged
+    from backcalc.core.grading.worked import Factor, Worked
+    from backcalc.core.network import Exercise
+
+
+def entry_index(index: tuple[int, ...]) -> str:
+    """[1, 2]: counted from 1, as everything a person reads."""
+    return "[" + ", ".join(str(i + 1) for i in index) + "]" if index else ""
+
+
+class GradingText:
+    def __init__(self, style: Style | None = None) -> None:
+        self.style = style or Style()
+        self.t = self.style.t
+        self.numbers = self.style.numbers
+
+    def step(self, name: str, layer: int | None) -> str:
+        return quantity_label(name, layer)
+
+    def where(self, entry: Judged) -> str:
+        return self.step(entry.quantity, entry.layer) + entry_index(entry.index)
+
+    def status(self, status: str) -> str:
+        return self.style.pick("grading.status", status)
+
+    def written(self, entry: Judged) -> str:
+        return self.numbers.written(entry.written)
+
+    def value(self, value: float, decimals: int) -> str:
+        """A computed value shown to one decimal more than the student wrote (6 significant
+        digits beside a number with no written decimals)."""
+        if decimals < 0:
+            return self.numbers.significant(value, 6)
+        shown = dataclasses.replace(self.numbers, decimals=decimals + 1, small_in_scientific=True)
+        return shown.fixed(value)
+
+    def correct(self, entry: Judged) -> str:
+        return self.value(entry.correct, entry.decimals)
+
+    def expected(self, entry: Judged) -> str:
+        return self.value(entry.expected, entry.decimals)
+
+    def rule(self, settings: AnswerSettings) -> list[str]:
+        key, values = settings.tolerance.sentence()
+        lines = [self.t(key, **values)]
+        if settings.required_decimals is not None:
+            lines.append(self.t("grading.required", decimals=settings.required_decimals))
+        carry = "grading.carry_forward" if settings.carry_forward else "grading.no_carry_forward"
+        return [*lines, self.t(carry)]
+
+    def slip(self, code: str) -> str:
+        return self.t(f"slip.{code}")
+
+    def slip_name(self, code: str) -> str:
+        return self.t(f"slip_name.{code}")
+
+    def diagnosis(self, diagnosis: Diagnosis) -> str:
+        """The diagnosis in one sentence (an ambiguous one lists the slips by name)."""
+        if diagnosis.code != "ambiguous":
+            return self.slip(diagnosis.code)
+        names = "; ".join(self.slip_name(code) for code in diagnosis.alternatives)
+        return f"{self.slip_name('ambiguous')}: {names}"
+
+    def remark(self, entry: Judged) -> str | None:
+        remark = entry.remark
+        if remark is None:
+            return None
+        values: dict[str, object] = {"where": self.where(entry), "claimed": self.written(entry)}
+        if remark.code == "truncated":
+            target = entry.correct if remark.value is None else remark.value
+            places = max(entry.decimals, 0)
+            values["value"] = self.value(target, entry.decimals)
+            values["rounded"] = self.numbers.written(f"{round_half_away(target, places):f}")
+        elif remark.code == "no_significant_figure":
+            values["value"] = self.numbers.significant(entry.correct, 2)
+        elif remark.code == "fewer_decimals":
+            values["decimals"] = remark.decimals
+        elif remark.code == "indistinct":
+            values["decimals"] = max(entry.decimals, 0)
+            values["slips"] = ", ".join(self.slip_name(code) for code in remark.slips)
+        return self.t(f"remark.{remark.code}", **values)
+
+    # -- the first wrong entry, worked out -------------------------------------------------
+
+    def factor_label(self, factor: Factor) -> str:
+        if factor.name == "eta":
+            return "η"
+        index = entry_index(factor.index)
+        if factor.name in ("W", "b"):
+            assert factor.layer is not None
+            return f"{factor.name}{layer_index(factor.layer)}{index}"
+        if factor.name in ("x", "y"):
+            return factor.name + index
+        return self.step(factor.name, factor.layer) + index
+
+    def factor_value(self, factor: Factor) -> str:
+        if factor.name in ("W", "b", "x", "y", "eta"):
+            return self.numbers.given(factor.value)
+        return self.numbers.significant(factor.value, 6)
+
+    def worked(self, worked: Worked, exercise: Exercise) -> str:
+        """`δ⁽¹⁾[1] = ∂J/∂a⁽¹⁾[1] · g'(z⁽¹⁾)[1] = 0.446 · 0.106 = 0.047276`."""
+        name, layer = worked.key
+        head = self.step(name, layer) + entry_index(worked.index)
+        result = self.numbers.significant(worked.result, 6)
+        factors = [f for _, term in worked.terms for f in term]
+        if worked.kind in ("activation", "derivative") and layer is not None and factors:
+            activation = exercise.network.layers[layer - 1].activation
+            derivative = worked.kind == "derivative"
+            symbolic = activation_text(activation, self.factor_label(factors[0]), derivative, self.style)
+            numeric = activation_text(activation, self.factor_value(factors[0]), derivative, self.style)
+            return f"{head} = {symbolic} = {numeric} = {result}"
+        if worked.kind == "value":
+            given = ", ".join(f"{self.factor_label(f)} = {self.factor_value(f)}" for f in factors)
+            return f"{head} = {result}" + (f" ({given})" if given else "")
+        symbolic = self._sum(worked, self.factor_label, labels=True)
+        numeric = self._sum(worked, self.factor_value, labels=False)
+        return f"{head} = {symbolic} = {numeric} = {result}"
+
+    def _sum(self, worked: Worked, show: object, labels: bool) -> str:
+        assert callable(show)
+        text = ""
+        for position, (coefficient, term) in enumerate(worked.terms):
+            parts = []
+            for k, factor in enumerate(term):
+                shown = str(show(factor))
+                negative = not labels and factor.value < 0
+                if negative and (k > 0 or position > 0 or coefficient < 0):
+                    shown = f"({shown})"
+                parts.append(shown)
+            product = " · ".join(parts)
+            if position == 0:
+                text = ("−" if coefficient < 0 else "") + product
+            else:
+                text += (" − " if coefficient < 0 else " + ") + product
+        return text
+
+
+def summary_counts(grading: Grading) -> dict[str, int]:
+    return {status: grading.count(status) for status in ("correct", "carried_forward", "imprecise", "wrong")}  # type: ignore[arg-type]

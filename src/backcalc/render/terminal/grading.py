@@ -1,0 +1,200 @@
+"""Graded answers in the terminal: the rule in force, one row per step with its status and
+marks, the wrong entries, the first wrong step worked out with the student's numbers and its
+diagnosis, the remarks, and the score. Entries are numbered from 1; readable at 80 columns."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from backcalc.render.grading import GradingText, entry_index
+from backcalc.render.style import Style
+from backcalc.render.terminal.layout import report_table
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from backcalc.core.grading import Grading, Judged, Step
+
+WRONG_SHOWN = 40  # wrong entries listed without --full
+REMARKS_SHOWN = 20
+STATUS_STYLES = {
+    "correct": "green",
+    "carried_forward": "cyan",
+    "imprecise": "yellow",
+    "wrong": "bold red",
+}
+
+
+class GradingRenderer:
+    def __init__(self, style: Style) -> None:
+        self.style = style
+        self.words = GradingText(style)
+        self.t = style.t
+
+    def marks(self, value: float) -> str:
+        return self.style.numbers.given(value)
+
+    def status(self, status: str) -> Text:
+        return Text(self.words.status(status), style=STATUS_STYLES[status])
+
+    def table(self, title: str, columns: tuple[str, ...], numeric: tuple[str, ...]) -> Table:
+        return report_table(
+            title,
+            [self.t(f"grading.column.{c}") for c in columns],
+            [self.t(f"grading.column.{c}") for c in numeric],
+        )
+
+    def steps(self, grading: Grading) -> Table:
+        table = self.table(
+            self.t("grading.steps_title"), ("step", "entries", "status", "marks"), ("entries", "marks")
+        )
+        first = grading.first_wrong_step
+        for step in grading.steps:
+            status = self.status(step.status)
+            if step is first:
+                status.append(self.t("grading.first_marker"), style="bold red")
+            table.add_row(
+                self.words.step(step.quantity, step.layer),
+                str(len(step.entries)),
+                status,
+                f"{self.marks(step.earned)}/{self.marks(step.marks)}",
+            )
+        return table
+
+    def wrong(self, grading: Grading) -> RenderableType | None:
+        entries = [e for e in grading.entries if e.status == "wrong"]
+        if not entries:
+            return None
+        shown = entries if self.style.full else entries[:WRONG_SHOWN]
+        columns = ("step", "entry", "yours", "correct", "from_yours", "diagnosis")
+        table = self.table(self.t("grading.wrong_title"), columns, columns[2:5])
+        for entry in shown:
+            diagnosis = entry.diagnosis
+            table.add_row(
+                self.words.step(entry.quantity, entry.layer),
+                entry_index(entry.index),
+                self.words.written(entry),
+                self.words.correct(entry),
+                self.words.expected(entry),
+                "" if diagnosis is None else self.words.slip_name(diagnosis.code),
+            )
+        if len(shown) < len(entries):
+            table.caption = self.t("grading.more_wrong", n=len(entries) - len(shown))
+            table.caption_justify = "left"
+        return table
+
+    def first(self, grading: Grading) -> list[RenderableType]:
+        step, entry = grading.first_wrong_step, grading.first_wrong
+        if step is None or entry is None:
+            return []
+        words = self.words
+        name = words.step(step.quantity, step.layer)
+        lines: list[RenderableType] = [
+            Text(self.t("grading.first_title", step=name), style="bold"),
+            Text(
+                "  "
+                + self.t(
+                    "grading.you_have",
+                    where=words.where(entry),
+                    claimed=words.written(entry),
+                    correct=words.correct(entry),
+                )
+            ),
+        ]
+        if grading.worked is not None and grading.exercise is not None:
+            lines.append(Text("  " + self.t("grading.from_yours")))
+            lines.append(Text("    " + words.worked(grading.worked, grading.exercise)))
+        lines += self.diagnosis(step, entry)
+        lines += self.consequences(grading)
+        return lines
+
+    def diagnosis(self, step: Step, entry: Judged) -> list[RenderableType]:
+        diagnosis = step.diagnosis or entry.diagnosis
+        if diagnosis is None:
+            return [Text("  " + self.t("grading.undiagnosed"))]
+        if diagnosis.code != "ambiguous":
+            return [Text("  " + self.t("grading.diagnosed", slip=self.words.slip(diagnosis.code)))]
+        lines: list[RenderableType] = [Text("  " + self.t("grading.ambiguous"))]
+        lines += [Text(f"    – {self.words.slip(code)}") for code in diagnosis.alternatives]
+        return lines
+
+    def consequences(self, grading: Grading) -> list[RenderableType]:
+        by_key = {step.key: step for step in grading.steps}
+        later = [by_key[key] for key in grading.consequences]
+        carried = [s for s in later if s.status == "carried_forward"]
+        lines: list[RenderableType] = []
+        if carried:
+            names = ", ".join(self.words.step(s.quantity, s.layer) for s in carried)
+            verb = self.t("grading.verb", n=len(carried))
+            lines.append(Text("  " + self.t("grading.consequences", steps=names, verb=verb)))
+        others = [s for s in later if s.status == "wrong"]
+        if others:
+            names = ", ".join(self.words.step(s.quantity, s.layer) for s in others)
+            lines.append(Text("  " + self.t("grading.consequences_wrong", steps=names)))
+        return lines
+
+    def remarks(self, grading: Grading) -> list[RenderableType]:
+        found = [text for entry in grading.entries if (text := self.words.remark(entry))]
+        if not found:
+            return []
+        shown = found if self.style.full else found[:REMARKS_SHOWN]
+        lines: list[RenderableType] = [Text(self.t("grading.remarks_title"), style="bold")]
+        lines += [Text(f"  {text}") for text in shown]
+        if len(shown) < len(found):
+            lines.append(Text("  " + self.t("grading.more_wrong", n=len(found) - len(shown))))
+        return lines
+
+    def summary(self, grading: Grading) -> Text:
+        n = len(grading.steps)
+        score = self.t(
+            "grading.score", earned=self.marks(grading.earned), possible=self.marks(grading.possible)
+        )
+        if grading.passed:
+            return Text.assemble((self.t("grading.all_right", n=n), "bold green"), " ", score, ".")
+        first = grading.first_wrong_step
+        counts = {s: grading.count(s) for s in ("wrong", "carried_forward", "imprecise")}
+        if first is None:
+            text = self.t(
+                "grading.summary_no_wrong",
+                n=n,
+                imprecise=counts["imprecise"],
+                carried=counts["carried_forward"],
+            )
+        else:
+            text = self.t(
+                "grading.summary_wrong",
+                n=n,
+                wrong=counts["wrong"],
+                first=self.words.step(first.quantity, first.layer),
+                carried=counts["carried_forward"],
+                imprecise=counts["imprecise"],
+            )
+        return Text.assemble((text, "bold red"), " ", score, ".")
+
+    def render(self, grading: Grading) -> RenderableType:
+        title = grading.title or grading.answers
+        parts: list[RenderableType] = [
+            Text(self.t("grading.title", answers=grading.answers, title=title), style="bold"),
+            *(Text(line) for line in self.words.rule(grading.settings)),
+            Text(""),
+            self.steps(grading),
+        ]
+        wrong = self.wrong(grading)
+        if wrong is not None:
+            parts += [Text(""), wrong]
+        first = self.first(grading)
+        if first:
+            parts += [Text(""), *first]
+        remarks = self.remarks(grading)
+        if remarks:
+            parts += [Text(""), *remarks]
+        parts += [Text(""), self.summary(grading)]
+        return Group(*parts)
+
+
+def answers(grading: Grading, style: Style | None = None) -> RenderableType:
+    """Graded hand-worked answers: per step, the first wrong step worked out, the score."""
+    return GradingRenderer(style or Style()).render(grading)
