@@ -36,6 +36,7 @@ class Graph:
     title: str | None = None
     description: str | None = None
     gates: bool = False  # built from one expression, gate by gate
+    answer_decimals: int | None = None  # the decimals answers must be written with
 
     kind: ClassVar[str] = "graph"
 

@@ -67,6 +67,7 @@ class Exercise:
     title: str | None = None
     description: str | None = None
     validation: tuple[Array, Array] | None = None  # (x, target) evaluated, never trained on
+    answer_decimals: int | None = None  # the decimals answers must be written with
 
     kind: ClassVar[str] = "network"
 

@@ -6,17 +6,21 @@ layers:
     dJ_dW: [[0.378, -0.714], [0.252, -0.476], [0.36, -0.68]]
     dJ_db: ["0,21", "0,14", "0,20"]      # decimal commas, quoted
 loss: 10.02
+student: Ana Pérez     # optional, with variant: kept for grading a class, ignored here
 ```
 
 Layers are numbered from 1; any subset of layers and quantities may be given, with the names of
 `run --format json`. A value may be written in any layout with the same entries in the same
 order as `run` shows them (a column [[0.21], [0.14], [0.2]] for a vector is fine); the number of
-decimals each number was written with is kept, as rounding allowance.
+decimals each number was written with is kept (0 for a whole number; -1 for a number not written
+as text: from Python, numpy or a data file). A `.npz` file of arrays (`dJ_dW1`, `delta2`,
+`loss`) is read by `io/answersnpz.py`.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,16 +35,42 @@ from backcalc.io.reader import ValueReader, describe
 from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from backcalc.core.activations import Array
     from backcalc.core.network import Trace
+    from backcalc.errors import SpecError
+
+LABELS = ("student", "variant")  # who answered and which version of the exercise: kept, not graded
+
+
+@dataclass(frozen=True)
+class Answers:
+    """An answers file: the claims, and who answered which variant (None where not given)."""
+
+    claims: tuple[Claim, ...]
+    student: str | None = None
+    variant: str | None = None
 
 
 def read(
     path: Path, trace: Trace, display_name: str | None = None, limits: Limits | None = None
 ) -> tuple[Claim, ...]:
-    """The answers in the file at `path`; data files it names are read from its folder."""
+    """The answers in the file at `path` (YAML, or a `.npz` of arrays); data files a YAML file
+    names are read from its folder."""
+    return read_answers(path, trace, display_name, limits).claims
+
+
+def read_answers(
+    path: Path, trace: Trace, display_name: str | None = None, limits: Limits | None = None
+) -> Answers:
+    """`read`, with the student and the variant the file names."""
     name = display_name or str(path)
-    return parse(yamlnodes.read_text(path, name), trace, name, path.parent, limits)
+    if path.suffix.lower() == ".npz":
+        from backcalc.io import answersnpz  # numpy's own format: arrays, no written decimals
+
+        return Answers(answersnpz.read(path, trace, name, limits))
+    return parse_answers(yamlnodes.read_text(path, name), trace, name, path.parent, limits)
 
 
 def parse(
@@ -50,25 +80,42 @@ def parse(
     base: Path | None = None,
     limits: Limits | None = None,
 ) -> tuple[Claim, ...]:
-    return _AnswersReader(yamlnodes.load(text, file), trace, base, limits).claims()
+    return parse_answers(text, trace, file, base, limits).claims
+
+
+def parse_answers(
+    text: str,
+    trace: Trace,
+    file: str = "<answers>",
+    base: Path | None = None,
+    limits: Limits | None = None,
+) -> Answers:
+    """The answers in the YAML `text`, with the student and the variant it names."""
+    return _AnswersReader(yamlnodes.load(text, file), trace, base, limits).answers()
 
 
 def from_data(data: Any, trace: Trace, file: str = "<answers>") -> tuple[Claim, ...]:
     """Answers given as Python data in the answers-file layout (numpy arrays allowed; layer
     keys 1 or "1")."""
-    return _AnswersReader(yamlnodes.from_data(data, file), trace).claims()
+    return _AnswersReader(yamlnodes.from_data(data, file), trace).answers().claims
 
 
 def decimals(raw: str | None) -> int:
-    """The decimals a number was written with: '0.045' -> 3, '0,5' -> 1; -1 for a whole number
-    or a number not written as text (a dict's float)."""
+    """The decimals a number was written with: '0.045' -> 3, '0,5' -> 1, '2' -> 0, '1e-3' -> 3,
+    '2.5e-1' -> 2, '1.50e2' -> 0 (150 has none); -1 for a number not written as text (a value
+    from Python or numpy, an array from a file)."""
     if raw is None:
         return -1
+    text = raw.strip().replace(",", ".")
     try:
-        exponent = Decimal(raw.strip().replace(",", ".")).as_tuple().exponent
-    except InvalidOperation:
+        exponent = Decimal(text).as_tuple().exponent
+    except InvalidOperation:  # YAML 1.1's other ways to write a number: 0x1F, 0o17, 1:30
+        if not any(c.isdigit() for c in text):  # '.nan', '.inf': not a number one writes
+            return -1
+        return len(text) - text.rindex(".") - 1 if "." in text else 0
+    if not isinstance(exponent, int):  # 'nan', 'inf': not a number one writes decimals for
         return -1
-    return -exponent if isinstance(exponent, int) and exponent < 0 else -1
+    return max(0, -exponent)
 
 
 class _AnswersReader(ValueReader):
@@ -83,8 +130,9 @@ class _AnswersReader(ValueReader):
         self.trace = trace
         self.n_layers = len(trace.layers)
 
-    def claims(self) -> tuple[Claim, ...]:
-        top = self.mapping(self.doc.data, "", ("layers", *TOP_QUANTITIES), "an answers file")
+    def answers(self) -> Answers:
+        keys = ("layers", *TOP_QUANTITIES, *LABELS)
+        top = self.mapping(self.doc.data, "", keys, "an answers file")
         found = [self.claim(top[name], name, name, None) for name in TOP_QUANTITIES if name in top]
         layers = top.get("layers", {})
         if not isinstance(layers, dict):
@@ -100,7 +148,14 @@ class _AnswersReader(ValueReader):
             raise self.fail(
                 "", "no answers given: name quantities such as layers: {1: {dJ_dW: ...}}"
             )
-        return tuple(found)
+        student, variant = (self.label(top[key], key) if key in top else None for key in LABELS)
+        return Answers(tuple(found), student, variant)
+
+    def label(self, value: Any, path: str) -> str:
+        """A student's name or a variant: text or a number, as written."""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.fail(path, f"expected a name or a number, found {describe(value)}")
+        return self.doc.raw.get(path, str(value)).strip()
 
     nullable = False
 
@@ -120,26 +175,17 @@ class _AnswersReader(ValueReader):
         return int(key)
 
     def claim(self, value: Any, path: str, name: str, layer: int | None) -> Claim:
-        expected = quantity(self.trace, name, layer)
-        if expected is None and name in UPDATES and self.trace.exercise.learning_rate is None:
-            raise self.fail(path, "the spec has no learning_rate, so there is no update step")
-        if expected is None and layer is None:
-            raise self.fail(path, "only a classification loss gives class probabilities")
-        if expected is None:
-            raise self.fail(path, f"layer {layer} has no bias")
+        def fail(message: str) -> SpecError:
+            return self.fail(path, message)
+
+        expected = expected_quantity(self.trace, name, layer, fail)
         self.nullable = isinstance(value, list)  # an entry not claimed: null (not the whole)
         written = self.array(value, path, f"the values of {name}")
         self.nullable = False
         if np.all(np.isnan(written)):
-            raise self.fail(path, "every entry is null: claim at least one, or leave the key out")
-        if np.squeeze(written).shape != np.squeeze(expected).shape:
-            hint = self.comma_hint(value, _row(expected))
-            if written.ndim == 2 and written.shape == expected.shape[::-1]:
-                hint = "; it looks transposed (gradients have the shape of what they differentiate)"
-            raise self.fail(
-                path, f"{_shape(written)}, but the network's is {_shape(expected)}{hint}"
-            )
-        raw = [self.doc.raw.get(_entry_path(path, i)) for i in np.ndindex(written.shape)]
+            raise fail("every entry is null: claim at least one, or leave the key out")
+        check_shape(written, expected, fail, self.comma_hint(value, _row(expected)))
+        raw = [self.written(value, path, i) for i in np.ndindex(written.shape)]
         places = np.array([decimals(text) for text in raw], dtype=np.int64)
         texts = tuple(
             "" if math.isnan(v) else text or repr(float(v))
@@ -147,6 +193,43 @@ class _AnswersReader(ValueReader):
         )
         shape = expected.shape
         return Claim(name, layer, written.reshape(shape), places.reshape(shape), texts)
+
+    def written(self, value: Any, path: str, index: tuple[int, ...]) -> str | None:
+        """Entry `index` of `value` as written: the YAML text, or a string given as Python data
+        ("0,21"); None for a number that was not text."""
+        text = self.doc.raw.get(_entry_path(path, index))
+        if text is not None or self.doc.marks:
+            return text
+        for i in index:
+            value = value[i] if isinstance(value, list) else None
+        return value if isinstance(value, str) else None
+
+
+def expected_quantity(
+    trace: Trace, name: str, layer: int | None, fail: Callable[[str], SpecError]
+) -> Array:
+    """The trace's value of a quantity an answers file claims, or `fail`'s error saying why the
+    network has none."""
+    expected = quantity(trace, name, layer)
+    if expected is not None:
+        return expected
+    if name in UPDATES and trace.exercise.learning_rate is None:
+        raise fail("the spec has no learning_rate, so there is no update step")
+    if layer is None:
+        raise fail("only a classification loss gives class probabilities")
+    raise fail(f"layer {layer} has no bias")
+
+
+def check_shape(
+    written: Array, expected: Array, fail: Callable[[str], SpecError], hint: str = ""
+) -> None:
+    """`fail`'s error unless `written` has the entries of `expected` (a vector may be written as
+    a column or a row); says when it looks transposed."""
+    if np.squeeze(written).shape == np.squeeze(expected).shape:
+        return
+    if written.ndim == 2 and written.shape == expected.shape[::-1]:
+        hint = "; it looks transposed (gradients have the shape of what they differentiate)"
+    raise fail(f"{_shape(written)}, but the network's is {_shape(expected)}{hint}")
 
 
 def _entry_path(path: str, index: tuple[int, ...]) -> str:

@@ -19,9 +19,18 @@ from backcalc.core.expressions import CHOOSERS, Expr, ExpressionError, functions
 from backcalc.core.graph import Graph, StepError, from_expression, from_steps
 from backcalc.io.expressions import parse
 from backcalc.io.reader import ValueReader, describe
+from backcalc.io.spec import answer_decimals
 from backcalc.io.yamlnodes import child
 
-GRAPH_KEYS = ("title", "description", "steps", "expression", "values", "output")
+GRAPH_KEYS = (
+    "title",
+    "description",
+    "steps",
+    "expression",
+    "values",
+    "output",
+    "answer_decimals",
+)
 
 
 class GraphReader(ValueReader):
@@ -52,6 +61,7 @@ class GraphReader(ValueReader):
             None if title is None else str(title),
             None if description is None else str(description),
             graph.gates,
+            answer_decimals=answer_decimals(self, top),
         )
 
     def values(self, value: Any) -> dict[str, float]:

@@ -18,6 +18,7 @@ from backcalc.core.initializers import INITS, initialise
 from backcalc.core.losses import LOSS_ALIASES, LOSSES, REDUCTIONS, Loss
 from backcalc.core.network import Convention, Exercise, Layer, Network
 from backcalc.core.registry import options
+from backcalc.errors import SpecError
 from backcalc.io import yamlnodes
 from backcalc.io.limits import Limits, count
 from backcalc.io.reader import ValueReader, describe, plural
@@ -38,9 +39,11 @@ TOP_KEYS = (
     "learning_rate",
     "l2",
     "validation",
+    "answer_decimals",
 )
 LAYER_KEYS = ("units", "weights", "bias", "activation", "freeze")
 FREEZABLE = ("weights", "bias")
+MAX_ANSWER_DECIMALS = 15  # as --decimals: float64 holds about 16 significant digits
 
 
 def read(path: Path, display_name: str | None = None, limits: Limits | None = None) -> ExerciseKind:
@@ -114,6 +117,7 @@ class _Reader(ValueReader):
             title=self.text(top.get("title"), "title"),
             description=self.text(top.get("description"), "description"),
             validation=validation,
+            answer_decimals=answer_decimals(self, top),
         )
 
     def validation(self, value: Any, n: int, loss: Loss, k: int) -> tuple[Array, Array]:
@@ -346,6 +350,24 @@ class _Reader(ValueReader):
             raise self.fail(path, "class probabilities cannot be negative")
         if loss.binary and np.any((row < 0) | (row > 1)):
             raise self.fail(path, f"{loss.name} needs targets between 0 and 1")
+
+
+def answer_decimals(reader: ValueReader, top: dict[str, Any]) -> int | None:
+    """`answer_decimals: N`, the decimals answers must be written with (None when not given);
+    a network's spec and a graph's take it alike."""
+    if "answer_decimals" not in top:
+        return None
+    value = top["answer_decimals"]
+    try:
+        number: float | None = reader.number(value, "answer_decimals")
+    except SpecError:  # said below, with the range
+        number = None
+    if number is not None and number == int(number) and 0 <= number <= MAX_ANSWER_DECIMALS:
+        return int(number)
+    found = describe(value) if number is None else f"{number:g}"
+    raise reader.fail(
+        "answer_decimals", f"expected a whole number from 0 to {MAX_ANSWER_DECIMALS}, found {found}"
+    )
 
 
 def _missing_hint(key: str) -> str:

@@ -85,6 +85,8 @@ def trained_document(exercise: Exercise, value: Value) -> dict[str, Any]:
         document["l2"] = net.l2
     if exercise.learning_rate is not None:
         document["learning_rate"] = exercise.learning_rate
+    if exercise.answer_decimals is not None:
+        document["answer_decimals"] = exercise.answer_decimals
     return {k: v for k, v in document.items() if v is not None}
 
 
