@@ -203,9 +203,10 @@ def test_reference_hand_solution_first_wrong_step_is_delta_1() -> None:
     code, out, _ = invoke("check", "reference-2-3-1", "--answers", "reference-2-3-1-hand")
     assert code == 1
     words = " ".join(out.split())  # the summary wraps at the terminal's width
-    assert (
-        "The first wrong step is δ⁽¹⁾[1]: you have 0.21, the correct value is 0.0476323." in words
-    )
+    assert "The first wrong step: δ⁽¹⁾ You have δ⁽¹⁾[1] = 0.21; the correct value is 0.048." in words
+    # worked with the student's own numbers, the slip named (issue 12's "done when")
+    assert "δ⁽¹⁾[1] = ∂J/∂a⁽¹⁾[1] · g'(z⁽¹⁾)[1] = 0.446 · 0.106 = 0.047276" in words
+    assert "δ = z ⊙ g'(z)" in words
     doc = json.loads(
         invoke("check", "reference-2-3-1", "-a", "reference-2-3-1-hand", "-f", "json")[1]
     )
@@ -217,8 +218,12 @@ def test_reference_hand_solution_first_wrong_step_is_delta_1() -> None:
         0.21,
     )
     assert first["correct"] == pytest.approx(0.0476, abs=5e-5)
-    wrong = {(e["quantity"], e["layer"]) for e in doc["entries"] if e["status"] == "fail"}
-    assert wrong == {("delta", 1), ("dJ_dW", 1), ("dJ_db", 1)}  # all before δ⁽¹⁾ accepted
+    assert first["diagnosis"]["code"] == "z_instead_of_upstream"
+    statuses = {(s["quantity"], s["layer"]): s["status"] for s in doc["steps"]}
+    assert statuses.pop(("delta", 1)) == "wrong"
+    assert statuses.pop(("dJ_dW", 1)) == statuses.pop(("dJ_db", 1)) == "carried_forward"
+    assert set(statuses.values()) == {"correct"}  # every other step, rounding carried included
+    assert doc["score"] == {"earned": 15, "possible": 16}
 
 
 def test_issue_example_answers_file(tmp_path: Path) -> None:
@@ -232,9 +237,15 @@ def test_issue_example_answers_file(tmp_path: Path) -> None:
     dJ_db: [-1.115]
 """)
     doc = json.loads(invoke("check", "reference-2-3-1", "--answers", str(mine), "-f", "json")[1])
-    assert doc["first_wrong"]["quantity"] == "dJ_dW" and doc["first_wrong"]["layer"] == 1
-    layer2 = [e for e in doc["entries"] if e["layer"] == 2]
-    assert all(e["status"] == "pass" for e in layer2) and len(layer2) == 4
+    # nothing these gradients are computed from is claimed, so each is judged against the
+    # correct value (or the key rounded at every step): the notes' −0,980 (from their
+    # δ⁽²⁾ = −1,115 with the unrounded g') is 1.5 units of its last decimal off −0.98155
+    first = doc["first_wrong"]
+    assert (first["quantity"], first["layer"], first["index"]) == ("dJ_dW", 2, [0, 0])
+    assert first["correct"] == pytest.approx(-0.98155, abs=1e-5)
+    # (the key rounded at every step gives −0,984 and δ⁽²⁾ = −1,120 from g'(z⁽²⁾) = 0,250): claim
+    # δ⁽²⁾ and a⁽¹⁾ too, as the notes do, and they follow from those (the hand solution's test)
+    assert {s["status"] for s in doc["steps"]} == {"wrong"} and len(doc["steps"]) == 4
     assert all(e["numeric"] is not None for e in doc["entries"])  # gradients carry the evidence
 
 
@@ -309,7 +320,7 @@ def test_sign_flip_on_a_tiny_entry_is_caught() -> None:
         )
     )
     assert trace.layers[0].db[0] == pytest.approx(1e-4)  # type: ignore[index]
-    for written, status in (("0.0001", "pass"), ("-0.0001", "fail"), ("0.00010", "pass")):
+    for written, status in (("0.0001", "correct"), ("-0.0001", "wrong"), ("0.00010", "correct")):
         claims = answers.parse(f"layers: {{1: {{dJ_db: {written}}}}}\n", trace)
         assert grade(trace, claims, AnswerSettings()).entries[0].status == status, written
 

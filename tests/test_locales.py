@@ -538,7 +538,7 @@ def test_a_copy_of_es_toml_is_a_new_language_that_speaks_spanish() -> None:
         "table": heading,
         "markdown": f"## {es['solution']['statement']}",
         "latex": f"\\section*{{{es['solution']['statement']}}}",
-        "check --answers": es["column"]["claimed"],
+        "check --answers": es["grading"]["steps_title"],
         "graph": es["graph"]["forward"],
         "train": es["train"]["parameters"],
     }

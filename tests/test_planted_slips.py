@@ -440,7 +440,7 @@ def assert_no_credit_for_zeros(doc: dict[str, Any], layer: int, zeroed: tuple[st
         for e in doc["entries"]:
             if (e["quantity"], e["layer"]) == (name, layer):
                 assert e["status"] == "wrong", e
-                assert isinstance(e["remark"], str) and e["remark"], e
+                assert e["remark"]["code"] == "zero_inputs" and e["remark"]["message"], e
     assert (doc["first_wrong"]["quantity"], doc["first_wrong"]["layer"]) == ("delta", layer)
     others = {s: st for s, st in steps.items() if s[1] != layer or s[0] not in ("delta", *zeroed)}
     assert set(others.values()) == {"correct"}

@@ -56,18 +56,18 @@ class GradingText:
         return self.value(entry.expected, entry.decimals)
 
     def rule(self, settings: AnswerSettings) -> list[str]:
-        key, values = settings.tolerance.sentence()
-        lines = [self.t(key, **values)]
+        tolerance = settings.tolerance
+        lines = [self.style.pick("grading.rule", tolerance.rule, value=tolerance.text.partition(":")[2])]
         if settings.required_decimals is not None:
             lines.append(self.t("grading.required", decimals=settings.required_decimals))
         carry = "grading.carry_forward" if settings.carry_forward else "grading.no_carry_forward"
         return [*lines, self.t(carry)]
 
     def slip(self, code: str) -> str:
-        return self.t(f"slip.{code}")
+        return self.style.pick("grading.slip", code)
 
     def slip_name(self, code: str) -> str:
-        return self.t(f"slip_name.{code}")
+        return self.style.pick("grading.slip_name", code)
 
     def diagnosis(self, diagnosis: Diagnosis) -> str:
         """The diagnosis in one sentence (an ambiguous one lists the slips by name)."""
@@ -93,7 +93,7 @@ class GradingText:
         elif remark.code == "indistinct":
             values["decimals"] = max(entry.decimals, 0)
             values["slips"] = ", ".join(self.slip_name(code) for code in remark.slips)
-        return self.t(f"remark.{remark.code}", **values)
+        return self.style.pick("grading.remark", remark.code, **values)
 
     # -- the first wrong entry, worked out -------------------------------------------------
 

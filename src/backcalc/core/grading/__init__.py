@@ -322,10 +322,9 @@ class _Grader:
         inputs_correct = all(self.status.get(k, "correct") == "correct" for k in inputs)
         targets = [correct, *from_correct]
         hand = self._hand(key, decimals)
+        finest = self._hand(key, np.full_like(decimals, self.finest))
         if inputs_correct:
-            targets.append(hand)
-            if self.finest >= 2:
-                targets.append(self._hand(key, np.full_like(decimals, self.finest)))
+            targets += [hand, finest]
         is_correct = _any(near(t) for t in targets)
         cut_from = _first_cut(cut, targets, ~is_correct)
         was_cut = ~np.isnan(cut_from)
@@ -345,7 +344,8 @@ class _Grader:
         elif not self.settings.carry_forward:
             codes = np.where(follows, WRONG, codes)
             remarks.update({i: Remark("not_carried") for i in _where(follows)})
-        codes = self._imprecise(key, codes, values, decimals, correct, yours[0], hand, remarks)
+        hands = (hand, finest)
+        codes = self._imprecise(key, codes, values, decimals, correct, yours[0], hands, remarks)
         slip_values = self._slips(key)
         diagnoses = self._diagnose(codes, near, slip_values)
         self._indistinct(codes, values, correct, near, slip_values, remarks)
@@ -360,10 +360,11 @@ class _Grader:
         self, key: Key, inputs: tuple[Key, ...], values: Array, given: NDArray[np.bool_]
     ) -> str | None:
         """Why values that follow from the student's own inputs get no credit: those inputs
-        are all zero, or the step copies an input its formula would change."""
-        claimed = [k for k in inputs if k in self.claims]
-        if claimed and all(not np.any(self.yours(k)) for k in claimed):
-            return "zero_inputs"
+        are all zero (or one is, and the step is 0 because of it), or the step copies an input
+        its formula would change."""
+        zeros = [not np.any(self.yours(k)) for k in inputs if k in self.claims]
+        if zeros and (all(zeros) or (any(zeros) and not np.any(values[given]))):
+            return "zero_inputs"  # all zero, or a zero factor making the step 0
         for source in inputs:
             own = self.yours(source)
             if own.shape == values.shape and np.array_equal(values[given], own[given]):
@@ -379,7 +380,7 @@ class _Grader:
         decimals: NDArray[np.int64],
         correct: Array,
         yours: Array,
-        hand: Array,
+        hands: tuple[Array, Array],
         remarks: dict[tuple[int, ...], Remark],
     ) -> NDArray[np.int64]:
         if key[0] == "predicted_class":
@@ -387,7 +388,7 @@ class _Grader:
         credited = (codes == CORRECT) | (codes == CARRIED)
         target = np.where(codes == CORRECT, correct, yours)
         exact = ((values == 0) | (values == 1)) & (target == values)
-        as_by_hand = np.abs(values - hand) <= 1e-12
+        as_by_hand = _any(np.abs(values - hand) <= 1e-12 for hand in hands)
         faint = credited & no_significant_figure(target, decimals) & ~exact & ~as_by_hand
         required = self.settings.required_decimals
         short = np.zeros_like(faint)

@@ -126,6 +126,9 @@ class NetworkSteps:
 
     def inputs(self, key: Key) -> tuple[Key, ...]:
         """The steps this one is computed from (given data left out)."""
+        return tuple(source for source in self._inputs(key) if source in self.position)
+
+    def _inputs(self, key: Key) -> tuple[Key, ...]:
         name, n = key
         last = n == self.depth
         upstream = self.upstream_layer(key)
@@ -174,7 +177,9 @@ class NetworkSteps:
             assert probabilities is not None
             return [probabilities]
         if name == "predicted_class":
-            classes = predicted_classes(loss, get(YHAT), get(("probabilities", None)))
+            probabilities = ("probabilities", None)
+            given = get(probabilities) if probabilities in self.position else None
+            classes = predicted_classes(loss, get(YHAT), given)
             assert classes is not None
             return [np.asarray(classes, dtype=np.float64)]
         if name == "losses":

@@ -92,10 +92,6 @@ class Tolerance:
             allowed = self.allowance(target, decimals)
             return np.asarray(np.abs(claimed - target) <= allowed * (1 + _SLACK) + 1e-300)
 
-    def sentence(self) -> tuple[str, dict[str, str]]:
-        """The locale key of the one sentence that states the rule, and its values."""
-        return f"grading.rule_{self.rule}", {"value": self.text.partition(":")[2]}
-
 
 def truncated(claimed: Array, target: Array, decimals: NDArray[np.int64]) -> NDArray[np.bool_]:
     """Which claimed numbers are `target` cut (not rounded) at their written decimals: −1,062

@@ -43,8 +43,8 @@ class GradingRenderer:
     def table(self, title: str, columns: tuple[str, ...], numeric: tuple[str, ...]) -> Table:
         return report_table(
             title,
-            [self.t(f"grading.column.{c}") for c in columns],
-            [self.t(f"grading.column.{c}") for c in numeric],
+            [self.style.pick("grading.column", c) for c in columns],
+            [self.style.pick("grading.column", c) for c in numeric],
         )
 
     def steps(self, grading: Grading) -> Table:
@@ -128,7 +128,7 @@ class GradingRenderer:
         lines: list[RenderableType] = []
         if carried:
             names = ", ".join(self.words.step(s.quantity, s.layer) for s in carried)
-            verb = self.t("grading.verb", n=len(carried))
+            verb = self.style.pick("grading.verb", "single" if len(carried) == 1 else "several")
             lines.append(Text("  " + self.t("grading.consequences", steps=names, verb=verb)))
         others = [s for s in later if s.status == "wrong"]
         if others:
