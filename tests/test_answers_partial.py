@@ -30,7 +30,7 @@ def test_a_wrong_entry_among_nulls_is_found_at_its_place(tmp_path: Path) -> None
     mine = answers(tmp_path, "layers:\n  1:\n    z: [null, 3.5, null]\n")  # z₂ is 3.02
     code, out, _ = invoke("check", "reference-2-3-1", "--answers", str(mine), "-f", "json")
     doc = json.loads(out)
-    assert code == 1 and [(e["index"], e["status"]) for e in doc["entries"]] == [([1], "fail")]
+    assert code == 1 and [(e["index"], e["status"]) for e in doc["entries"]] == [([1], "wrong")]
     assert abs(doc["entries"][0]["correct"] - 3.02) < 1e-12
 
 
@@ -87,7 +87,7 @@ def test_probabilities_the_predicted_class_and_the_losses_can_be_claimed(tmp_pat
     wrong = (predicted + 1) % 3
     mine.write_text(f"predicted_class: {wrong}\nlosses: {loss + 0.1:.3f}\n", encoding="utf-8")
     code, out, _ = invoke("check", "softmax-cross-entropy", "--answers", str(mine), "-f", "json")
-    assert code == 1 and [e["status"] for e in json.loads(out)["entries"]] == ["fail", "fail"]
+    assert code == 1 and [e["status"] for e in json.loads(out)["entries"]] == ["wrong", "wrong"]
 
 
 def test_probabilities_of_a_regression_are_refused(tmp_path: Path) -> None:

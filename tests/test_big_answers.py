@@ -41,7 +41,7 @@ def test_a_large_answers_file_is_graded_entry_by_entry(tmp_path: Path) -> None:
     claims = answers.read(path, trace)
     graded = grade(trace, claims, AnswerSettings())
     assert len(graded.entries) == a1.size + z2.size + dx.size > 20_000
-    failed = {(e.quantity, e.layer, e.index) for e in graded.entries if e.status == "fail"}
+    failed = {(e.quantity, e.layer, e.index) for e in graded.entries if e.status == "wrong"}
     assert failed == wrong
     first = graded.first_wrong
     assert first is not None and (first.quantity, first.layer, first.index) == ("a", 1, (7, 3))

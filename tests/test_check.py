@@ -203,7 +203,9 @@ def test_reference_hand_solution_first_wrong_step_is_delta_1() -> None:
     code, out, _ = invoke("check", "reference-2-3-1", "--answers", "reference-2-3-1-hand")
     assert code == 1
     words = " ".join(out.split())  # the summary wraps at the terminal's width
-    assert "The first wrong step: δ⁽¹⁾ You have δ⁽¹⁾[1] = 0.21; the correct value is 0.048." in words
+    assert (
+        "The first wrong step: δ⁽¹⁾ You have δ⁽¹⁾[1] = 0.21; the correct value is 0.048." in words
+    )
     # worked with the student's own numbers, the slip named (issue 12's "done when")
     assert "δ⁽¹⁾[1] = ∂J/∂a⁽¹⁾[1] · g'(z⁽¹⁾)[1] = 0.446 · 0.106 = 0.047276" in words
     assert "δ = z ⊙ g'(z)" in words

@@ -214,9 +214,9 @@ def test_check_report_in_spanish() -> None:
     assert code == 1
     words = " ".join(out.split())
     assert (
-        "El primer paso incorrecto es δ⁽¹⁾[1]: tienes 0,21, el valor correcto es 0,0476323."
-        in words
+        "El primer paso erróneo: δ⁽¹⁾ Tienes δ⁽¹⁾[1] = 0,21; el valor correcto es 0,048." in words
     )
+    assert "Qué falló: δ = z ⊙ g'(z)" in words and "Puntuación: 15 de 16." in words
 
 
 def test_summary_is_boxed_in_latex() -> None:

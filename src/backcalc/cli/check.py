@@ -156,8 +156,8 @@ def check(
         inputs: tuple[Path, ...] = source.paths()
         result: GradCheck | Grading
         if answers is None:
-            settings = CheckSettings(eps=eps, every_entry=every_entry, seed=seed)
-            result = exercise.run().check(_with_tolerances(settings, rtol, atol))
+            engine = CheckSettings(eps=eps, every_entry=every_entry, seed=seed)
+            result = exercise.run().check(_with_tolerances(engine, rtol, atol))
         else:
             if exercise.kind != "network":
                 raise BackcalcError("--answers works on networks; a graph is checked by itself")

@@ -288,7 +288,9 @@ def _step(trace: LayerTrace, layer: Layer, eta: float, rounded: Rounder) -> Laye
     return dataclasses.replace(trace, weights_updated=weights, bias_updated=bias)
 
 
-def predicted_classes(loss: Loss, yhat: Array, probabilities: Array | None) -> NDArray[np.int64] | None:
+def predicted_classes(
+    loss: Loss, yhat: Array, probabilities: Array | None
+) -> NDArray[np.int64] | None:
     if loss.binary and probabilities is not None:
         return (probabilities >= 0.5).astype(np.int64)
     if loss.classes:

@@ -44,7 +44,9 @@ class _MarksReader(ValueReader):
         by_step: dict[tuple[str, int | None], float] = {}
         layers = top.get("layers", {})
         if not isinstance(layers, dict):
-            raise self.fail("layers", f"expected layer numbers (1:, 2:, ...), found {describe(layers)}")
+            raise self.fail(
+                "layers", f"expected layer numbers (1:, 2:, ...), found {describe(layers)}"
+            )
         for key, given in layers.items():
             path = child("layers", key)
             if not key.isdigit() or int(key) < 1:

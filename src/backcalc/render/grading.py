@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from backcalc.core.network import Exercise
 
 
+MOST_DECIMALS = 12  # a value is shown with one decimal more than written, up to this many
+TERMS_SHOWN = 4  # terms of a long sum written out; the rest as "… (n terms)"
+
+
 def entry_index(index: tuple[int, ...]) -> str:
     """[1, 2]: counted from 1, as everything a person reads."""
     return "[" + ", ".join(str(i + 1) for i in index) + "]" if index else ""
@@ -44,20 +48,29 @@ class GradingText:
     def value(self, value: float, decimals: int) -> str:
         """A computed value shown to one decimal more than the student wrote (6 significant
         digits beside a number with no written decimals)."""
+        if self.numbers.fixed_only:  # --decimals asked for
+            return self.numbers.fixed(value)
         if decimals < 0:
             return self.numbers.significant(value, 6)
-        shown = dataclasses.replace(self.numbers, decimals=decimals + 1, small_in_scientific=True)
+        places = min(decimals + 1, MOST_DECIMALS)
+        shown = dataclasses.replace(self.numbers, decimals=places, small_in_scientific=True)
         return shown.fixed(value)
 
     def correct(self, entry: Judged) -> str:
+        if entry.quantity == "predicted_class":
+            return str(int(entry.correct))
         return self.value(entry.correct, entry.decimals)
 
     def expected(self, entry: Judged) -> str:
+        if entry.quantity == "predicted_class":
+            return str(int(entry.expected))
         return self.value(entry.expected, entry.decimals)
 
     def rule(self, settings: AnswerSettings) -> list[str]:
         tolerance = settings.tolerance
-        lines = [self.style.pick("grading.rule", tolerance.rule, value=tolerance.text.partition(":")[2])]
+        lines = [
+            self.style.pick("grading.rule", tolerance.rule, value=tolerance.text.partition(":")[2])
+        ]
         if settings.required_decimals is not None:
             lines.append(self.t("grading.required", decimals=settings.required_decimals))
         carry = "grading.carry_forward" if settings.carry_forward else "grading.no_carry_forward"
@@ -122,8 +135,12 @@ class GradingText:
         if worked.kind in ("activation", "derivative") and layer is not None and factors:
             activation = exercise.network.layers[layer - 1].activation
             derivative = worked.kind == "derivative"
-            symbolic = activation_text(activation, self.factor_label(factors[0]), derivative, self.style)
-            numeric = activation_text(activation, self.factor_value(factors[0]), derivative, self.style)
+            symbolic = activation_text(
+                activation, self.factor_label(factors[0]), derivative, self.style
+            )
+            numeric = activation_text(
+                activation, self.factor_value(factors[0]), derivative, self.style
+            )
             return f"{head} = {symbolic} = {numeric} = {result}"
         if worked.kind == "value":
             given = ", ".join(f"{self.factor_label(f)} = {self.factor_value(f)}" for f in factors)
@@ -136,6 +153,8 @@ class GradingText:
         assert callable(show)
         text = ""
         for position, (coefficient, term) in enumerate(worked.terms):
+            if position == TERMS_SHOWN - 1 and len(worked.terms) > TERMS_SHOWN:
+                return text + " + … " + self.t("grading.terms", n=len(worked.terms))
             parts = []
             for k, factor in enumerate(term):
                 shown = str(show(factor))
@@ -152,4 +171,7 @@ class GradingText:
 
 
 def summary_counts(grading: Grading) -> dict[str, int]:
-    return {status: grading.count(status) for status in ("correct", "carried_forward", "imprecise", "wrong")}  # type: ignore[arg-type]
+    return {
+        status: grading.count(status)
+        for status in ("correct", "carried_forward", "imprecise", "wrong")
+    }

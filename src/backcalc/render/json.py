@@ -31,10 +31,10 @@ if TYPE_CHECKING:
     from backcalc.core.activations import Array
     from backcalc.core.gradcheck import Entry, GradCheck
     from backcalc.core.grading import Diagnosis, Grading, Judged
-    from backcalc.render.grading import GradingText
     from backcalc.core.graph import GraphTrace
     from backcalc.core.network import Trace
     from backcalc.core.training import TrainResult
+    from backcalc.render.grading import GradingText
     from backcalc.render.style import Style
 
 

@@ -91,10 +91,10 @@ class Marks:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    tolerance: Tolerance = Tolerance()
+    tolerance: Tolerance = field(default_factory=Tolerance)
     carry_forward: bool = True
     required_decimals: int | None = None  # answer_decimals, or --decimals-required
-    marks: Marks = Marks()
+    marks: Marks = field(default_factory=Marks)
     eps: float = 1e-6
 
 
@@ -353,7 +353,9 @@ class _Grader:
         if len(yours) > 1:  # g' from z or from a: the one nearer what was written
             nearer = np.abs(values - yours[1]) < np.abs(values - yours[0])
             expected = np.where(nearer, yours[1], yours[0])
-        step = self._step(key, claim, codes, values, decimals, correct, expected, diagnoses, remarks)
+        step = self._step(
+            key, claim, codes, values, decimals, correct, expected, diagnoses, remarks
+        )
         return step, codes, values
 
     def _guard(
@@ -367,9 +369,9 @@ class _Grader:
             return "zero_inputs"  # all zero, or a zero factor making the step 0
         for source in inputs:
             own = self.yours(source)
-            if own.shape == values.shape and np.array_equal(values[given], own[given]):
-                if self.model.changes(key, source):
-                    return "copied"
+            same = own.shape == values.shape and np.array_equal(values[given], own[given])
+            if same and self.model.changes(key, source):
+                return "copied"
         return None
 
     def _imprecise(
@@ -475,7 +477,8 @@ class _Grader:
         remarks: dict[tuple[int, ...], Remark],
     ) -> Step:
         model = self.model
-        shown = [model.user(key, array) for array in (values, decimals, correct, expected, codes)]
+        arrays = (values, decimals, correct, expected, codes)
+        shown = [model.user(key, np.asarray(array)) for array in arrays]
         user_values, user_decimals, user_correct, user_expected, user_codes = shown
         internal_index = list(np.ndindex(values.shape))
         user_index = list(np.ndindex(user_values.shape))

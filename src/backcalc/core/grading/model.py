@@ -134,19 +134,19 @@ class NetworkSteps:
         upstream = self.upstream_layer(key)
         if upstream is not None:
             return (("delta", upstream),)
+        if n is None:
+            return {
+                "prediction": (("a", self.depth),),
+                "probabilities": (YHAT,),
+                "losses": (YHAT,),
+                "predicted_class": (YHAT, ("probabilities", None)),
+                "loss": (("losses", None),),
+            }[name]
         match name:
             case "z":
                 return () if n == 1 else (("a", n - 1),)
             case "a" | "g_prime":
                 return (("z", n),) if name == "a" else (("z", n), ("a", n))
-            case "prediction":
-                return (("a", self.depth),)
-            case "probabilities" | "losses":
-                return (YHAT,)
-            case "predicted_class":
-                return (YHAT, ("probabilities", None))
-            case "loss":
-                return (("losses", None),)
             case "dJ_da":
                 return (YHAT,)
             case "delta":
@@ -177,8 +177,8 @@ class NetworkSteps:
             assert probabilities is not None
             return [probabilities]
         if name == "predicted_class":
-            probabilities = ("probabilities", None)
-            given = get(probabilities) if probabilities in self.position else None
+            source: Key = ("probabilities", None)
+            given = get(source) if source in self.position else None
             classes = predicted_classes(loss, get(YHAT), given)
             assert classes is not None
             return [np.asarray(classes, dtype=np.float64)]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 
@@ -59,10 +59,12 @@ class Tolerance:
                 f"--tolerance: {name} needs a number after the colon, found '{given}'"
             ) from None
         if name == "sigfig" and (value != int(value) or not 1 <= value <= 17):
-            raise BackcalcError(f"--tolerance: sigfig needs a whole number from 1 to 17, found {given}")
+            raise BackcalcError(
+                f"--tolerance: sigfig needs a whole number from 1 to 17, found {given}"
+            )
         if not math.isfinite(value) or value < 0:
             raise BackcalcError(f"--tolerance: {name} needs a number ≥ 0, found {given}")
-        return cls(name, value)  # type: ignore[arg-type]
+        return cls(cast(Rule, name), value)
 
     @property
     def text(self) -> str:
@@ -86,7 +88,9 @@ class Tolerance:
         unit = 10.0 ** -np.maximum(decimals, 0).astype(np.float64)
         return np.where(decimals >= 0, UNIT_SHARE * unit, UNWRITTEN_REL * size + UNWRITTEN_ABS)
 
-    def close(self, claimed: Array, target: Array, decimals: NDArray[np.int64]) -> NDArray[np.bool_]:
+    def close(
+        self, claimed: Array, target: Array, decimals: NDArray[np.int64]
+    ) -> NDArray[np.bool_]:
         """Which claimed numbers are within the allowance of `target` (NaN never is)."""
         with np.errstate(all="ignore"):
             allowed = self.allowance(target, decimals)
@@ -103,9 +107,7 @@ def truncated(claimed: Array, target: Array, decimals: NDArray[np.int64]) -> NDA
         return np.asarray((decimals >= 0) & (np.abs(claimed - cut) <= 0.01 / scale))
 
 
-def no_significant_figure(
-    target: Array, decimals: NDArray[np.int64]
-) -> NDArray[np.bool_]:
+def no_significant_figure(target: Array, decimals: NDArray[np.int64]) -> NDArray[np.bool_]:
     """Where a value that is not 0 rounds to 0 at the written decimals: `0.0` for 0.0008 says
     nothing about it."""
     places = np.maximum(decimals, 0).astype(np.float64)

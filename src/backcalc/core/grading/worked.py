@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from backcalc.core.grading.model import Key, NetworkSteps, World
 
 
+Kind = Literal["sum", "activation", "derivative", "value"]
+
+
 @dataclass(frozen=True)
 class Factor:
     """A number in the computation: a step's entry (`name`, `layer` as in answers) or a given
@@ -36,9 +39,12 @@ class Worked:
 
     key: Key
     index: tuple[int, ...]
-    kind: Literal["sum", "activation", "derivative", "value"]
+    kind: Kind
     terms: tuple[tuple[float, tuple[Factor, ...]], ...]
     result: float
+
+
+Terms = list[tuple[float, tuple[Factor, ...]]]
 
 
 def work(model: NetworkSteps, world: World, key: Key, index: tuple[int, ...]) -> Worked:
@@ -52,7 +58,9 @@ def work(model: NetworkSteps, world: World, key: Key, index: tuple[int, ...]) ->
     return Worked(key, index, kind, tuple(terms), result)
 
 
-def _shown_index(model: NetworkSteps, key: Key | None, name: str, at: tuple[int, ...]) -> tuple[int, ...]:
+def _shown_index(
+    model: NetworkSteps, key: Key | None, name: str, at: tuple[int, ...]
+) -> tuple[int, ...]:
     """An internal index in the shape `run` shows (one observation: the row dropped)."""
     if key is None:
         return at
@@ -65,15 +73,15 @@ def _entry(model: NetworkSteps, world: World, key: Key, at: tuple[int, ...]) -> 
     return Factor(key[0], key[1], _shown_index(model, key, key[0], at), float(world(key)[at]))
 
 
-def _given(model: NetworkSteps, name: str, layer: int | None, at: tuple[int, ...], value: float) -> Factor:
+def _given(
+    model: NetworkSteps, name: str, layer: int | None, at: tuple[int, ...], value: float
+) -> Factor:
     if name == "x" and not model.exercise.batched:
         at = at[1:]
     return Factor(name, layer, at, value)
 
 
-def _terms(
-    model: NetworkSteps, world: World, key: Key, at: tuple[int, ...]
-) -> tuple[str, list[tuple[float, tuple[Factor, ...]]]]:
+def _terms(model: NetworkSteps, world: World, key: Key, at: tuple[int, ...]) -> tuple[Kind, Terms]:
     name, n = key
     column = model.conv == "column"
     upstream = model.upstream_layer(key)
@@ -81,15 +89,14 @@ def _terms(
         o, j = at
         layer = model.layer(upstream)
         delta: Key = ("delta", upstream)
-        terms = []
+        terms: Terms = []
         for k in range(layer.n_out(model.conv)):
             w_at = (k, j) if column else (j, k)
             w = _given(model, "W", upstream, w_at, float(layer.weights[w_at]))
             terms.append((1.0, (w, _entry(model, world, delta, (o, k)))))
         return "sum", terms
     if n is None:
-        inputs = model.inputs(key)
-        return "value", [(1.0, tuple(_entry(model, world, k, at) for k in inputs if k[0] != "losses"))]
+        return "value", [(1.0, _related(model, world, key, at))]
     layer = model.layer(n)
     if name == "z":  # z_oi = Σ_j W_ij a_oj + b_i
         o, i = at
@@ -112,10 +119,13 @@ def _terms(
     if name == "g_prime":
         cell = at if len(at) == 2 else at[:2]
         return "derivative", [(1.0, (_entry(model, world, ("z", n), cell),))]
-    if name == "delta" and not (n == model.depth and model.fused) and len(at) == 2:
-        if layer.activation.name != "softmax":
-            factors = (_entry(model, world, ("dJ_da", n), at), _entry(model, world, ("g_prime", n), at))
-            return "sum", [(1.0, factors)]
+    chained = not (n == model.depth and model.fused) and layer.activation.name != "softmax"
+    if name == "delta" and chained and len(at) == 2:
+        factors = (
+            _entry(model, world, ("dJ_da", n), at),
+            _entry(model, world, ("g_prime", n), at),
+        )
+        return "sum", [(1.0, factors)]
     if name == "dJ_dW":  # Σ_o δ_oi a_oj
         i, j = at if column else at[::-1]
         terms = []
@@ -128,14 +138,39 @@ def _terms(
             terms.append((1.0, (_entry(model, world, ("delta", n), (o, i)), source)))
         return "sum", terms
     if name == "dJ_db":
-        units = range(layer.n_out(model.conv)) if layer.shared_bias else [at[0]]
+        units = range(layer.n_out(model.conv)) if layer.shared_bias or not at else [at[0]]
         cells = [(o, i) for o in range(model.m) for i in units]
         return "sum", [(1.0, (_entry(model, world, ("delta", n), cell),)) for cell in cells]
     if name in ("weights_updated", "bias_updated") and model.eta is not None:
-        which, source = ("W", "dJ_dW") if name == "weights_updated" else ("b", "dJ_db")
+        which, gradient = ("W", "dJ_dW") if name == "weights_updated" else ("b", "dJ_db")
         old = layer.weights if which == "W" else layer.bias
         assert old is not None
-        given = _given(model, which, n, at, float(np.broadcast_to(old, world((source, n)).shape)[at]))
+        shape = world((gradient, n)).shape
+        given = _given(model, which, n, at, float(np.broadcast_to(old, shape)[at]))
         eta = Factor("eta", None, (), model.eta)
-        return "sum", [(1.0, (given,)), (-1.0, (eta, _entry(model, world, (source, n), at)))]
-    return "value", [(1.0, tuple(_entry(model, world, k, at) for k in model.inputs(key) if world(k).shape == world(key).shape))]
+        return "sum", [(1.0, (given,)), (-1.0, (eta, _entry(model, world, (gradient, n), at)))]
+    return "value", [(1.0, _related(model, world, key, at))]
+
+
+RELATED_SHOWN = 10  # input entries listed beside a value with no sum of products
+
+
+def _related(
+    model: NetworkSteps, world: World, key: Key, at: tuple[int, ...]
+) -> tuple[Factor, ...]:
+    """The entries of the step's inputs this entry comes from: the same place, the same
+    observation's row (ℓ from ŷ), or all of them (J from ℓ), up to RELATED_SHOWN."""
+    found: list[Factor] = []
+    own = world(key).shape
+    for source in model.inputs(key):
+        shape = world(source).shape
+        if shape == own:
+            cells = [at]
+        elif len(shape) == 2 and len(own) == 1:
+            cells = [(at[0], k) for k in range(shape[1])]
+        elif len(own) == 0:
+            cells = [tuple(int(i) for i in cell) for cell in np.ndindex(shape)]
+        else:
+            continue
+        found += [_entry(model, world, source, cell) for cell in cells[:RELATED_SHOWN]]
+    return tuple(found)

@@ -13,13 +13,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backcalc.render.notation import parameter_label, quantity_label
+from backcalc.render.notation import parameter_label
 from backcalc.render.style import Style
 from backcalc.render.terminal.layout import report_table
 
 if TYPE_CHECKING:
     from backcalc.core.gradcheck import Entry, GradCheck, Parameter
-    
+
 ROWS_SHOWN = 12  # per parameter; flagged entries (fail, kink, unreliable) first
 FLAGGED_SHOWN = 20  # flagged entries shown per parameter without --full
 STATUS_STYLES = {"pass": "green", "fail": "bold red", "kink": "yellow", "unreliable": "magenta"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 
 from backcalc.render.grading import GradingText, entry_index
@@ -49,7 +50,9 @@ class GradingRenderer:
 
     def steps(self, grading: Grading) -> Table:
         table = self.table(
-            self.t("grading.steps_title"), ("step", "entries", "status", "marks"), ("entries", "marks")
+            self.t("grading.steps_title"),
+            ("step", "entries", "status", "marks"),
+            ("entries", "marks"),
         )
         first = grading.first_wrong_step
         for step in grading.steps:
@@ -65,26 +68,42 @@ class GradingRenderer:
         return table
 
     def wrong(self, grading: Grading) -> RenderableType | None:
+        """The wrong entries with their diagnosis (with --full, every entry and its status)."""
+        if self.style.full:
+            return self.every_entry(grading)
         entries = [e for e in grading.entries if e.status == "wrong"]
         if not entries:
             return None
-        shown = entries if self.style.full else entries[:WRONG_SHOWN]
+        shown = entries[:WRONG_SHOWN]
         columns = ("step", "entry", "yours", "correct", "from_yours", "diagnosis")
         table = self.table(self.t("grading.wrong_title"), columns, columns[2:5])
         for entry in shown:
             diagnosis = entry.diagnosis
             table.add_row(
-                self.words.step(entry.quantity, entry.layer),
-                entry_index(entry.index),
-                self.words.written(entry),
-                self.words.correct(entry),
-                self.words.expected(entry),
-                "" if diagnosis is None else self.words.slip_name(diagnosis.code),
+                *self.cells(entry),
+                "–" if diagnosis is None else self.words.slip_name(diagnosis.code),
             )
         if len(shown) < len(entries):
             table.caption = self.t("grading.more_wrong", n=len(entries) - len(shown))
             table.caption_justify = "left"
         return table
+
+    def every_entry(self, grading: Grading) -> Table:
+        columns = ("step", "entry", "yours", "correct", "from_yours", "status")
+        table = self.table(self.t("grading.entries_title"), columns, columns[2:5])
+        for entry in grading.entries:
+            table.add_row(*self.cells(entry), self.status(entry.status))
+        return table
+
+    def cells(self, entry: Judged) -> tuple[str, ...]:
+        words = self.words
+        return (
+            words.step(entry.quantity, entry.layer),
+            entry_index(entry.index),
+            words.written(entry),
+            words.correct(entry),
+            words.expected(entry),
+        )
 
     def first(self, grading: Grading) -> list[RenderableType]:
         step, entry = grading.first_wrong_step, grading.first_wrong
@@ -94,19 +113,19 @@ class GradingRenderer:
         name = words.step(step.quantity, step.layer)
         lines: list[RenderableType] = [
             Text(self.t("grading.first_title", step=name), style="bold"),
-            Text(
-                "  "
-                + self.t(
+            indented(
+                2,
+                self.t(
                     "grading.you_have",
                     where=words.where(entry),
                     claimed=words.written(entry),
                     correct=words.correct(entry),
-                )
+                ),
             ),
         ]
         if grading.worked is not None and grading.exercise is not None:
-            lines.append(Text("  " + self.t("grading.from_yours")))
-            lines.append(Text("    " + words.worked(grading.worked, grading.exercise)))
+            lines.append(indented(2, self.t("grading.from_yours")))
+            lines.append(indented(4, words.worked(grading.worked, grading.exercise)))
         lines += self.diagnosis(step, entry)
         lines += self.consequences(grading)
         return lines
@@ -114,11 +133,11 @@ class GradingRenderer:
     def diagnosis(self, step: Step, entry: Judged) -> list[RenderableType]:
         diagnosis = step.diagnosis or entry.diagnosis
         if diagnosis is None:
-            return [Text("  " + self.t("grading.undiagnosed"))]
+            return [indented(2, self.t("grading.undiagnosed"))]
         if diagnosis.code != "ambiguous":
-            return [Text("  " + self.t("grading.diagnosed", slip=self.words.slip(diagnosis.code)))]
-        lines: list[RenderableType] = [Text("  " + self.t("grading.ambiguous"))]
-        lines += [Text(f"    – {self.words.slip(code)}") for code in diagnosis.alternatives]
+            return [indented(2, self.t("grading.diagnosed", slip=self.words.slip(diagnosis.code)))]
+        lines: list[RenderableType] = [indented(2, self.t("grading.ambiguous"))]
+        lines += [indented(4, f"– {self.words.slip(code)}") for code in diagnosis.alternatives]
         return lines
 
     def consequences(self, grading: Grading) -> list[RenderableType]:
@@ -129,11 +148,11 @@ class GradingRenderer:
         if carried:
             names = ", ".join(self.words.step(s.quantity, s.layer) for s in carried)
             verb = self.style.pick("grading.verb", "single" if len(carried) == 1 else "several")
-            lines.append(Text("  " + self.t("grading.consequences", steps=names, verb=verb)))
+            lines.append(indented(2, self.t("grading.consequences", steps=names, verb=verb)))
         others = [s for s in later if s.status == "wrong"]
         if others:
             names = ", ".join(self.words.step(s.quantity, s.layer) for s in others)
-            lines.append(Text("  " + self.t("grading.consequences_wrong", steps=names)))
+            lines.append(indented(2, self.t("grading.consequences_wrong", steps=names)))
         return lines
 
     def remarks(self, grading: Grading) -> list[RenderableType]:
@@ -142,15 +161,17 @@ class GradingRenderer:
             return []
         shown = found if self.style.full else found[:REMARKS_SHOWN]
         lines: list[RenderableType] = [Text(self.t("grading.remarks_title"), style="bold")]
-        lines += [Text(f"  {text}") for text in shown]
+        lines += [indented(2, text) for text in shown]
         if len(shown) < len(found):
-            lines.append(Text("  " + self.t("grading.more_wrong", n=len(found) - len(shown))))
+            lines.append(indented(2, self.t("grading.more_wrong", n=len(found) - len(shown))))
         return lines
 
     def summary(self, grading: Grading) -> Text:
         n = len(grading.steps)
         score = self.t(
-            "grading.score", earned=self.marks(grading.earned), possible=self.marks(grading.possible)
+            "grading.score",
+            earned=self.marks(grading.earned),
+            possible=self.marks(grading.possible),
         )
         if grading.passed:
             return Text.assemble((self.t("grading.all_right", n=n), "bold green"), " ", score, ".")
@@ -193,6 +214,11 @@ class GradingRenderer:
             parts += [Text(""), *remarks]
         parts += [Text(""), self.summary(grading)]
         return Group(*parts)
+
+
+def indented(left: int, text: str) -> Padding:
+    """A paragraph `left` columns in, its wrapped lines too."""
+    return Padding(Text(text), (0, 0, 0, left), expand=False)
 
 
 def answers(grading: Grading, style: Style | None = None) -> RenderableType:
