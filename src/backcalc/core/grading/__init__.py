@@ -31,11 +31,8 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
-from backcalc.core.grading.model import Key, NetworkSteps, World
-from backcalc.core.grading.slips import applicable
+from backcalc.core.grading.model import Key, NetworkSteps, Steps, World
 from backcalc.core.grading.tolerance import Tolerance, no_significant_figure, truncated
-from backcalc.core.network import run
-from backcalc.core.quantities import GRADIENTS
 from backcalc.errors import NumericalError
 
 if TYPE_CHECKING:
@@ -146,10 +143,11 @@ class Judged:
     remark: Remark | None
     parameter: str | None
     numeric: float | None = None
+    node: str | None = None  # a graph's step names its node
 
     @property
     def key(self) -> Key:
-        return (self.quantity, self.layer)
+        return (self.quantity, self.layer if self.node is None else self.node)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -163,10 +161,11 @@ class Step:
     status: Status
     marks: float
     diagnosis: Diagnosis | None
+    node: str | None = None
 
     @property
     def key(self) -> Key:
-        return (self.quantity, self.layer)
+        return (self.quantity, self.layer if self.node is None else self.node)  # type: ignore[return-value]
 
     @property
     def earned(self) -> float:
@@ -239,10 +238,8 @@ def grade(
     consequences = () if first is None else grader.consequences(first.key)
     worked = None
     if first is not None:
-        from backcalc.core.grading.worked import work
-
         entry = next(entry for entry in first.entries if entry.status == "wrong")
-        worked = work(grader.model, grader.yours, entry.key, entry.index)
+        worked = grader.model.worked(grader.yours, first.key, entry.index)
     steps = _with_evidence(trace, steps, settings.eps)
     title = trace.exercise.title
     return Grading(settings, tuple(steps), answers, title, consequences, worked, trace.exercise)
@@ -252,7 +249,7 @@ class _Grader:
     def __init__(self, trace: Trace, claims: tuple[Claim, ...], settings: AnswerSettings) -> None:
         self.trace, self.settings = trace, settings
         self.tolerance = settings.tolerance
-        self.model = NetworkSteps(trace)
+        self.model = steps_for(trace)
         self.claims = {(claim.name, claim.layer): claim for claim in claims}
         claimed = set(self.claims)
         self.yours, self.correct_inputs = World(claimed), World(claimed)
@@ -406,11 +403,10 @@ class _Grader:
         """Every applicable slip's values at this step, from the student's inputs."""
         found = []
         with np.errstate(all="ignore"):
-            for slip in applicable(key):
-                for value in slip.values(self.model, key, self.yours):
-                    value = np.asarray(value, dtype=np.float64)
-                    if value.shape == self.model.correct(key).shape:
-                        found.append((slip.code, value))
+            for code, given in self.model.slip_values(key, self.yours):
+                value = np.asarray(given, dtype=np.float64)
+                if value.shape == self.model.correct(key).shape:
+                    found.append((code, value))
         return found
 
     def _diagnose(
@@ -482,7 +478,7 @@ class _Grader:
         user_values, user_decimals, user_correct, user_expected, user_codes = shown
         internal_index = list(np.ndindex(values.shape))
         user_index = list(np.ndindex(user_values.shape))
-        parameter = _parameter(*key)
+        parameter = model.parameter(key)
         entries = []
         for flat, (inner, index) in enumerate(zip(internal_index, user_index, strict=True)):
             claimed = float(user_values[index])
@@ -491,7 +487,8 @@ class _Grader:
             entries.append(
                 Judged(
                     quantity=key[0],
-                    layer=key[1],
+                    layer=key[1] if not isinstance(key[1], str) else None,
+                    node=key[1] if isinstance(key[1], str) else None,
                     index=index,
                     claimed=claimed,
                     written=claim.written[flat],
@@ -507,7 +504,9 @@ class _Grader:
         status = STATUSES[int(codes[~np.isnan(values)].max())]
         wrong = [e.diagnosis for e in entries if e.status == "wrong" and e.diagnosis is not None]
         diagnosis = Counter(wrong).most_common(1)[0][0] if wrong else None
-        return Step(key[0], key[1], tuple(entries), status, self.settings.marks.of(key), diagnosis)
+        layer, node = (None, key[1]) if isinstance(key[1], str) else (key[1], None)
+        marks = self.settings.marks.of(key)
+        return Step(key[0], layer, tuple(entries), status, marks, diagnosis, node)
 
     def consequences(self, first: Key) -> tuple[Key, ...]:
         """The claimed steps after `first` that are computed from it, directly or not."""
@@ -544,11 +543,13 @@ def _any(masks: object) -> NDArray[np.bool_]:
     return np.asarray(found)
 
 
-def _parameter(name: str, layer: int | None) -> str | None:
-    symbol = GRADIENTS.get(name)
-    if symbol is None:
-        return None
-    return symbol if layer is None else f"{symbol}{layer}"
+def steps_for(trace: Trace) -> Steps:
+    """The hand solution's steps of a network's trace (a graph's: graphmodel.GraphSteps)."""
+    if trace.kind == "graph":
+        from backcalc.core.grading.graphmodel import GraphSteps  # type: ignore[import-not-found]
+
+        return GraphSteps(trace)  # type: ignore[no-any-return]
+    return NetworkSteps(trace)
 
 
 def _with_evidence(trace: Trace, steps: list[Step], eps: float) -> list[Step]:
@@ -584,11 +585,11 @@ class _HandTraces:
         self.exercise = trace.exercise
         self.traces: dict[int, Trace | None] = {}
 
-    def values(self, model: NetworkSteps, key: Key, decimals: int) -> Array | None:
+    def values(self, model: Steps, key: Key, decimals: int) -> Array | None:
         """Step `key` computed by hand at `decimals`, or None (no hand computation possible)."""
         if decimals not in self.traces:
             try:
-                self.traces[decimals] = run(self.exercise, hand_decimals=decimals)
+                self.traces[decimals] = self.exercise.run(hand_rounding=decimals)
             except NumericalError:  # rounding can make a log meet 0: no hand value then
                 self.traces[decimals] = None
         hand = self.traces[decimals]

@@ -14,19 +14,40 @@ J ← ℓ; g'(z⁽ˡ⁾) ← z⁽ˡ⁾ or a⁽ˡ⁾ (σ: a(1 − a), tanh: 1 −
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from backcalc.core.layer import bias_gradient, input_gradient, linear, weight_gradient
 from backcalc.core.network import fused_output, predicted_classes
-from backcalc.core.quantities import hand_order, quantity
+from backcalc.core.quantities import GRADIENTS, hand_order, quantity
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
+    from backcalc.core.grading.worked import Worked
     from backcalc.core.network import Layer, Trace
 
-Key = tuple[str, int | None]
+Key = tuple[str, int | None]  # (quantity, layer); a graph's steps are (value|gradient, node)
+
+
+class Steps(Protocol):
+    """What the grader needs of an exercise's hand solution (NetworkSteps here; a graph's
+    steps in backcalc.core.grading.graphmodel): the steps in order, each one's inputs, its
+    correct value, its formula, the slips that can happen at it, and one entry worked out."""
+
+    trace: Any
+    order: tuple[Key, ...]
+    position: dict[Key, int]
+
+    def internal(self, trace: Any, key: Key) -> Array | None: ...
+    def correct(self, key: Key) -> Array: ...
+    def user(self, key: Key, values: Array) -> Array: ...
+    def inputs(self, key: Key) -> tuple[Key, ...]: ...
+    def compute(self, key: Key, get: World) -> list[Array]: ...
+    def changes(self, key: Key, source: Key) -> bool: ...
+    def slip_values(self, key: Key, get: World) -> list[tuple[str, Array]]: ...
+    def parameter(self, key: Key) -> str | None: ...
+    def worked(self, world: World, key: Key, index: tuple[int, ...]) -> Worked: ...
 
 
 class World:
@@ -227,6 +248,25 @@ class NetworkSteps:
         if which in layer.frozen:
             return np.broadcast_to(old, gradient.shape).copy()
         return old - (self.eta if rate is None else rate) * gradient
+
+    def slip_values(self, key: Key, get: World) -> list[tuple[str, Array]]:
+        """What each slip that can happen at this step gives from the values `get` returns."""
+        from backcalc.core.grading.slips import applicable
+
+        return [(slip.code, v) for slip in applicable(key) for v in slip.values(self, key, get)]
+
+    def parameter(self, key: Key) -> str | None:
+        """The parameter a gradient step differentiates by (W1, b2, x), for the evidence."""
+        name, layer = key
+        symbol = GRADIENTS.get(name)
+        if symbol is None:
+            return None
+        return symbol if layer is None else f"{symbol}{layer}"
+
+    def worked(self, world: World, key: Key, index: tuple[int, ...]) -> Worked:
+        from backcalc.core.grading.worked import work
+
+        return work(self, world, key, index)
 
     def changes(self, key: Key, source: Key) -> bool:
         """Whether the step's formula changes the value of its input `source` (copying it
