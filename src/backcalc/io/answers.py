@@ -180,7 +180,7 @@ class _AnswersReader(ValueReader):
 
         expected = expected_quantity(self.trace, name, layer, fail)
         self.nullable = isinstance(value, list)  # an entry not claimed: null (not the whole)
-        written = self.array(value, path, f"the values of {name}")
+        written = self.array(value, path, f"the values of {name}", stacked=name == "g_prime")
         self.nullable = False
         if np.all(np.isnan(written)):
             raise fail("every entry is null: claim at least one, or leave the key out")

@@ -114,11 +114,14 @@ class ValueReader:
             raise self.fail(path, f"expected text, found {describe(value)}")
         return str(value).strip()
 
-    def array(self, value: Any, path: str, what: str) -> Array:
+    def array(self, value: Any, path: str, what: str, stacked: bool = False) -> Array:
         """A number, a list of numbers or a list of equal-length lists, as float64; or an array
-        from a file: `{file: W1.npy}`, `{file: params.npz, key: W1}`, `{file: X.csv}`."""
+        from a file: `{file: W1.npy}`, `{file: params.npz, key: W1}`, `{file: X.csv}`. With
+        `stacked`, also a list of equal-shape matrices (a batch's softmax Jacobians)."""
         if isinstance(value, dict) and "file" in value:
             return self.file_array(value, path)
+        if stacked and isinstance(value, list) and value and _matrix_like(value[0]):
+            return self.stack(value, path, what)
         if not isinstance(value, list):
             return np.asarray(self.number(value, path))
         if not value:
@@ -143,6 +146,18 @@ class ValueReader:
                     + self.comma_hint(value[i], len(rows[0])),
                 )
         return np.array(rows, dtype=np.float64)
+
+    def stack(self, value: list[Any], path: str, what: str) -> Array:
+        """A list of matrices of one shape, as an (m, r, c) array."""
+        matrices = [self.array(item, child(path, i), what) for i, item in enumerate(value)]
+        for i, matrix in enumerate(matrices):
+            if matrix.shape != matrices[0].shape:
+                shape, first = (
+                    "×".join(map(str, matrix.shape)),
+                    "×".join(map(str, matrices[0].shape)),
+                )
+                raise self.fail(child(path, i), f"a {shape} matrix, but the first one is {first}")
+        return np.stack(matrices)
 
     def file_array(self, value: dict[str, Any], path: str) -> Array:
         from backcalc.io import sources
@@ -231,3 +246,8 @@ def comma_hint(rows: Any, expected: int) -> str:
             '(write 0.5, or quote it: "0,5")'
         )
     return ""
+
+
+def _matrix_like(item: Any) -> bool:
+    """A list of lists: one matrix of a stack."""
+    return isinstance(item, list) and any(isinstance(row, list) for row in item)

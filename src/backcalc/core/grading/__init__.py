@@ -445,18 +445,22 @@ class _Grader:
         slip_values: list[tuple[str, Array]],
         remarks: dict[tuple[int, ...], Remark],
     ) -> None:
-        """A remark on correct entries that a slip's value would also have passed."""
+        """A remark where a slip would go unnoticed at the precision written: every claimed
+        entry of the step is also within the allowance of the slip's value (and the slip
+        changes at least one). It goes on the first entry the slip changes."""
         assert callable(near)
-        right = codes == CORRECT
-        if not right.any():
+        given = ~np.isnan(values)
+        if not (codes[given] == CORRECT).all():
             return
         also: dict[tuple[int, ...], list[str]] = {}
         for code, value in slip_values:
-            differs = ~np.isclose(value, correct, rtol=1e-6, atol=1e-12)
-            for index in _where(near(value) & right & differs):
-                found = also.setdefault(index, [])
-                if code not in found:
-                    found.append(code)
+            differs = given & ~np.isclose(value, correct, rtol=1e-6, atol=1e-12)
+            if not differs.any() or not near(value)[given].all():
+                continue
+            index = _where(differs)[0]
+            found = also.setdefault(index, [])
+            if code not in found:
+                found.append(code)
         for index, found in also.items():
             remarks.setdefault(index, Remark("indistinct", tuple(found)))
 

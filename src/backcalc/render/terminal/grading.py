@@ -163,7 +163,7 @@ class GradingRenderer:
         lines: list[RenderableType] = [Text(self.t("grading.remarks_title"), style="bold")]
         lines += [indented(2, text) for text in shown]
         if len(shown) < len(found):
-            lines.append(indented(2, self.t("grading.more_wrong", n=len(found) - len(shown))))
+            lines.append(indented(2, self.t("grading.more_remarks", n=len(found) - len(shown))))
         return lines
 
     def summary(self, grading: Grading) -> Text:
