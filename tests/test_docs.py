@@ -38,3 +38,23 @@ def test_the_contributing_recipe_works_from_the_command_line(tmp_path: Path) -> 
     result = python("-c", code, str(path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PASSED" in result.stdout
+
+
+TEXT_BLOCKS = re.compile(r"```text\n(.*?)```", re.S)
+
+
+def test_the_readme_grading_example_is_what_check_prints() -> None:
+    """The README's worked grading example, in English and Spanish, is the command's output at
+    80 columns (lines compared without their trailing padding)."""
+    from tests.helpers import invoke
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### How hand-worked answers are graded") :]
+    english, spanish = TEXT_BLOCKS.findall(section)[:2]
+    for lang, block in (("en", english), ("es", spanish)):
+        out = invoke(
+            "check", "reference-2-3-1", "--answers", "reference-2-3-1-hand", "--lang", lang,
+            columns=80,
+        )[1]  # fmt: skip
+        shown = "\n".join(line.rstrip() for line in out.splitlines())
+        assert "\n".join(line.rstrip() for line in block.strip().splitlines()) in shown, lang

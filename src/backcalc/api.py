@@ -13,6 +13,7 @@ errors are BackcalcError (SpecError for a bad spec) with the message the command
 
 from __future__ import annotations
 
+import dataclasses
 import json as _json
 import os
 from collections.abc import Mapping
@@ -60,20 +61,43 @@ def run(exercise: ExerciseKind | Spec, hand_rounding: int | None = None) -> Resu
 
 
 def check(
-    exercise: Any, answers: str | os.PathLike[str] | Mapping[str, Any] | None = None
+    exercise: Any,
+    answers: str | os.PathLike[str] | Mapping[str, Any] | None = None,
+    *,
+    tolerance: str = "decimals",
+    carry_forward: bool = True,
+    decimals_required: int | None = None,
+    marks: Mapping[str, Any] | None = None,
 ) -> Report:
     """The gradients against central finite differences, or, with `answers` (a path to an
-    answers file, or a dict in the answers-file layout, numpy arrays allowed, layer keys 1 or
-    "1"), those answers graded against the exercise."""
+    answers file (YAML or .npz), or a dict in the answers-file layout, numpy arrays allowed,
+    layer keys 1 or "1"), those answers graded against the exercise as `check --answers` does:
+    `tolerance` as `--tolerance` (decimals, sigfig:N, rel:R, abs:A; numbers given as Python or
+    numpy floats have no written decimals and are judged within rel 1e-6 + abs 1e-9 under
+    `decimals`), `carry_forward` as `--no-carry-forward`, `decimals_required` as
+    `--decimals-required` (default: the spec's answer_decimals), `marks` as a marks file's
+    data (`{"default": 1, "delta": 2, "layers": {1: {"dJ_dW": 3}}}`)."""
     from backcalc.core.gradcheck import CheckSettings
 
-    trace = _exercise(exercise).run()
+    loaded = _exercise(exercise)
+    trace = loaded.run()
     if answers is None:
         return Report(trace.check(CheckSettings()))
     if trace.kind != "network":
         raise BackcalcError("answers work on networks; a graph is checked by itself")
-    from backcalc.core.grading import AnswerSettings, grade
+    from backcalc.core.grading import AnswerSettings, Tolerance, grade
     from backcalc.io import answers as answers_file
+    from backcalc.io import marks as marks_file
+
+    settings = AnswerSettings(
+        tolerance=Tolerance.parse(tolerance),
+        carry_forward=carry_forward,
+        required_decimals=decimals_required
+        if decimals_required is not None
+        else getattr(loaded, "answer_decimals", None),
+    )
+    if marks is not None:
+        settings = dataclasses.replace(settings, marks=marks_file.from_data(dict(marks)))
 
     network_trace: Any = trace
     if isinstance(answers, Mapping):
@@ -84,7 +108,7 @@ def check(
 
         path, name = examples.resolve_answers(os.fspath(answers))
         claims = answers_file.read(path, network_trace, name)
-    return Report(grade(network_trace, claims, AnswerSettings(), name))
+    return Report(grade(network_trace, claims, settings, name))
 
 
 class Result:

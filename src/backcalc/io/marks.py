@@ -34,6 +34,11 @@ def parse(text: str, file: str = "<marks>") -> Marks:
     return _MarksReader(yamlnodes.load(text, file)).marks()
 
 
+def from_data(data: Any, file: str = "<marks>") -> Marks:
+    """Marks given as Python data in the marks-file layout (layer keys 1 or "1")."""
+    return _MarksReader(yamlnodes.from_data(data, file)).marks()
+
+
 class _MarksReader(ValueReader):
     def marks(self) -> Marks:
         top = self.mapping(self.doc.data, "", ("default", "layers", *QUANTITIES), "a marks file")
