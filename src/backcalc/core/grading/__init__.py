@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -264,19 +264,106 @@ class _Grader:
             correct = self.model.correct(key)
             yours = self._candidates(self.yours, key, inputs, correct)
             from_correct = self._candidates(self.correct_inputs, key, inputs, correct)
+            spread = self._spread(self.yours, key, inputs, yours)
+            spread_correct = self._spread(self.correct_inputs, key, inputs, from_correct)
             claim = self.claims.get(key)
-            if claim is None:
-                self.yours.set(key, yours[0], self.yours.touched(inputs))
-                self.correct_inputs.set(key, from_correct[0], self.correct_inputs.touched(inputs))
+            if claim is None:  # the student may have rounded it too, as they write numbers
+                dirty = self.yours.touched(inputs)
+                self.yours.set(key, yours[0], dirty, spread[0] + self._unwritten(dirty))
+                dirty = self.correct_inputs.touched(inputs)
+                unwritten = self._unwritten(dirty)
+                self.correct_inputs.set(key, from_correct[0], dirty, spread_correct[0] + unwritten)
                 continue
-            step, codes, values = self._judge(key, claim, correct, yours, from_correct, inputs)
+            step, codes, values = self._judge(
+                key, claim, correct, (yours, spread), (from_correct, spread_correct), inputs
+            )
             steps.append(step)
             self.status[key] = step.status
             given = ~np.isnan(values)
-            self.yours.set(key, np.where(given, values, yours[0]), True)
+            written = _half_units(claim.decimals.reshape(correct.shape))
+            self.yours.set(
+                key, np.where(given, values, yours[0]), True, np.where(given, written, spread[0])
+            )
             kept = given & (codes == CORRECT)
-            self.correct_inputs.set(key, np.where(kept, values, from_correct[0]), True)
+            self.correct_inputs.set(
+                key,
+                np.where(kept, values, from_correct[0]),
+                True,
+                np.where(kept, written, spread_correct[0]),
+            )
         return steps
+
+    def _spread_by_entry(
+        self,
+        world: World,
+        moving: list[Key],
+        values: list[Array],
+        formula: Callable[[World], list[Array]],
+    ) -> list[Array]:
+        """The first-order spread found by moving one input entry at a time, up and down, and
+        adding up the changes (exact for a formula the steps do not know the shape of: a
+        slip's, a graph's)."""
+        total = [np.zeros_like(value) for value in values]
+        with np.errstate(all="ignore"):
+            for k in moving:
+                spread = world.spread[k]
+                for index in np.ndindex(spread.shape):
+                    if not spread[index]:
+                        continue
+                    change = [np.zeros_like(value) for value in values]
+                    for sign in (1.0, -1.0):
+                        shift = np.zeros_like(spread)
+                        shift[index] = sign * spread[index]
+                        moved = formula(world.moved({k: shift}))
+                        for i, (value, other) in enumerate(zip(values, moved, strict=False)):
+                            other = np.asarray(other, dtype=np.float64)
+                            if other.shape == value.shape:
+                                step = np.nan_to_num(np.abs(other - value))
+                                change[i] = np.maximum(change[i], step)
+                    total = [t + c for t, c in zip(total, change, strict=True)]
+        return total
+
+    def _unwritten(self, dirty: bool) -> float:
+        """The spread of a step not claimed but computed from claimed numbers: half a unit at
+        the most decimals the answers write (the student may have rounded it there)."""
+        return float(_half_units(np.asarray(self.finest))) if dirty else 0.0
+
+    def _spread(
+        self,
+        world: World,
+        key: Key,
+        inputs: tuple[Key, ...],
+        values: list[Array],
+        compute: object = None,
+    ) -> list[Array]:
+        """How far each candidate may be from what the student had, given how far its inputs
+        may be (see World): the largest change over a few fixed patterns of moving every
+        input by its spread up or down, doubled (rounding errors of many terms rarely all
+        align, and a pattern of signs finds the size they give)."""
+        moving = [k for k in inputs if k in world.spread]
+        if not moving:
+            return [np.zeros_like(value) for value in values]
+        if not callable(compute):
+            with np.errstate(all="ignore"):
+                exact = self.model.spread(key, world)
+            if exact is not None:
+                return [np.nan_to_num(np.asarray(s, dtype=np.float64)) for s in exact]
+        formula = compute if callable(compute) else (lambda w: self.model.compute(key, w))
+        if sum(world.spread[k].size for k in moving) <= ONE_BY_ONE:
+            return self._spread_by_entry(world, moving, values, formula)
+        widest = [np.zeros_like(value) for value in values]
+        with np.errstate(all="ignore"):
+            for pattern in _PATTERNS:
+                shifts = {
+                    k: _signs(pattern, i, world.spread[k]) * world.spread[k]
+                    for i, k in enumerate(moving)
+                }
+                moved = formula(world.moved(shifts))
+                for i, (value, other) in enumerate(zip(values, moved, strict=False)):
+                    change = np.nan_to_num(np.abs(np.asarray(other, dtype=np.float64) - value))
+                    if change.shape == widest[i].shape:
+                        widest[i] = np.maximum(widest[i], change)
+        return [2.0 * spread for spread in widest]
 
     def _candidates(
         self, world: World, key: Key, inputs: tuple[Key, ...], correct: Array
@@ -301,17 +388,19 @@ class _Grader:
         key: Key,
         claim: Claim,
         correct: Array,
-        yours: list[Array],
-        from_correct: list[Array],
+        own: tuple[list[Array], list[Array]],
+        from_correct_inputs: tuple[list[Array], list[Array]],
         inputs: tuple[Key, ...],
     ) -> tuple[Step, NDArray[np.int64], Array]:
         values = claim.values.reshape(correct.shape)
         decimals = claim.decimals.reshape(correct.shape)
         given = ~np.isnan(values)
         tolerance = self.tolerance
+        yours, spread = own
+        from_correct, spread_correct = from_correct_inputs
 
-        def near(target: Array) -> NDArray[np.bool_]:
-            return tolerance.close(values, target, decimals) & given
+        def near(target: Array, widen: Array | float = 0.0) -> NDArray[np.bool_]:
+            return tolerance.close(values, target, decimals, widen) & given
 
         def cut(target: Array) -> NDArray[np.bool_]:
             return truncated(values, target, decimals) & given
@@ -326,7 +415,8 @@ class _Grader:
         cut_from = _first_cut(cut, targets, ~is_correct)
         was_cut = ~np.isnan(cut_from)
         is_correct |= was_cut
-        follows = ~is_correct & _any(near(t) for t in yours)
+        is_correct |= _any(near(t, w) for t, w in zip(from_correct, spread_correct, strict=True))
+        follows = ~is_correct & _any(near(t, w) for t, w in zip(yours, spread, strict=True))
         cut_yours = _first_cut(cut, yours, ~is_correct & ~follows)
         follows |= ~np.isnan(cut_yours)
         cut_from = np.where(was_cut, cut_from, cut_yours)
@@ -343,7 +433,7 @@ class _Grader:
             remarks.update({i: Remark("not_carried") for i in _where(follows)})
         hands = (hand, finest)
         codes = self._imprecise(key, codes, values, decimals, correct, yours[0], hands, remarks)
-        slip_values = self._slips(key)
+        slip_values = self._slips(key, inputs, wrong=bool((codes == WRONG).any()))
         diagnoses = self._diagnose(codes, near, slip_values)
         self._indistinct(codes, values, correct, near, slip_values, remarks)
         expected = yours[0]
@@ -399,21 +489,33 @@ class _Grader:
             remarks[index] = Remark("fewer_decimals", decimals=required)
         return np.where(faint | short, IMPRECISE, codes)
 
-    def _slips(self, key: Key) -> list[tuple[str, Array]]:
-        """Every applicable slip's values at this step, from the student's inputs."""
-        found = []
+    def _slips(
+        self, key: Key, inputs: tuple[Key, ...], wrong: bool
+    ) -> list[tuple[str, Array, Array]]:
+        """Every applicable slip's values at this step, from the student's inputs, with their
+        spread (for a step with wrong entries, which a diagnosis must explain)."""
+        shape = self.model.correct(key).shape
         with np.errstate(all="ignore"):
-            for code, given in self.model.slip_values(key, self.yours):
-                value = np.asarray(given, dtype=np.float64)
-                if value.shape == self.model.correct(key).shape:
-                    found.append((code, value))
-        return found
+            found = [
+                (code, np.asarray(value, dtype=np.float64))
+                for code, value in self.model.slip_values(key, self.yours)
+            ]
+            found = [(code, value) for code, value in found if value.shape == shape]
+            if not wrong or not found:
+                return [(code, value, np.zeros(shape)) for code, value in found]
+
+            def formula(world: World) -> list[Array]:
+                return [value for _, value in self.model.slip_values(key, world)]
+
+            values = [value for _, value in found]
+            spreads = self._spread(self.yours, key, inputs, values, formula)
+        return [(code, v, w) for (code, v), w in zip(found, spreads, strict=True)]
 
     def _diagnose(
         self,
         codes: NDArray[np.int64],
         near: object,
-        slip_values: list[tuple[str, Array]],
+        slip_values: list[tuple[str, Array, Array]],
     ) -> dict[tuple[int, ...], Diagnosis]:
         """For each wrong entry, the slips reproducing it; the step's diagnosis where one set
         of slips explains every wrong entry that any explains."""
@@ -422,8 +524,8 @@ class _Grader:
             return {}
         assert callable(near)
         matches: dict[tuple[int, ...], list[str]] = {}
-        for code, value in slip_values:
-            for index in _where(near(value) & wrong):
+        for code, value, spread in slip_values:
+            for index in _where(near(value, spread) & wrong):
                 found = matches.setdefault(index, [])
                 if code not in found:
                     found.append(code)
@@ -442,7 +544,7 @@ class _Grader:
         values: Array,
         correct: Array,
         near: object,
-        slip_values: list[tuple[str, Array]],
+        slip_values: list[tuple[str, Array, Array]],
         remarks: dict[tuple[int, ...], Remark],
     ) -> None:
         """A remark where a slip would go unnoticed at the precision written: every claimed
@@ -453,7 +555,7 @@ class _Grader:
         if not (codes[given] == CORRECT).all():
             return
         also: dict[tuple[int, ...], list[str]] = {}
-        for code, value in slip_values:
+        for code, value, _ in slip_values:
             differs = given & ~np.isclose(value, correct, rtol=1e-6, atol=1e-12)
             if not differs.any() or not near(value)[given].all():
                 continue
@@ -520,6 +622,25 @@ class _Grader:
                 reached.add(key)
         reached.discard(first)
         return tuple(key for key in self.model.order if key in reached and key in self.claims)
+
+
+ONE_BY_ONE = 400  # input entries up to which a spread is found one entry at a time
+_PATTERNS = (0, 1, 2, 3)  # how inputs are moved to find a spread: all up; up and down by
+# input (the worst case of a product of two inputs with opposite signs); two mixed patterns
+
+
+def _signs(pattern: int, which: int, like: Array) -> Array:
+    """+1 or −1 for every entry of input number `which` under `pattern` (fixed, so grading
+    is reproducible)."""
+    if pattern < 2:
+        return np.full(np.shape(like), -1.0 if pattern == 1 and which % 2 else 1.0)
+    rng = np.random.default_rng((pattern, which))
+    return rng.choice((-1.0, 1.0), size=np.shape(like))
+
+
+def _half_units(decimals: NDArray[np.int64]) -> Array:
+    """Half a unit in the last written decimal (0 for a number not written as text)."""
+    return np.where(decimals >= 0, 0.5 * 10.0 ** -np.maximum(decimals, 0).astype(float), 0.0)
 
 
 def _where(mask: NDArray[np.bool_]) -> list[tuple[int, ...]]:

@@ -14,11 +14,19 @@ J ← ℓ; g'(z⁽ˡ⁾) ← z⁽ˡ⁾ or a⁽ˡ⁾ (σ: a(1 − a), tanh: 1 −
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from backcalc.core.layer import bias_gradient, input_gradient, linear, weight_gradient
+from backcalc.core.layer import (
+    bias_gradient,
+    input_gradient,
+    linear,
+    weight_gradient,
+    weighted,
+)
 from backcalc.core.network import fused_output, predicted_classes
 from backcalc.core.quantities import GRADIENTS, hand_order, quantity
 
@@ -45,6 +53,7 @@ class Steps(Protocol):
     def inputs(self, key: Key) -> tuple[Key, ...]: ...
     def compute(self, key: Key, get: World) -> list[Array]: ...
     def changes(self, key: Key, source: Key) -> bool: ...
+    def spread(self, key: Key, get: World) -> list[Array] | None: ...
     def slip_values(self, key: Key, get: World) -> list[tuple[str, Array]]: ...
     def parameter(self, key: Key) -> str | None: ...
     def worked(self, world: World, key: Key, index: tuple[int, ...]) -> Worked: ...
@@ -53,11 +62,15 @@ class Steps(Protocol):
 class World:
     """Every step's value in one world: the student's (their claims, and what their claims
     give where they claimed nothing) or the correct one. `dirty` steps differ from the correct
-    values; `claimed` are the steps the answers claim."""
+    values; `claimed` are the steps the answers claim. `spread` is how far each value may be
+    from what the student had before writing it down: half a unit in its last written decimal
+    for a claimed number, carried through the formulas for a value computed from such numbers
+    (a student who keeps every digit and rounds only what they write is then followed too)."""
 
     def __init__(self, claimed: set[Key]) -> None:
         self.values: dict[Key, Array] = {}
         self.dirty: set[Key] = set()
+        self.spread: dict[Key, Array] = {}
         self.claimed = claimed
 
     def __call__(self, key: Key) -> Array:
@@ -66,10 +79,29 @@ class World:
     def touched(self, keys: tuple[Key, ...]) -> bool:
         return any(key in self.dirty for key in keys)
 
-    def set(self, key: Key, value: Array, dirty: bool) -> None:
+    def set(self, key: Key, value: Array, dirty: bool, spread: Array | None = None) -> None:
         self.values[key] = value
         if dirty:
             self.dirty.add(key)
+        if spread is not None and np.any(spread):
+            self.spread[key] = spread
+
+    def moved(self, shifts: dict[Key, Array]) -> World:
+        """This world with the values of `shifts`' steps moved by them (nothing copied)."""
+        moved = World(self.claimed)
+        moved.values = {**self.values, **{k: self.values[k] + d for k, d in shifts.items()}}
+        moved.dirty = self.dirty
+        return moved
+
+
+class _With(World):
+    """A world with one step's value replaced (to move ŷ alone)."""
+
+    def __init__(self, world: World, key: Key, value: Array) -> None:
+        super().__init__(world.claimed)
+        self.values = {**world.values, key: value}
+        self.dirty = world.dirty
+        self.spread = world.spread
 
 
 Get = World  # a step's value in some world
@@ -248,6 +280,108 @@ class NetworkSteps:
         if which in layer.frozen:
             return np.broadcast_to(old, gradient.shape).copy()
         return old - (self.eta if rate is None else rate) * gradient
+
+    def spread(self, key: Key, get: World) -> list[Array] | None:
+        """How far each candidate of `compute` may be from what the student had, to first
+        order (plus the product of two spreads), from how far its inputs may be (get.spread):
+        each formula is linear or bilinear in its inputs (z, δ, ∂J/∂W, ∂J/∂a⁽ˡ⁻¹⁾, ∂J/∂b, the
+        updates: the same formula on the absolute values bounds it) or a function of one of
+        them (a, g', and ℓ, p, ∂J/∂ŷ of ŷ: moved by each input's spread, one column at a time
+        where the function mixes a row)."""
+        name, n = key
+        spread = get.spread
+
+        def u(source: Key) -> Array:
+            return spread.get(source, np.zeros_like(get(source)))
+
+        upstream = self.upstream_layer(key)
+        if upstream is not None:
+            layer = self.layer(upstream)
+            size = dataclasses.replace(layer, weights=np.abs(layer.weights))
+            return [input_gradient(size, self.conv, u(("delta", upstream)))]
+        if n is None:
+            if name == "prediction":
+                return [u(("a", self.depth))]
+            if name == "loss":
+                spread_losses = u(("losses", None))
+                mean = self.network.reduction == "mean"
+                return [np.asarray(np.mean(spread_losses) if mean else np.sum(spread_losses))]
+            return [
+                self._by_columns(
+                    lambda yhat: self.compute(key, _With(get, YHAT, yhat))[0], get(YHAT), u(YHAT)
+                )
+            ]
+        layer = self.layer(n)
+        activation = layer.activation
+        if name == "z":
+            if n == 1:
+                return [np.zeros_like(self.correct(key))]
+            size = dataclasses.replace(layer, weights=np.abs(layer.weights), bias=None)
+            return [weighted(size, self.conv, u(("a", n - 1)))]
+        if name == "a":
+            z = get(("z", n))
+            return [np.abs(activation.chain(np.abs(activation.derivative(z)), u(("z", n))))]
+        if name == "g_prime":
+            z, a = get(("z", n)), get(("a", n))
+            found = [self._by_columns(activation.derivative, z, u(("z", n)))]
+            if activation.derivative_from_output(a) is not None:
+
+                def from_a(values: Array) -> Array:
+                    result = activation.derivative_from_output(values)
+                    assert result is not None
+                    return result
+
+                found.append(self._by_columns(from_a, a, u(("a", n))))
+            return found
+        if name == "dJ_da" or (name == "delta" and n == self.depth and self.fused):
+            return [
+                self._by_columns(
+                    lambda yhat: self.compute(key, _With(get, YHAT, yhat))[0], get(YHAT), u(YHAT)
+                )
+            ]
+        if name == "delta":
+            g, dj = get(("g_prime", n)), get(("dJ_da", n))
+            ug, udj = u(("g_prime", n)), u(("dJ_da", n))
+            chain = activation.chain
+            return [chain(np.abs(g), udj) + chain(ug, np.abs(dj)) + chain(ug, udj)]
+        if name == "dJ_dW":
+            a_prev = self.a_prev(n, get)
+            ua = np.zeros_like(a_prev) if n == 1 else u(("a", n - 1))
+            delta, ud = get(("delta", n)), u(("delta", n))
+            wg = weight_gradient
+            conv = self.conv
+            return [wg(conv, np.abs(a_prev), ud) + wg(conv, ua, np.abs(delta)) + wg(conv, ua, ud)]
+        if name == "dJ_db":
+            db = bias_gradient(layer, u(("delta", n)))
+            assert db is not None
+            return [db]
+        if name in ("weights_updated", "bias_updated"):
+            which = "weights" if name == "weights_updated" else "bias"
+            source: Key = ("dJ_dW" if which == "weights" else "dJ_db", n)
+            rate = 0.0 if which in layer.frozen or self.eta is None else abs(self.eta)
+            return [rate * u(source)]
+        return None
+
+    @staticmethod
+    def _by_columns(function: Callable[[Array], Array], values: Array, spread: Array) -> Array:
+        """How far `function` of (m, k) rows moves when each column of `values` moves by its
+        spread, up or down, summed over the columns (a first-order bound for a function that
+        mixes a row, such as softmax or a loss)."""
+        base = np.asarray(function(values), dtype=np.float64)
+        total = np.zeros_like(base)
+        if values.ndim < 2:
+            columns = [np.ones(values.shape, dtype=bool)]
+        else:
+            columns = [np.arange(values.shape[-1]) == j for j in range(values.shape[-1])]
+        with np.errstate(all="ignore"):
+            for column in columns:
+                step = np.where(column, spread, 0.0)
+                if not step.any():
+                    continue
+                up = np.abs(np.asarray(function(values + step)) - base)
+                down = np.abs(np.asarray(function(values - step)) - base)
+                total = total + np.nan_to_num(np.maximum(up, down))
+        return total
 
     def slip_values(self, key: Key, get: World) -> list[tuple[str, Array]]:
         """What each slip that can happen at this step gives from the values `get` returns."""

@@ -89,11 +89,16 @@ class Tolerance:
         return np.where(decimals >= 0, UNIT_SHARE * unit, UNWRITTEN_REL * size + UNWRITTEN_ABS)
 
     def close(
-        self, claimed: Array, target: Array, decimals: NDArray[np.int64]
+        self,
+        claimed: Array,
+        target: Array,
+        decimals: NDArray[np.int64],
+        spread: Array | float = 0.0,
     ) -> NDArray[np.bool_]:
-        """Which claimed numbers are within the allowance of `target` (NaN never is)."""
+        """Which claimed numbers are within the allowance of `target`, widened by `spread`
+        (how uncertain the target is: computed from numbers written rounded); NaN never is."""
         with np.errstate(all="ignore"):
-            allowed = self.allowance(target, decimals)
+            allowed = self.allowance(target, decimals) + spread
             return np.asarray(np.abs(claimed - target) <= allowed * (1 + _SLACK) + 1e-300)
 
 
