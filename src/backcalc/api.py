@@ -64,14 +64,13 @@ def check(
 ) -> Report:
     """The gradients against central finite differences, or, with `answers` (a path to an
     answers file, or a dict in the answers-file layout, numpy arrays allowed, layer keys 1 or
-    "1"), those answers graded against the exercise."""
+    "1"; for a graph `{"values": {"q": 3}, "gradients": {"x": -4}}`), those answers graded
+    against the exercise."""
     from backcalc.core.gradcheck import CheckSettings
 
     trace = _exercise(exercise).run()
     if answers is None:
         return Report(trace.check(CheckSettings()))
-    if trace.kind != "network":
-        raise BackcalcError("answers work on networks; a graph is checked by itself")
     from backcalc.core.grading import AnswerSettings, grade
     from backcalc.io import answers as answers_file
 
