@@ -120,13 +120,18 @@ def forgot_upstream(ref: Reference, name: str) -> float:
 def one_path(ref: Reference, name: str) -> list[float]:
     """∂out/∂name through each node that uses it alone."""
     solution = solve(ref)
-    return [solution.gradients[node] * local(fn, solution.env, name) for node, fn in ref.users(name)]
+    return [
+        solution.gradients[node] * local(fn, solution.env, name) for node, fn in ref.users(name)
+    ]
 
 
 EXAMPLES = {
     "cs231n-circuit": Reference(
         {"x": -2, "y": 5, "z": -4},
-        (("q", ("x", "y"), lambda e: e["x"] + e["y"]), ("f", ("q", "z"), lambda e: e["q"] * e["z"])),
+        (
+            ("q", ("x", "y"), lambda e: e["x"] + e["y"]),
+            ("f", ("q", "z"), lambda e: e["q"] * e["z"]),
+        ),
     ),
     "autodiff-fork": Reference(
         {"x": 2, "y": 3},
@@ -421,7 +426,7 @@ def test_a_slip_in_a_full_key_is_diagnosed_and_the_later_gradients_carried_forwa
     tmp_path: Path, name: str, spec_of: Callable[[str], str]
 ) -> None:
     ref = GRAPHS[name]
-    graph, node, code, value = next(p for p in PLANTED if p[0] == name)
+    _, node, code, value = next(p for p in PLANTED if p[0] == name)
     planted = ("gradient", node)
     correct = solve(ref, decimals=6)
     slipped = solve(ref, decimals=6, override={planted: value})
@@ -631,7 +636,10 @@ def test_graph_answer_errors_in_spanish(tmp_path: Path) -> None:
     path.write_text("values: {q: 3, w: 2}\n", encoding="utf-8")
     code, _, err = invoke("check", "cs231n-circuit", "--answers", str(path), "--lang", "es")
     assert code == 2
-    assert err == f"{path}:1:16: values.w: este grafo no tiene un nodo 'w' (se esperaba uno de: q, f)\n"
+    assert (
+        err
+        == f"{path}:1:16: values.w: este grafo no tiene un nodo 'w' (se esperaba uno de: q, f)\n"
+    )
     path.write_text("layers: {}\n", encoding="utf-8")
     _, _, err = invoke("check", "cs231n-circuit", "--answers", str(path), "--lang", "es")
     assert "un grafo computacional no tiene capas" in err

@@ -27,7 +27,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, cast
 
 import numpy as np
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from backcalc.core.activations import Array
     from backcalc.core.grading.worked import Worked
+    from backcalc.core.graph import GraphTrace
     from backcalc.core.network import Exercise, Trace
 
 __all__ = [
@@ -550,7 +551,7 @@ def steps_for(trace: Trace) -> Steps:
     if trace.kind == "graph":
         from backcalc.core.grading.graphmodel import GraphSteps
 
-        return GraphSteps(trace)  # type: ignore[arg-type]  # a GraphTrace, by its kind
+        return GraphSteps(cast("GraphTrace", trace))  # a graph's trace, by its kind
     return NetworkSteps(trace)
 
 
