@@ -4,6 +4,7 @@ documents are the command line's, byte for byte (the CLI is run as a real proces
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -176,5 +177,7 @@ def test_both_kinds_of_trace_name_their_quantities_in_hand_solution_order() -> N
         network.quantity(name, layer)  # every name it gives, it has
     graph = backcalc.run("cs231n-circuit").trace
     assert graph.names() == [("f", None), ("q", None), ("x", None), ("y", None), ("z", None)]  # type: ignore[attr-defined]
-    with pytest.raises(backcalc.BackcalcError, match="hand rounding works on networks"):
-        backcalc.run("cs231n-circuit", hand_rounding=2)
+    # a graph is computed by hand too: ∂s/∂x = y + 3 + 2x + cos x with cos 2 written -0.42
+    fork = backcalc.run("autodiff-fork", hand_rounding=2)
+    assert fork.quantity("x") == pytest.approx(3 + 3 + 4 + round(math.cos(2), 2), abs=1e-12)
+    assert fork.quantity("h") == 1.0

@@ -71,7 +71,8 @@ def check(
 ) -> Report:
     """The gradients against central finite differences, or, with `answers` (a path to an
     answers file (YAML or .npz), or a dict in the answers-file layout, numpy arrays allowed,
-    layer keys 1 or "1"), those answers graded against the exercise as `check --answers` does:
+    layer keys 1 or "1"; for a graph `{"values": {"q": 3}, "gradients": {"x": -4}}`), those
+    answers graded against the exercise as `check --answers` does:
     `tolerance` as `--tolerance` (decimals, sigfig:N, rel:R, abs:A; numbers given as Python or
     numpy floats have no written decimals and are judged within rel 1e-6 + abs 1e-9 under
     `decimals`), `carry_forward` as `--no-carry-forward`, `decimals_required` as
@@ -83,8 +84,6 @@ def check(
     trace = loaded.run()
     if answers is None:
         return Report(trace.check(CheckSettings()))
-    if trace.kind != "network":
-        raise BackcalcError("answers work on networks; a graph is checked by itself")
     from backcalc.core.grading import AnswerSettings, Tolerance, grade
     from backcalc.io import answers as answers_file
     from backcalc.io import marks as marks_file

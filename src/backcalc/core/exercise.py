@@ -5,7 +5,8 @@ its gradients are of and checks them against finite differences.
     Graph    (graph.py)   --run--> GraphTrace  --check--> GradCheck
 
 Commands and renderers use these and `kind` ("network" or "graph"); they branch on the mode only
-where the output truly differs (a renderer per kind, answers and training for networks only).
+where the output truly differs (a renderer per kind, the steps of a hand solution, training for
+networks only).
 """
 
 from __future__ import annotations
@@ -53,5 +54,5 @@ class ExerciseKind(Protocol):
     def title(self) -> str | None: ...
 
     def run(self, hand_rounding: int | None = None) -> TraceKind:
-        """The forward and backward pass (as by hand with `hand_rounding`, networks only)."""
+        """The forward and backward pass (as by hand with `hand_rounding`)."""
         ...

@@ -29,7 +29,7 @@ from backcalc.core.quantities import layer_quantity, per_unit, top_quantity
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
-    from backcalc.core.graph import GraphTrace
+    from backcalc.core.graph import Graph, GraphTrace
     from backcalc.core.network import Exercise, Trace
 
 __all__ = ["CheckSettings", "Entry", "GradCheck", "Parameter", "Status", "check", "relative_error"]
@@ -255,3 +255,18 @@ def check_graph(trace: GraphTrace, settings: CheckSettings) -> GradCheck:
     return GradCheck(
         settings, tuple(parameters), tuple(entries), floor, False, graph.title, trace.value, True
     )
+
+
+def graph_difference(graph: Graph, name: str, eps: float) -> float | None:
+    """The central difference of a graph's output in its input `name` (None where x ± ε
+    leaves a function's domain)."""
+    from backcalc.core.graph import output_value, with_value
+    from backcalc.errors import BackcalcError
+
+    value = graph.values[name]
+    try:
+        up = output_value(with_value(graph, name, value + eps))[0]
+        down = output_value(with_value(graph, name, value - eps))[0]
+    except BackcalcError:
+        return None
+    return (up - down) / (2 * eps)

@@ -5,6 +5,10 @@ and of earlier nodes. Written as `steps` (one node per step, `q = x + y`) or as 
 (every operation and function call becomes its own gate, named t1, t2, … and the last one the
 output). The backward pass seeds ∂out/∂out = 1 and walks the nodes backwards; a name used by
 several nodes is a fork, and its gradient is the sum of what each use sends back.
+
+Computed as by hand (`run(hand_rounding=d)`), every node's value, every local derivative, every
+amount sent back (upstream · local) and every gradient is rounded half away from zero to d
+decimals and used rounded downstream, so each line a solution writes multiplies out.
 """
 
 from __future__ import annotations
@@ -14,11 +18,16 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
+
 from backcalc.core.expressions import DomainError, Expr, ExpressionError, Op, Var, text
+from backcalc.core.rounding import hand_round
+from backcalc.errors import NumericalError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from backcalc.core.gradcheck import CheckSettings, GradCheck
-from backcalc.errors import BackcalcError, NumericalError
 
 
 @dataclass(frozen=True)
@@ -41,13 +50,8 @@ class Graph:
     kind: ClassVar[str] = "graph"
 
     def run(self, hand_rounding: int | None = None) -> GraphTrace:
-        """The forward and backward pass, node by node (graphs are not rounded by hand)."""
-        if hand_rounding is not None:
-            raise BackcalcError(
-                "hand rounding works on networks; a graph is computed exactly (--decimals sets"
-                " the digits shown)"
-            )
-        return run(self)
+        """The forward and backward pass, node by node (as by hand with `hand_rounding`)."""
+        return run(self, hand_rounding)
 
 
 class StepError(ExpressionError):
@@ -77,6 +81,12 @@ class GraphTrace:
     nodes: tuple[NodeTrace, ...]
     gradients: dict[str, float]  # ∂output/∂name for every input and every node
     received: dict[str, tuple[tuple[str, float], ...]]  # name -> (node, amount) it got back
+    hand_decimals: int | None = None  # computed as by hand, rounded to this many decimals
+
+    @property
+    def exercise(self) -> Graph:
+        """The graph this is the trace of (a network's trace names its exercise so too)."""
+        return self.graph
 
     @property
     def value(self) -> float:
@@ -207,12 +217,12 @@ def _fresh(taken: set[str]) -> str:
     return f"t{number}"
 
 
-def forward(graph: Graph) -> dict[str, float]:
-    """The value of every input and node."""
+def forward(graph: Graph, rounded: Callable[[float], float] = float) -> dict[str, float]:
+    """The value of every input and node (each node's through `rounded` as it is produced)."""
     env = dict(graph.values)
     for node in graph.nodes:
         try:
-            env[node.name] = node.expr.value(env)
+            env[node.name] = rounded(node.expr.value(env))
         except (DomainError, NumericalError) as error:
             step = f"{node.name} = {text(node.expr)}"
             raise type(error)(f"node '{step}': {error.message}") from None
@@ -229,17 +239,41 @@ def output_value(graph: Graph) -> tuple[float, tuple[int, ...]]:
     return env[graph.output], sides
 
 
-def run(graph: Graph) -> GraphTrace:
-    env = forward(graph)
+def local_derivatives(node: Node, env: dict[str, float]) -> dict[str, float]:
+    """∂node/∂name for every name the node uses, at the values `env` gives them."""
+    local: dict[str, float] = {}
+    node.expr.backward(env, 1.0, local)
+    return local
+
+
+def run(graph: Graph, hand_decimals: int | None = None) -> GraphTrace:
+    """The forward and backward pass; with `hand_decimals`, as by hand (see the module). A log
+    or a division that only the rounding takes out of its domain is a NumericalError then."""
+    if hand_decimals is None:
+        return _run(graph, float)
+    places = hand_decimals
+
+    def rounded(value: float) -> float:
+        return float(hand_round(np.asarray(value, dtype=np.float64), places))
+
+    try:
+        return _run(graph, rounded, hand_decimals)
+    except DomainError as error:
+        raise NumericalError(f"computed by hand at {places} decimals, {error.message}") from None
+
+
+def _run(
+    graph: Graph, rounded: Callable[[float], float], hand_decimals: int | None = None
+) -> GraphTrace:
+    env = forward(graph, rounded)
     gradients = dict.fromkeys(graph.values, 0.0) | {node.name: 0.0 for node in graph.nodes}
     gradients[graph.output] = 1.0
     received: dict[str, list[tuple[str, float]]] = {name: [] for name in gradients}
     traces: list[NodeTrace] = []
     for node in reversed(graph.nodes):
-        local: dict[str, float] = {}
-        node.expr.backward(env, 1.0, local)
-        upstream = gradients[node.name]
-        sent = {name: upstream * derivative for name, derivative in local.items()}
+        local = {name: rounded(d) for name, d in local_derivatives(node, env).items()}
+        upstream = gradients[node.name] = rounded(gradients[node.name])
+        sent = {name: rounded(upstream * derivative) for name, derivative in local.items()}
         for name, amount in sent.items():
             gradients[name] += amount
             received[name].append((node.name, amount))
@@ -251,8 +285,10 @@ def run(graph: Graph) -> GraphTrace:
                 )
         traces.append(NodeTrace(node, env[node.name], upstream, local, sent))
     traces.reverse()
+    for name in graph.values:  # the inputs' sums, which no node's pass rounded
+        gradients[name] = rounded(gradients[name])
     frozen = {name: tuple(reversed(items)) for name, items in received.items()}
-    return GraphTrace(graph, tuple(traces), gradients, frozen)
+    return GraphTrace(graph, tuple(traces), gradients, frozen, hand_decimals)
 
 
 def with_value(graph: Graph, name: str, value: float) -> Graph:

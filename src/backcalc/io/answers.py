@@ -10,7 +10,13 @@ student: Ana Pérez     # optional, with variant: kept for grading a class, igno
 ```
 
 Layers are numbered from 1; any subset of layers and quantities may be given, with the names of
-`run --format json`. A value may be written in any layout with the same entries in the same
+`run --format json`. For a computational graph, node values and gradients by name:
+
+```yaml
+values: {q: 3}           # nodes (the graph's inputs are given, not claimed)
+gradients: {x: -4, q: "-4,0"}   # ∂out/∂name for nodes and inputs
+```
+ A value may be written in any layout with the same entries in the same
 order as `run` shows them (a column [[0.21], [0.14], [0.2]] for a vector is fine); the number of
 decimals each number was written with is kept (0 for a whole number; -1 for a number not written
 as text: from Python, numpy or a data file). A `.npz` file of arrays (`dJ_dW1`, `delta2`,
@@ -31,7 +37,7 @@ from backcalc.core.grading import Claim
 from backcalc.core.quantities import LAYER_QUANTITIES, TOP_QUANTITIES, UPDATES, quantity
 from backcalc.io import yamlnodes
 from backcalc.io.limits import Limits
-from backcalc.io.reader import ValueReader, describe
+from backcalc.io.reader import ValueReader, describe, suggest
 from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
@@ -128,9 +134,11 @@ class _AnswersReader(ValueReader):
     ) -> None:
         super().__init__(doc, base, limits)
         self.trace = trace
-        self.n_layers = len(trace.layers)
+        self.n_layers = 0 if trace.kind == "graph" else len(trace.layers)
 
     def answers(self) -> Answers:
+        if self.trace.kind == "graph":
+            return self.graph_answers()
         keys = ("layers", *TOP_QUANTITIES, *LABELS)
         top = self.mapping(self.doc.data, "", keys, "an answers file")
         found = [self.claim(top[name], name, name, None) for name in TOP_QUANTITIES if name in top]
@@ -149,6 +157,59 @@ class _AnswersReader(ValueReader):
                 "", "no answers given: name quantities such as layers: {1: {dJ_dW: ...}}"
             )
         student, variant = (self.label(top[key], key) if key in top else None for key in LABELS)
+        return Answers(tuple(found), student, variant)
+
+    def graph_answers(self) -> Answers:
+        """`values: {q: 3}` (nodes) and `gradients: {x: -4}` (nodes and inputs), by name."""
+        from backcalc.core.grading.graphmodel import GRADIENT, VALUE, key
+
+        graph: Any = self.trace.exercise
+        data = self.doc.data
+        if isinstance(data, dict) and "layers" in data:
+            raise self.fail(
+                "layers",
+                "a computational graph has no layers: claim its nodes' values by name with "
+                "values: {q: 3} and gradients with gradients: {x: -4}",
+            )
+        top = self.mapping(data, "", ("values", "gradients", *LABELS), "an answers file")
+        nodes = tuple(node.name for node in graph.nodes)
+        found = []
+        for section, kind, names in (
+            ("values", VALUE, nodes),
+            ("gradients", GRADIENT, (*nodes, *graph.values)),
+        ):
+            given = top.get(section, {})
+            if not isinstance(given, dict):
+                example = "values: {q: 3}" if kind == VALUE else "gradients: {x: -4}"
+                raise self.fail(
+                    section, f"expected names and numbers ({example}), found {describe(given)}"
+                )
+            for name, value in given.items():
+                path = child(section, name)
+                if kind == VALUE and name in graph.values:
+                    raise self.fail(
+                        path,
+                        f"'{name}' is given in the spec, not computed: claim the values of "
+                        f"the nodes ({', '.join(nodes)})",
+                    )
+                if name not in names:
+                    raise self.fail(
+                        path,
+                        f"no node{'' if kind == VALUE else ' or value'} '{name}' in this graph"
+                        f"{suggest(name, names)} (expected: {', '.join(names)})",
+                    )
+                number = self.number(value, path)
+                raw = self.written(value, path, ())
+                places = np.array(decimals(raw), dtype=np.int64)
+                step_kind, node = key(kind, name)
+                found.append(
+                    Claim(step_kind, node, np.asarray(number), places, (raw or repr(number),))
+                )
+        if not found:
+            raise self.fail(
+                "", "no answers given: name node values and gradients such as values: {q: 3}"
+            )
+        student, variant = (self.label(top[k], k) if k in top else None for k in LABELS)
         return Answers(tuple(found), student, variant)
 
     def label(self, value: Any, path: str) -> str:

@@ -8,9 +8,11 @@ A quantity of a layer is named by its JSON name followed by the layer's number c
 (`dJ_dW1`, `dJ_db2`, `delta1`, `z2`, `g_prime1`, `weights_updated1`); a quantity of the network
 by its name (`prediction`, `loss`, `dJ_dx`, `probabilities`, `predicted_class`, `losses`). An
 array has the shape `run` gives the quantity (a vector may be a column or a row); a NaN entry is
-not claimed (YAML's null). The numbers were not written as text, so no entry has written decimals
-(-1). Each array's declared size is taken from the element budget before it is read. Errors name
-the file and the key: `grads.npz: dJ_dW7: the network has 2 layers`.
+not claimed (YAML's null). For a computational graph, `value_<node>` is a node's value and
+`gradient_<name>` the output's gradient with respect to a node or an input (`value_q`,
+`gradient_x`), each one number. The numbers were not written as text, so no entry has written
+decimals (-1). Each array's declared size is taken from the element budget before it is read.
+Errors name the file and the key: `grads.npz: dJ_dW7: the network has 2 layers`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import math
 import re
 import zipfile
 import zlib
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -98,6 +100,8 @@ class _NpzReader:
         return SpecError(message, Location(self.file, path=key))
 
     def claim(self, key: str) -> Claim:
+        if self.trace.kind == "graph":
+            return self.graph_claim(key)
         name, layer = self.quantity(key)
 
         def fail(message: str) -> SpecError:
@@ -114,6 +118,30 @@ class _NpzReader:
         written = tuple("" if math.isnan(v) else repr(v) for v in values.reshape(-1).tolist())
         no_decimals = np.full(shape, -1, dtype=np.int64)  # not written as text
         return Claim(name, layer, values.reshape(shape), no_decimals, written)
+
+    def graph_claim(self, key: str) -> Claim:
+        """`value_q` (a node's value) or `gradient_x` (∂out/∂x, of a node or an input)."""
+        from backcalc.core.grading.graphmodel import GRADIENT, VALUE
+        from backcalc.core.grading.graphmodel import key as step_key
+
+        graph: Any = self.trace.exercise
+        nodes = [node.name for node in graph.nodes]
+        kind, _, name = key.partition("_")
+        names = nodes if kind == VALUE else [*nodes, *graph.values]
+        if kind not in (VALUE, GRADIENT) or not name:
+            example = f"value_{nodes[0]}, gradient_{next(iter(graph.values), nodes[0])}"
+            raise self.fail(key, f"unknown quantity; expected names such as {example}")
+        if name not in names:
+            known = ", ".join(f"{kind}_{n}" for n in names)
+            raise self.fail(key, f"no {kind} '{name}' in this graph (expected: {known})")
+        values = self.array(key)
+        if values.size != 1:
+            raise self.fail(key, f"expected one number, found {_shape(values.shape)}")
+        number = float(values.reshape(()))
+        if not np.isfinite(number):
+            raise self.fail(key, "expected a finite number")
+        step, node = step_key(kind, name)
+        return Claim(step, node, np.asarray(number), np.array(-1, dtype=np.int64), (repr(number),))
 
     def quantity(self, key: str) -> tuple[str, int | None]:
         """(name, layer) that `key` means: `dJ_dW1` is dJ_dW of layer 1, `loss` the loss."""

@@ -13,11 +13,13 @@ from backcalc.render.notation import activation_text, layer_index, quantity_labe
 from backcalc.render.style import Style
 
 if TYPE_CHECKING:
-    from backcalc.core.grading import AnswerSettings, Diagnosis, Grading, Judged
+    from backcalc.core.grading import AnswerSettings, Diagnosis, Grading, Judged, Step
     from backcalc.core.grading.worked import Factor, Worked
+    from backcalc.core.graph import Graph
     from backcalc.core.network import Exercise
 
 
+GIVEN = ("W", "b", "x", "y", "eta")  # a network's given numbers, shown as the spec wrote them
 MOST_DECIMALS = 12  # a value is shown with one decimal more than written, up to this many
 TERMS_SHOWN = 4  # terms of a long sum written out; the rest as "… (n terms)"
 
@@ -27,17 +29,36 @@ def entry_index(index: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(i + 1) for i in index) + "]" if index else ""
 
 
+def graph_output(grading: Grading) -> str | None:
+    """The output's name when the answers are a graph's (its gradients are ∂out/∂name)."""
+    exercise = grading.exercise
+    if exercise is None or exercise.kind != "graph":
+        return None
+    output: str = getattr(exercise, "output")  # noqa: B009  (a Graph, typed as the network's)
+    return output
+
+
 class GradingText:
-    def __init__(self, style: Style | None = None) -> None:
+    """`output`: the graph's output, for answers to a graph (steps named by node)."""
+
+    def __init__(self, style: Style | None = None, output: str | None = None) -> None:
         self.style = style or Style()
         self.t = self.style.t
         self.numbers = self.style.numbers
+        self.output = output
 
-    def step(self, name: str, layer: int | None) -> str:
+    def step(self, name: str, layer: int | str | None) -> str:
+        """δ⁽¹⁾; for a graph's step (layer: the node's name), q or ∂f/∂q."""
+        if isinstance(layer, str):
+            return f"∂{self.output or 'out'}/∂{layer}" if name == "gradient" else layer
         return quantity_label(name, layer)
 
+    def label(self, item: Step | Judged) -> str:
+        """The step of a step or of an entry, by its node in a graph."""
+        return self.step(item.quantity, item.layer if item.node is None else item.node)
+
     def where(self, entry: Judged) -> str:
-        return self.step(entry.quantity, entry.layer) + entry_index(entry.index)
+        return self.label(entry) + entry_index(entry.index)
 
     def status(self, status: str) -> str:
         return self.style.pick("grading.status", status)
@@ -111,6 +132,8 @@ class GradingText:
     # -- the first wrong entry, worked out -------------------------------------------------
 
     def factor_label(self, factor: Factor) -> str:
+        if factor.node is not None:  # a graph's: a value by its name, or ∂node/∂by
+            return f"∂{factor.node}/∂{factor.by}" if factor.name == "partial" else factor.node
         if factor.name == "eta":
             return "η"
         index = entry_index(factor.index)
@@ -122,18 +145,23 @@ class GradingText:
         return self.step(factor.name, factor.layer) + index
 
     def factor_value(self, factor: Factor) -> str:
-        if factor.name in ("W", "b", "x", "y", "eta"):
+        if factor.name == "given" or (factor.node is None and factor.name in GIVEN):
             return self.numbers.given(factor.value)
         return self.numbers.significant(factor.value, 6)
 
-    def worked(self, worked: Worked, exercise: Exercise) -> str:
-        """`δ⁽¹⁾[1] = ∂J/∂a⁽¹⁾[1] · g'(z⁽¹⁾)[1] = 0.446 · 0.106 = 0.047276`."""
+    def worked(self, worked: Worked, exercise: Exercise | Graph) -> str:
+        """`δ⁽¹⁾[1] = ∂J/∂a⁽¹⁾[1] · g'(z⁽¹⁾)[1] = 0.446 · 0.106 = 0.047276`; in a graph
+        `∂f/∂x = ∂f/∂q · ∂q/∂x = −4 · 1 = −4` or `q = x + y = (−2) + 5 = 3`."""
         name, layer = worked.key
         head = self.step(name, layer) + entry_index(worked.index)
         result = self.numbers.significant(worked.result, 6)
         factors = [f for _, term in worked.terms for f in term]
-        if worked.kind in ("activation", "derivative") and layer is not None and factors:
-            activation = exercise.network.layers[layer - 1].activation
+        node: object = layer  # a graph's step names its node
+        if worked.kind == "node" and isinstance(node, str):
+            return f"{head} = {self._node(exercise, node, factors)} = {result}"
+        if worked.kind in ("activation", "derivative") and isinstance(layer, int) and factors:
+            network: Exercise = exercise  # type: ignore[assignment]  # a layer: a network's
+            activation = network.network.layers[layer - 1].activation
             derivative = worked.kind == "derivative"
             symbolic = activation_text(
                 activation, self.factor_label(factors[0]), derivative, self.style
@@ -148,6 +176,21 @@ class GradingText:
         symbolic = self._sum(worked, self.factor_label, labels=True)
         numeric = self._sum(worked, self.factor_value, labels=False)
         return f"{head} = {symbolic} = {numeric} = {result}"
+
+    def _node(self, exercise: Exercise | Graph, name: str, factors: list[Factor]) -> str:
+        """A graph node's formula, then with its inputs' values substituted."""
+        from backcalc.core.expressions import text
+
+        graph: Graph = exercise  # type: ignore[assignment]  # a node: a graph's
+        expr = next(node.expr for node in graph.nodes if node.name == name)
+        given = self.numbers.given
+        shown = {f.node: self.factor_value(f) for f in factors}
+
+        def value(used: str) -> str:
+            number = shown[used]
+            return f"({number})" if number.startswith(("-", "−")) else number
+
+        return f"{text(expr, given)} = {text(expr, given, value)}"
 
     def _sum(self, worked: Worked, show: object, labels: bool) -> str:
         assert callable(show)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -265,11 +265,19 @@ def diagnosis_document(diagnosis: Diagnosis, words: GradingText) -> dict[str, An
     }
 
 
+def _step_key(key: tuple[str, int | None]) -> dict[str, Any]:
+    """A step's key in JSON: a layer's number, or a graph's node by name."""
+    quantity, where = key[0], cast("object", key[1])
+    if isinstance(where, str):
+        return {"quantity": quantity, "layer": None, "node": where}
+    return {"quantity": quantity, "layer": where}
+
+
 def answers_document(grading: Grading, style: Style | None = None) -> dict[str, Any]:
     from backcalc.core.grading import STATUSES
-    from backcalc.render.grading import GradingText
+    from backcalc.render.grading import GradingText, graph_output
 
-    words = GradingText(style)
+    words = GradingText(style, graph_output(grading))
     s = grading.settings
     first, step = grading.first_wrong, grading.first_wrong_step
     first_document = None
@@ -287,7 +295,7 @@ def answers_document(grading: Grading, style: Style | None = None) -> dict[str, 
             "worked": None
             if grading.worked is None or grading.exercise is None
             else words.worked(grading.worked, grading.exercise),
-            "consequences": [{"quantity": q, "layer": layer} for q, layer in grading.consequences],
+            "consequences": [_step_key(key) for key in grading.consequences],
         }
     return {
         "passed": grading.passed,

@@ -27,7 +27,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, cast
 
 import numpy as np
 
@@ -36,10 +36,13 @@ from backcalc.core.grading.tolerance import Tolerance, no_significant_figure, tr
 from backcalc.errors import NumericalError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from numpy.typing import NDArray
 
     from backcalc.core.activations import Array
     from backcalc.core.grading.worked import Worked
+    from backcalc.core.graph import GraphTrace
     from backcalc.core.network import Exercise, Trace
 
 __all__ = [
@@ -671,36 +674,57 @@ def _any(masks: object) -> NDArray[np.bool_]:
 def steps_for(trace: Trace) -> Steps:
     """The hand solution's steps of a network's trace (a graph's: graphmodel.GraphSteps)."""
     if trace.kind == "graph":
-        from backcalc.core.grading.graphmodel import GraphSteps  # type: ignore[import-not-found]
+        from backcalc.core.grading.graphmodel import GraphSteps
 
-        return GraphSteps(trace)  # type: ignore[no-any-return]
+        return GraphSteps(cast("GraphTrace", trace))  # a graph's trace, by its kind
     return NetworkSteps(trace)
 
 
 def _with_evidence(trace: Trace, steps: list[Step], eps: float) -> list[Step]:
     """Central differences beside the gradient entries (see EVIDENCE_UP_TO)."""
-    from backcalc.core.gradcheck import Probe
-
     gradients = [s for s in steps if s.entries and s.entries[0].parameter is not None]
     total = sum(len(s.entries) for s in gradients)
     if total > EVIDENCE_UP_TO:
         gradients = [s for s in gradients if s.status == "wrong"]
     if not gradients:
         return steps
-    probe = Probe(trace.exercise)
-    views = {name: view for name, _, view, _ in probe.targets(trace)}
+    differences = _differences(trace, eps)
     budget = EVIDENCE_UP_TO
     replaced = {}
     for step in gradients:
         entries = []
         for entry in step.entries:
             numeric = None
-            if budget > 0 and entry.parameter in views:
-                numeric = probe.central_difference(views[entry.parameter], entry.index, eps)
+            if budget > 0 and entry.parameter in differences:
+                numeric = differences[entry.parameter](entry.index)
                 budget -= 1
             entries.append(dataclasses.replace(entry, numeric=numeric))
         replaced[step.key] = dataclasses.replace(step, entries=tuple(entries))
     return [replaced.get(step.key, step) for step in steps]
+
+
+Difference: TypeAlias = "Callable[[tuple[int, ...]], float | None]"  # an entry's central difference
+
+
+def _differences(trace: Trace, eps: float) -> dict[str, Difference]:
+    """By parameter name (W1, b2, x; a graph's inputs), the central difference of an entry."""
+    from functools import partial
+
+    from backcalc.core.gradcheck import Probe, graph_difference
+
+    if trace.kind == "graph":
+        graph: Any = trace.exercise
+
+        def moved(name: str, index: tuple[int, ...]) -> float | None:
+            return graph_difference(graph, name, eps)
+
+        return {name: partial(moved, name) for name in graph.values}
+    probe = Probe(trace.exercise)
+
+    def perturbed(view: Array, index: tuple[int, ...]) -> float | None:
+        return probe.central_difference(view, index, eps)
+
+    return {name: partial(perturbed, view) for name, _, view, _ in probe.targets(trace)}
 
 
 class _HandTraces:

@@ -14,7 +14,7 @@ precision cannot tell the two apart).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from backcalc.core.layer import bias_gradient, input_gradient, weight_gradient
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
-    from backcalc.core.grading.model import Get, Key, NetworkSteps
+    from backcalc.core.grading.model import Get, Key, NetworkSteps, Steps
 
 SLIPS: dict[str, type[Slip]] = {}
 
@@ -31,8 +31,11 @@ SLIPS: dict[str, type[Slip]] = {}
 class Slip:
     code: ClassVar[str] = ""
     steps: ClassVar[tuple[str, ...]] = ()  # the quantities it applies to
+    modes: ClassVar[tuple[str, ...]] = ("network",)  # network and/or graph (graphslips.py)
 
-    def values(self, model: NetworkSteps, key: Key, get: Get) -> list[Array]:
+    def values(self, model: Any, key: Key, get: Get) -> list[Array]:
+        """The values from the student's world `get`; `model` is the mode's Steps (NetworkSteps
+        here, graphmodel.GraphSteps for a graph's slips)."""
         raise NotImplementedError
 
 
@@ -354,14 +357,22 @@ class DecimalShift(Slip):
 
     code = "decimal_shift"
     steps = ()  # every step
+    modes = ("network", "graph")
 
-    def values(self, model: NetworkSteps, key: Key, get: Get) -> list[Array]:
+    def values(self, model: Steps, key: Key, get: Get) -> list[Array]:
         if key[0] == "predicted_class":
             return []
         value = model.compute(key, get)[0]
         return [value * 10.0**k for k in (-3, -2, -1, 1, 2, 3)]
 
 
-def applicable(key: Key) -> list[Slip]:
-    """The slips that may happen at step `key`, one instance each."""
-    return [cls() for cls in SLIPS.values() if not cls.steps or key[0] in cls.steps]
+def applicable(key: Key, mode: str = "network") -> list[Slip]:
+    """The slips that may happen at step `key` of an exercise of `mode`, one instance each."""
+    return [
+        cls()
+        for cls in SLIPS.values()
+        if mode in cls.modes and (not cls.steps or key[0] in cls.steps)
+    ]
+
+
+from backcalc.core.grading import graphslips  # noqa: E402, F401  (registers the graph's slips)

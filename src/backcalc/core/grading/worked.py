@@ -17,25 +17,29 @@ if TYPE_CHECKING:
     from backcalc.core.grading.model import Key, NetworkSteps, World
 
 
-Kind = Literal["sum", "activation", "derivative", "value"]
+Kind = Literal["sum", "activation", "derivative", "value", "node"]
 
 
 @dataclass(frozen=True)
 class Factor:
     """A number in the computation: a step's entry (`name`, `layer` as in answers) or a given
-    one (`W`, `b`, `x`, `y`, `eta`); `index` into its value as `run` shows it."""
+    one (`W`, `b`, `x`, `y`, `eta`); `index` into its value as `run` shows it. In a graph
+    (`node` set): `value` of the node, `given` (an input's value), or `partial` ∂node/∂by."""
 
     name: str
     layer: int | None
     index: tuple[int, ...]
     value: float
+    node: str | None = None
+    by: str | None = None
 
 
 @dataclass(frozen=True)
 class Worked:
     """`kind` sum: Σ coefficient · Π factors over `terms`; `activation` / `derivative`: g or
     g' of the layer applied to the one factor; `value`: computed from `terms`' factors by the
-    step's formula (written as the report states it)."""
+    step's formula (written as the report states it); `node`: a graph node's formula at the
+    values of its inputs, the one term's factors."""
 
     key: Key
     index: tuple[int, ...]

@@ -51,13 +51,15 @@ class GraphSolution:
         steps = " \\\\\n".join(
             f"{tex_name(n.node.name)} &= {tex(n.node.expr, given)}" for n in self.trace.nodes
         )
-        return [
-            *blocks,
+        blocks += [
             Paragraph(self.t("solution.graph_values")),
             Equation(values),
             Paragraph(self.t("solution.graph_steps")),
             Equation(f"\\begin{{aligned}}\n{steps}\n\\end{{aligned}}"),
         ]
+        if self.trace.hand_decimals is not None:
+            blocks.append(Paragraph(self.t("solution.graph_hand", n=self.trace.hand_decimals)))
+        return blocks
 
     def forward(self) -> list[Block]:
         given = lambda v: self.m.number(v, True)  # noqa: E731

@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from backcalc.render.grading import GradingText, entry_index
+from backcalc.render.grading import GradingText, entry_index, graph_output
 from backcalc.render.style import Style
 from backcalc.render.terminal.layout import report_table
 
@@ -30,9 +30,9 @@ STATUS_STYLES = {
 
 
 class GradingRenderer:
-    def __init__(self, style: Style) -> None:
+    def __init__(self, style: Style, output: str | None = None) -> None:
         self.style = style
-        self.words = GradingText(style)
+        self.words = GradingText(style, output)
         self.t = style.t
 
     def marks(self, value: float) -> str:
@@ -60,7 +60,7 @@ class GradingRenderer:
             if step is first:
                 status.append(self.t("grading.first_marker"), style="bold red")
             table.add_row(
-                self.words.step(step.quantity, step.layer),
+                self.words.label(step),
                 str(len(step.entries)),
                 status,
                 f"{self.marks(step.earned)}/{self.marks(step.marks)}",
@@ -98,7 +98,7 @@ class GradingRenderer:
     def cells(self, entry: Judged) -> tuple[str, ...]:
         words = self.words
         return (
-            words.step(entry.quantity, entry.layer),
+            words.label(entry),
             entry_index(entry.index),
             words.written(entry),
             words.correct(entry),
@@ -110,7 +110,7 @@ class GradingRenderer:
         if step is None or entry is None:
             return []
         words = self.words
-        name = words.step(step.quantity, step.layer)
+        name = words.label(step)
         lines: list[RenderableType] = [
             Text(self.t("grading.first_title", step=name), style="bold"),
             indented(
@@ -146,12 +146,12 @@ class GradingRenderer:
         carried = [s for s in later if s.status == "carried_forward"]
         lines: list[RenderableType] = []
         if carried:
-            names = ", ".join(self.words.step(s.quantity, s.layer) for s in carried)
+            names = ", ".join(self.words.label(s) for s in carried)
             verb = self.style.pick("grading.verb", "single" if len(carried) == 1 else "several")
             lines.append(indented(2, self.t("grading.consequences", steps=names, verb=verb)))
         others = [s for s in later if s.status == "wrong"]
         if others:
-            names = ", ".join(self.words.step(s.quantity, s.layer) for s in others)
+            names = ", ".join(self.words.label(s) for s in others)
             lines.append(indented(2, self.t("grading.consequences_wrong", steps=names)))
         return lines
 
@@ -189,7 +189,7 @@ class GradingRenderer:
                 "grading.summary_wrong",
                 n=n,
                 wrong=counts["wrong"],
-                first=self.words.step(first.quantity, first.layer),
+                first=self.words.label(first),
                 carried=counts["carried_forward"],
                 imprecise=counts["imprecise"],
             )
@@ -223,4 +223,4 @@ def indented(left: int, text: str) -> Padding:
 
 def answers(grading: Grading, style: Style | None = None) -> RenderableType:
     """Graded hand-worked answers: per step, the first wrong step worked out, the score."""
-    return GradingRenderer(style or Style()).render(grading)
+    return GradingRenderer(style or Style(), graph_output(grading)).render(grading)

@@ -40,6 +40,9 @@ class GraphRenderer:
         values = ", ".join(f"{name} = {self.given(v)}" for name, v in graph.values.items())
         lines.append(Paragraph(self.t("graph.values", values=values), indent=2))
         lines.append(Text(self.t("graph.output", out=self.out, value=self.fixed(self.trace.value))))
+        if self.trace.hand_decimals is not None:
+            hand = self.t("run.hand_rounding", n=self.trace.hand_decimals)
+            lines.append(Paragraph(hand, style="italic"))
         return lines
 
     def forward(self) -> Table:
