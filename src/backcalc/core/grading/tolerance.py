@@ -58,7 +58,8 @@ class Tolerance:
             raise BackcalcError(
                 f"--tolerance: {name} needs a number after the colon, found '{given}'"
             ) from None
-        if name == "sigfig" and (value != int(value) or not 1 <= value <= 17):
+        whole = math.isfinite(value) and value == int(value)  # int(nan) and int(inf) raise
+        if name == "sigfig" and not (whole and 1 <= value <= 17):
             raise BackcalcError(
                 f"--tolerance: sigfig needs a whole number from 1 to 17, found {given}"
             )
