@@ -388,7 +388,9 @@ class _Grader:
         target = np.where(codes == CORRECT, correct, yours)
         exact = ((values == 0) | (values == 1)) & (target == values)
         as_by_hand = _any(np.abs(values - hand) <= 1e-12 for hand in hands)
-        faint = credited & no_significant_figure(target, decimals) & ~exact & ~as_by_hand
+        # a written 0 has no figure of a value that is not 0, even where it is a cut 0.9
+        zero = (values == 0) & (target != 0) & (decimals >= 0)
+        faint = credited & (no_significant_figure(target, decimals) | zero) & ~exact & ~as_by_hand
         required = self.settings.required_decimals
         short = np.zeros_like(faint)
         if required is not None:
