@@ -230,8 +230,12 @@ def grade(
     settings: AnswerSettings | None = None,
     answers: str = "answers",
 ) -> Grading:
-    """Judge every claimed entry, in hand-solution order."""
+    """Judge every claimed entry, in hand-solution order. Where the settings ask for no number
+    of decimals, the exercise's `answer_decimals` does (the Python API's as the command's)."""
     settings = settings or AnswerSettings()
+    if settings.required_decimals is None:
+        asked = getattr(trace.exercise, "answer_decimals", None)
+        settings = dataclasses.replace(settings, required_decimals=asked)
     grader = _Grader(trace, claims, settings)
     steps = grader.run()
     first = next((step for step in steps if step.status == "wrong"), None)
