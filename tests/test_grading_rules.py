@@ -75,7 +75,9 @@ def mazur() -> dict[str, Any]:
     delta2 = (a2 - y) * a2 * (1 - a2)
     delta1 = (w2.T @ delta2) * a1 * (1 - a1)
     dW1 = np.outer(delta1, x)
-    return {"x": x, "y": y, "w1": w1, "w2": w2, "a1": a1, "dW1": dW1, "w1_new": w1 - 0.5 * dW1}
+    loss = float(np.sum(0.5 * (y - a2) ** 2))
+    return {"x": x, "y": y, "w1": w1, "w2": w2, "a1": a1, "dW1": dW1, "w1_new": w1 - 0.5 * dW1,
+            "loss": loss}  # fmt: skip
 
 
 def mazur_by_hand(decimals: int) -> dict[str, Any]:
@@ -608,6 +610,23 @@ def test_a_hand_rounded_key_of_every_network_example_passes(
             1 for e in doc["entries"] if e["claimed"] == 0 and abs(e["correct"]) * 10**decimals >= 1e-9 and e["quantity"] != "predicted_class"
         )
     assert faint > 0  # keys with zeros for values that are not 0 were among them
+
+
+def test_a_float_key_stays_correct_beside_a_number_written_with_many_decimals(
+    tmp_path: Path,
+) -> None:
+    """Mazur's key at 2 decimals as JSON floats has 0.0 for ∂E/∂W⁽¹⁾ (0.00 by hand; 0.0 has
+    one decimal); the loss written exactly, to 12 decimals, beside it changes nothing."""
+    code, out, _ = invoke("run", "mazur-shared-bias", "--hand-rounding", "2", "--format", "json")
+    key = key_from_run(json.loads(out), None)
+    assert key["layers"]["1"]["dJ_dW"] == [[0.0, 0.0], [0.0, 0.0]]
+    assert np.all(mazur_by_hand(2)["dW1"] == 0)
+    key["loss"] = f"{mazur()['loss']:.12f}"
+    path = tmp_path / "key.yaml"
+    path.write_text(json.dumps(key), encoding="utf-8")
+    code, doc = check_json("mazur-shared-bias", "--answers", str(path))
+    assert [e for e in doc["entries"] if e["status"] != "correct"] == [] and code == 0
+    assert entries_of(doc, "loss", None)[0]["decimals"] == 12
 
 
 # -- §5 the report -------------------------------------------------------------------------------
