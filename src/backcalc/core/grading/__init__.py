@@ -259,7 +259,8 @@ class _Grader:
         self.yours, self.correct_inputs = World(claimed), World(claimed)
         self.status: dict[Key, Status] = {}
         self.hands = _HandTraces(trace)
-        self.finest = max((int(d) for claim in claims for d in claim.decimals.flat), default=-1)
+        # every number of decimals written (≥ 2): a key's 0.250 is 0.25 as a float, its 0.000 0.0
+        self.places = sorted({int(d) for claim in claims for d in claim.decimals.flat if d >= 2})
 
     def run(self) -> list[Step]:
         steps = []
@@ -292,12 +293,23 @@ class _Grader:
 
     def _hand(self, key: Key, decimals: NDArray[np.int64]) -> Array:
         """The value rounded at every step to each entry's decimals (NaN where d < 2 or no
-        hand computation exists), and at the most decimals any entry has."""
+        hand computation exists)."""
         found = np.full(decimals.shape, np.nan)
         for places in sorted({int(d) for d in decimals.flat if d >= 2}):
             hand = self.hands.values(self.model, key, places)
             if hand is not None:
                 found = np.where(decimals == places, hand, found)
+        return found
+
+    def _finer(self, key: Key, decimals: NDArray[np.int64]) -> list[Array]:
+        """The value rounded at every step to each number of decimals the answers are written
+        with, where that is more than an entry's own (NaN elsewhere): the key's 0.250 written
+        0.25, its 0.000 written 0.0, as a float or a JSON number writes them."""
+        found = []
+        for places in self.places:
+            hand = self.hands.values(self.model, key, places)
+            if hand is not None and np.any(decimals < places):
+                found.append(np.where(decimals < places, hand, np.nan))
         return found
 
     def _judge(
@@ -323,9 +335,9 @@ class _Grader:
         inputs_correct = all(self.status.get(k, "correct") == "correct" for k in inputs)
         targets = [correct, *from_correct]
         hand = self._hand(key, decimals)
-        finest = self._hand(key, np.full_like(decimals, self.finest))
+        finer = self._finer(key, decimals)
         if inputs_correct:
-            targets += [hand, finest]
+            targets += [hand, *finer]
         is_correct = _any(near(t) for t in targets)
         cut_from = _first_cut(cut, targets, ~is_correct)
         was_cut = ~np.isnan(cut_from)
@@ -345,7 +357,7 @@ class _Grader:
         elif not self.settings.carry_forward:
             codes = np.where(follows, WRONG, codes)
             remarks.update({i: Remark("not_carried") for i in _where(follows)})
-        hands = (hand, finest)
+        hands = (hand, *finer)
         codes = self._imprecise(key, codes, values, decimals, correct, yours[0], hands, remarks)
         slip_values = self._slips(key)
         diagnoses = self._diagnose(codes, near, slip_values)
@@ -383,7 +395,7 @@ class _Grader:
         decimals: NDArray[np.int64],
         correct: Array,
         yours: Array,
-        hands: tuple[Array, Array],
+        hands: tuple[Array, ...],
         remarks: dict[tuple[int, ...], Remark],
     ) -> NDArray[np.int64]:
         if key[0] == "predicted_class":
