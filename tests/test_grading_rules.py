@@ -189,7 +189,9 @@ def test_a_forgotten_update_written_to_many_decimals_is_wrong_and_named() -> Non
     m = mazur()
     assert 0.00021 < 0.15 - m["w1_new"][0, 0] < 0.00023
     exercise = backcalc.load("mazur-shared-bias")
-    entry = only(exercise, {"layers": {1: {"weights_updated": [["0.150000000", None], [None, None]]}}})
+    entry = only(
+        exercise, {"layers": {1: {"weights_updated": [["0.150000000", None], [None, None]]}}}
+    )
     assert entry.status == "wrong"
     assert entry.diagnosis is not None and entry.diagnosis.code == "update_not_applied"
     assert math.isclose(entry.correct, m["w1_new"][0, 0], rel_tol=1e-12)
@@ -254,7 +256,9 @@ def test_one_decimal_buys_no_wrong_sign_and_no_far_value() -> None:
     """At one decimal, 0.1 for −0.0099 and 0.2 for 0.0513 (the reference's ∂J/∂b⁽¹⁾) are
     wrong; 0.1 for 0.0513 is its rounding and correct; −0.0 for −0.0099 says nothing of it."""
     delta1 = reference()["delta1"]
-    assert math.isclose(delta1[1], -0.0099, abs_tol=5e-5) and math.isclose(delta1[2], 0.0513, abs_tol=5e-5)
+    assert math.isclose(delta1[1], -0.0099, abs_tol=5e-5) and math.isclose(
+        delta1[2], 0.0513, abs_tol=5e-5
+    )
     ex = backcalc.load("reference-2-3-1")
     entries = graded(ex, {"layers": {1: {"dJ_db": [None, "0.1", "0.2"]}}}).entries
     assert [e.status for e in entries] == ["wrong", "wrong"]
@@ -423,7 +427,9 @@ def test_a_truncated_value_is_correct_against_the_correct_value() -> None:
     ("value", "written"),
     [(0.0008, "0.0"), (0.3, "0"), (-0.3, "0"), (-0.04, "-0.0"), (0.9, "0"), (0.09, "0.0")],
 )
-def test_a_written_value_with_no_significant_figure_is_imprecise(value: float, written: str) -> None:
+def test_a_written_value_with_no_significant_figure_is_imprecise(
+    value: float, written: str
+) -> None:
     """`0.0` for 0.0008, `0` for 0.3: close, but it says nothing of the value; a zero cut
     from 0.9 says nothing either (truncation does not make it correct)."""
     entry = judged_z(value, written)
@@ -454,7 +460,9 @@ def test_fewer_decimals_than_asked_on_the_command_line(tmp_path: Path) -> None:
     assert doc["entries"][0]["remark"]["code"] == "fewer_decimals"
     assert doc["settings"]["required_decimals"] == 3
     assert check_json(spec, "--answers", answers, "--decimals-required", "2")[0] == 0
-    spec, answers = files(tmp_path, single(0.2049, "answer_decimals: 3\n"), 'layers:\n  1:\n    z: "0.21"\n')
+    spec, answers = files(
+        tmp_path, single(0.2049, "answer_decimals: 3\n"), 'layers:\n  1:\n    z: "0.21"\n'
+    )
     assert check_json(spec, "--answers", answers)[0] == 1
     assert check_json(spec, "--answers", answers, "--decimals-required", "2")[0] == 0
 
@@ -468,7 +476,9 @@ def test_a_value_equal_to_the_hand_rounded_computation_is_not_imprecise() -> Non
     assert hand["dW1"][0, 0] == 0.0 and hand["dW1"][1, 0] == 0.001
     exact = mazur()["dW1"]
     assert abs(exact[0, 0]) * 1000 < 0.5 and abs(exact[1, 0]) * 1000 < 0.5
-    answers = {"layers": {1: {"delta": ["0.009", "0.010"], "dJ_dW": [["0.000", None], ["0.000", None]]}}}
+    answers = {
+        "layers": {1: {"delta": ["0.009", "0.010"], "dJ_dW": [["0.000", None], ["0.000", None]]}}
+    }
     entries = graded(backcalc.load("mazur-shared-bias"), answers).entries
     found = {(e.quantity, e.index): (e.status, remark(e)) for e in entries}
     assert found[("dJ_dW", (0, 0))][0] == "correct"
@@ -492,7 +502,7 @@ def test_each_tolerance_rule_accepts_inside_and_refuses_outside(
     tmp_path: Path, option: str, text: str, inside: tuple[str, ...], outside: tuple[str, ...]
 ) -> None:
     value = 1.2345
-    rule, _, amount = text.partition(":")
+    rule = text.partition(":")[0]
     allowed = {"sigfig": 0.51 * 0.01, "rel": 0.01 * value, "abs": 0.001}[rule]
     for written in inside:
         assert abs(float(written) - value) < allowed
@@ -507,6 +517,35 @@ def test_each_tolerance_rule_accepts_inside_and_refuses_outside(
         assert status == ("correct" if code == 0 else "wrong"), written
 
 
+@pytest.mark.parametrize("option", ["sigfig:3", "rel:0.01", "abs:1e-3"])
+def test_the_other_rules_judge_the_value_and_nothing_else(option: str) -> None:
+    """Truncation and the computation rounded at every step belong to the decimals rule (they
+    read how a number is written): under sigfig:3, rel:0.01, abs:1e-3 the sentence says "within
+    … of the value it should have", and 0.21 for 0.2159 (cut) and 0.001 for Mazur's
+    ∂E/∂W⁽¹⁾[2, 1] = 0.000498 (0.010 · 0.05 by hand) are outside every one of them."""
+    from backcalc.core.grading import AnswerSettings, Tolerance, grade
+    from backcalc.io.answers import from_data
+
+    def judged(exercise: Any, answers: dict[str, Any]) -> Any:
+        trace = exercise.run()
+        settings = AnswerSettings(tolerance=Tolerance.parse(option))
+        (entry,) = grade(trace, from_data(answers, trace), settings).entries
+        return entry
+
+    value = 0.2159
+    assert abs(0.21 - value) > max(0.51 * 0.001, 0.01 * value, 0.001)
+    cut = judged(backcalc.load(single(value)), {"layers": {1: {"z": ["0.21"]}}})
+    assert (cut.status, cut.remark) == ("wrong", None)
+    exact = mazur()["dW1"][1, 0]
+    assert mazur_by_hand(3)["dW1"][1, 0] == 0.001
+    by_hand = {"layers": {1: {"dJ_dW": [[None, None], ["0.001", None]]}}}
+    assert only(backcalc.load("mazur-shared-bias"), by_hand).status == "correct"  # decimals
+    allowed = {"sigfig": 0.51e-6, "rel": 0.01 * exact, "abs": 0.001}[option.partition(":")[0]]
+    inside = abs(0.001 - exact) <= allowed  # abs:1e-3 is wider than this whole value
+    status = judged(backcalc.load("mazur-shared-bias"), by_hand).status
+    assert status == ("correct" if inside else "wrong")
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize(("option", "text", "_inside", "_outside"), TOLERANCES)
 def test_the_rule_in_force_is_one_sentence_in_the_report(
@@ -514,13 +553,15 @@ def test_the_rule_in_force_is_one_sentence_in_the_report(
 ) -> None:
     """JSON settings.tolerance names the rule; its sentence (with its number, in the language's
     numerals) is in the JSON and in the terminal report."""
-    code, doc = check_json("reference-2-3-1", *HAND, "--tolerance", option, "--lang", lang)
+    _, doc = check_json("reference-2-3-1", *HAND, "--tolerance", option, "--lang", lang)
     assert doc["settings"]["tolerance"] == text
     sentence = doc["settings"]["rule"][0]
     assert sentence.endswith(".") and sentence.count(". ") == 0
     amount = text.partition(":")[2]
     assert (amount if lang == "en" else amount.replace(".", ",")) in sentence
-    code, out, err = invoke("check", "reference-2-3-1", *HAND, "--tolerance", option, "--lang", lang, columns=80)
+    _, out, _ = invoke(
+        "check", "reference-2-3-1", *HAND, "--tolerance", option, "--lang", lang, columns=80
+    )
     assert sentence in one_paragraph(out)
 
 
@@ -534,7 +575,19 @@ def test_the_default_rule_is_one_sentence_in_the_report() -> None:
 
 
 @pytest.mark.parametrize(
-    "rule", ["foo", "sigfig:0", "rel:-1", "rel:x", "sigfig:2.5", "sigfig:nan", "sigfig:inf", "abs:nan", "decimals:2", "rel:"]
+    "rule",
+    [
+        "foo",
+        "sigfig:0",
+        "rel:-1",
+        "rel:x",
+        "sigfig:2.5",
+        "sigfig:nan",
+        "sigfig:inf",
+        "abs:nan",
+        "decimals:2",
+        "rel:",
+    ],
 )
 def test_a_bad_tolerance_rule_is_one_clear_line_and_exit_2(rule: str) -> None:
     code, out, err = invoke("check", "reference-2-3-1", *HAND, "--tolerance", rule)
@@ -551,7 +604,9 @@ def network_examples() -> tuple[str, ...]:
     assert code == 0
     names = [line.split()[0] for line in out.splitlines() if line.strip()]
     found = tuple(
-        name for name in names if backcalc.load(name).kind == "network" and name != "digits-64-15-10"
+        name
+        for name in names
+        if backcalc.load(name).kind == "network" and name != "digits-64-15-10"
     )  # digits-64-15-10: 381,438 entries, half a minute
     assert len(found) >= 10
     return found
@@ -571,7 +626,9 @@ def key_from_run(doc: dict[str, Any], decimals: int | None) -> dict[str, Any]:
     tops = ("prediction", "probabilities", "predicted_class", "losses", "loss", "dJ_dx")
     per_layer = ("z", "a", "g_prime", "dJ_da", "delta", "dJ_dW", "dJ_db")
     per_layer += ("weights_updated", "bias_updated")
-    answers: dict[str, Any] = {name: written(doc[name]) for name in tops if doc.get(name) is not None}
+    answers: dict[str, Any] = {
+        name: written(doc[name]) for name in tops if doc.get(name) is not None
+    }
     answers["layers"] = {
         str(layer["layer"]): {n: written(layer[n]) for n in per_layer if layer.get(n) is not None}
         for layer in doc["layers"]
@@ -600,14 +657,22 @@ def test_a_hand_rounded_key_of_every_network_example_passes(
         path = tmp_path / f"{name}.yaml"
         path.write_text(json.dumps(key), encoding="utf-8")
         code, doc = check_json(name, "--answers", str(path))
-        wrong = [(e["quantity"], e["layer"], e["index"], e["written"], e["status"]) for e in doc["entries"] if e["status"] != "correct"]
+        wrong = [
+            (e["quantity"], e["layer"], e["index"], e["written"], e["status"])
+            for e in doc["entries"]
+            if e["status"] != "correct"
+        ]
         assert (code, wrong) == (0, []), name
         assert {s["status"] for s in doc["steps"]} == {"correct"}
         claimed = {(s["quantity"], s["layer"]) for s in doc["steps"]}
-        for n, layer in enumerate(run["layers"], start=1):
-            assert {q for q, l in claimed if l == n} == set(key["layers"][str(n)]), name
+        for n in range(1, len(run["layers"]) + 1):
+            assert {q for q, at in claimed if at == n} == set(key["layers"][str(n)]), name
         faint += sum(
-            1 for e in doc["entries"] if e["claimed"] == 0 and abs(e["correct"]) * 10**decimals >= 1e-9 and e["quantity"] != "predicted_class"
+            1
+            for e in doc["entries"]
+            if e["claimed"] == 0
+            and abs(e["correct"]) * 10**decimals >= 1e-9
+            and e["quantity"] != "predicted_class"
         )
     assert faint > 0  # keys with zeros for values that are not 0 were among them
 
@@ -670,7 +735,9 @@ def test_one_row_per_step_with_the_worst_status_of_its_entries(tmp_path: Path) -
     for (quantity, layer), status in statuses.items():
         ranks = [STATUS_RANK.index(e["status"]) for e in entries_of(doc, quantity, layer)]
         assert STATUS_RANK[max(ranks)] == status
-    assert [e["status"] for e in entries_of(doc, "dJ_dW", 1)] == ["correct"] * 2 + ["carried_forward"] * 2 + ["correct"] * 2
+    assert [e["status"] for e in entries_of(doc, "dJ_dW", 1)] == ["correct"] * 2 + [
+        "carried_forward"
+    ] * 2 + ["correct"] * 2
     assert (doc["first_wrong"]["quantity"], doc["first_wrong"]["layer"]) == ("a", 1)
     assert doc["first_wrong"]["index"] == [2]
     assert doc["score"] == {"earned": 2.0, "possible": 5.0}  # carried forward: full credit
@@ -687,7 +754,11 @@ def test_the_terminal_report_has_one_row_per_step_and_expands_only_wrong_steps()
     assert [row[0] for row in rows] == STEP_LABELS
     assert [row[1] for row in rows][13:] == ["3", "6", "3"]  # entries per step
     wrong = table_rows(out, "The wrong entries")
-    assert [(row[0], row[1]) for row in wrong] == [("δ⁽¹⁾", "[1]"), ("δ⁽¹⁾", "[2]"), ("δ⁽¹⁾", "[3]")]
+    assert [(row[0], row[1]) for row in wrong] == [
+        ("δ⁽¹⁾", "[1]"),
+        ("δ⁽¹⁾", "[2]"),
+        ("δ⁽¹⁾", "[3]"),
+    ]
 
 
 def test_the_correct_value_is_shown_to_one_decimal_more_than_written() -> None:
@@ -701,7 +772,9 @@ def test_the_correct_value_is_shown_to_one_decimal_more_than_written() -> None:
         assert row[3] == f"{r['delta1'][i]:.3f}"
         assert row[4] == f"{notes['dJ_da1'][i] * notes['g1'][i]:.3f}"
     assert f"the correct value is {r['delta1'][0]:.3f}" in one_paragraph(out)
-    _, out, _ = invoke("check", "reference-2-3-1", *HAND, "--no-carry-forward", "--lang", "es", columns=80)
+    _, out, _ = invoke(
+        "check", "reference-2-3-1", *HAND, "--no-carry-forward", "--lang", "es", columns=80
+    )
     rows = table_rows(out, "Las entradas erróneas")
     dW1 = [row for row in rows if row[0] == "∂J/∂W⁽¹⁾"]
     assert len(dW1) == 6
@@ -712,8 +785,12 @@ def test_the_correct_value_is_shown_to_one_decimal_more_than_written() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-@pytest.mark.parametrize("options", [(), ("--full",), ("--no-carry-forward",), ("--tolerance", "rel:0.01")])
-def test_the_report_reads_at_80_columns_and_in_one_numeral_style(lang: str, options: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "options", [(), ("--full",), ("--no-carry-forward",), ("--tolerance", "rel:0.01")]
+)
+def test_the_report_reads_at_80_columns_and_in_one_numeral_style(
+    lang: str, options: tuple[str, ...]
+) -> None:
     code, out, err = invoke("check", "reference-2-3-1", *HAND, "--lang", lang, *options, columns=80)
     assert code == 1 and err == ""
     assert max(len(line) for line in out.splitlines()) <= 80
@@ -737,10 +814,15 @@ def test_a_marks_file_scores_the_steps(tmp_path: Path) -> None:
     assert (steps[("delta", 1)]["marks"], steps[("delta", 1)]["earned"]) == (3, 0)
     # `possible` counts the steps claimed only
     answers = tmp_path / "few.yaml"
-    answers.write_text('layers:\n  1:\n    z: ["1,98", "3,02", "2,172"]\n    delta: ["0,21", "0,14", "0,20"]\n', encoding="utf-8")
+    answers.write_text(
+        'layers:\n  1:\n    z: ["1,98", "3,02", "2,172"]\n    delta: ["0,21", "0,14", "0,20"]\n',
+        encoding="utf-8",
+    )
     code, doc = check_json("reference-2-3-1", "--answers", str(answers), "--marks", str(marks))
     assert doc["score"] == {"earned": 2.0, "possible": 5.0}
-    _, out, _ = invoke("check", "reference-2-3-1", "--answers", str(answers), "--marks", str(marks), columns=80)
+    _, out, _ = invoke(
+        "check", "reference-2-3-1", "--answers", str(answers), "--marks", str(marks), columns=80
+    )
     assert "2 of 5" in one_paragraph(out)
 
 
@@ -801,14 +883,25 @@ def test_passed_only_when_every_entry_is_correct_and_the_exit_code_follows(tmp_p
         assert out.splitlines()[-1].startswith("PASSED" if passed else "FAILED")
     # a carried-forward step and every other step right: not passed
     r = reference()
-    answers = {"layers": {1: {"delta": ["0.21", f"{r['delta1'][1]:.3f}", f"{r['delta1'][2]:.3f}"], "dJ_db": ["0.21", None, None]}}}
+    answers = {
+        "layers": {
+            1: {
+                "delta": ["0.21", f"{r['delta1'][1]:.3f}", f"{r['delta1'][2]:.3f}"],
+                "dJ_db": ["0.21", None, None],
+            }
+        }
+    }
     report = backcalc.check("reference-2-3-1", answers=answers)
     statuses = [s["status"] for s in report.to_dict()["steps"]]
     assert statuses == ["wrong", "carried_forward"] and report.passed is False
 
 
-@pytest.mark.parametrize("option", [("--rtol", "1e-3"), ("--atol", "1e-4"), ("--rtol", "0.1", "--atol", "0.1")])
-def test_rtol_and_atol_with_answers_are_refused_pointing_to_tolerance(option: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "option", [("--rtol", "1e-3"), ("--atol", "1e-4"), ("--rtol", "0.1", "--atol", "0.1")]
+)
+def test_rtol_and_atol_with_answers_are_refused_pointing_to_tolerance(
+    option: tuple[str, ...],
+) -> None:
     code, out, err = invoke("check", "reference-2-3-1", *HAND, *option)
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "--tolerance" in err and "Traceback" not in err
@@ -841,12 +934,22 @@ def test_inputs_all_zero_earn_no_carried_forward_credit() -> None:
     """g'(z⁽²⁾) = 0 (wrong) and then δ⁽²⁾ = 0 and ∂J/∂W⁽²⁾ = 0, which follow from it: no credit."""
     answers = {
         "layers": {
-            2: {"dJ_da": "-4.477", "g_prime": "0.000", "delta": "0.000", "dJ_dW": [["0.000", "0.000", "0.000"]]}
+            2: {
+                "dJ_da": "-4.477",
+                "g_prime": "0.000",
+                "delta": "0.000",
+                "dJ_dW": [["0.000", "0.000", "0.000"]],
+            }
         }
     }
     doc = backcalc.check("reference-2-3-1", answers=answers).to_dict()
     statuses = {(s["quantity"], s["layer"]): s["status"] for s in doc["steps"]}
-    assert statuses == {("dJ_da", 2): "correct", ("g_prime", 2): "wrong", ("delta", 2): "wrong", ("dJ_dW", 2): "wrong"}
+    assert statuses == {
+        ("dJ_da", 2): "correct",
+        ("g_prime", 2): "wrong",
+        ("delta", 2): "wrong",
+        ("dJ_dW", 2): "wrong",
+    }
     for quantity in ("delta", "dJ_dW"):
         for e in entries_of(doc, quantity, 2):
             assert e["remark"]["code"] == "zero_inputs" and e["remark"]["message"], e
@@ -864,6 +967,8 @@ def test_a_value_copied_into_a_step_that_changes_it_earns_no_credit() -> None:
     assert entries["dJ_da"].status == "correct" and entries["g_prime"].status == "wrong"
     assert (entries["delta"].status, remark(entries["delta"])) == ("wrong", "copied")
     assert math.isclose(entries["delta"].expected, float(mine))
-    halved = {"layers": {2: {"dJ_da": mine, "g_prime": "0.500", "delta": f"{float(mine) * 0.5:.3f}"}}}
+    halved = {
+        "layers": {2: {"dJ_da": mine, "g_prime": "0.500", "delta": f"{float(mine) * 0.5:.3f}"}}
+    }
     entries = {e.quantity: e for e in graded(backcalc.load("reference-2-3-1"), halved).entries}
     assert (entries["delta"].status, entries["delta"].remark) == ("carried_forward", None)
