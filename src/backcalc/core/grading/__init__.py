@@ -5,10 +5,10 @@ For each step of the hand solution (backcalc.core.grading.model) in order, every
 is compared with
 
 - the correct value, the value computed from the student's own claimed inputs where those are
-  correct (rounding carried from correct steps is no fault), and, where the inputs are correct,
-  the computation rounded at every step to the entry's decimals (d ≥ 2: a solution key made with
-  `--hand-rounding` passes): a match is `correct` (a value cut instead of rounded too, with a
-  remark);
+  correct (rounding carried from correct steps is no fault), and, under the decimals rule where
+  the inputs are correct, the computation rounded at every step to the entry's decimals (d ≥ 2:
+  a solution key made with `--hand-rounding` passes): a match is `correct` (under the decimals
+  rule a value cut instead of rounded too, with a remark);
 - the value computed from the student's own values, wrong ones included: a match is
   `carried_forward` (method credit), unless its inputs are all zero or it copies an input the
   step would change (no credit, with a remark), or carrying forward is off;
@@ -336,14 +336,17 @@ class _Grader:
         targets = [correct, *from_correct]
         hand = self._hand(key, decimals)
         finer = self._finer(key, decimals)
-        if inputs_correct:
+        # a cut number and the computation rounded at every step are read from how a number is
+        # written: the decimals rule's; sigfig, rel and abs judge the value only, as they say
+        by_writing = tolerance.rule == "decimals"
+        if inputs_correct and by_writing:
             targets += [hand, *finer]
         is_correct = _any(near(t) for t in targets)
-        cut_from = _first_cut(cut, targets, ~is_correct)
+        cut_from = _first_cut(cut, targets, ~is_correct & by_writing)
         was_cut = ~np.isnan(cut_from)
         is_correct |= was_cut
         follows = ~is_correct & _any(near(t) for t in yours)
-        cut_yours = _first_cut(cut, yours, ~is_correct & ~follows)
+        cut_yours = _first_cut(cut, yours, ~is_correct & ~follows & by_writing)
         follows |= ~np.isnan(cut_yours)
         cut_from = np.where(was_cut, cut_from, cut_yours)
         remarks: dict[tuple[int, ...], Remark] = {}

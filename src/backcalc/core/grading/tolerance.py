@@ -9,8 +9,9 @@ The rules have the names numerical graders give them (PrairieLearn, Moodle):
 - `rel:r`: within r·|value|;
 - `abs:a`: within a.
 
-Only `decimals` looks at how a number was written; the precision checks (imprecise, truncated)
-need written decimals under any rule.
+Only `decimals` looks at how a number was written, and only under it is a number cut instead of
+rounded, or the computation rounded at every step, also accepted; the precision check
+(imprecise) needs written decimals under any rule.
 """
 
 from __future__ import annotations
