@@ -224,7 +224,7 @@ def test_a_forgotten_update_at_two_decimals_is_correct_with_a_remark() -> None:
     for e in doc["entries"]:
         assert e["remark"]["code"] == "indistinct" and e["remark"]["message"]
     text = backcalc.check(exercise, answers={"layers": {1: {"weights_updated": two}}}).render()
-    assert "Remarks" in text
+    assert doc["entries"][0]["remark"]["message"] in one_paragraph(text)
 
 
 def test_zero_for_a_whole_hidden_gradient_is_imprecise() -> None:
@@ -306,7 +306,7 @@ def test_the_same_error_on_every_softmax_probability_of_the_example_gets_the_sam
 
 
 @pytest.mark.parametrize(
-    ("value", "written", "status"),
+    ("value", "written", "verdict"),
     [
         (0.2049, "0.21", "correct"),  # 0.51 of a unit: the edge, inside
         (0.20491, "0.21", "correct"),  # 0.509
@@ -315,18 +315,23 @@ def test_the_same_error_on_every_softmax_probability_of_the_example_gets_the_sam
         (-0.2048, "-0.21", "wrong"),
         (1.23449, "1.235", "correct"),  # 0.51 at 3 decimals
         (1.23448, "1.235", "wrong"),  # 0.52
-        (0.2151, "0.21", "correct"),  # 0.51 below (and a truncation too)
+        (0.2151, "0.21", "correct"),  # 0.51 towards 0: inside, no remark
+        (0.2152, "0.21", "truncated"),  # 0.52 towards 0: outside, but 0.2152 cut
         (1.49, "2", "correct"),  # a whole number: ±0.51 of 1
         (2.509, "2", "correct"),
+        (2.52, "2", "truncated"),
         (1.48, "2", "wrong"),
         (-1.48, "-2", "wrong"),
     ],
 )
 def test_a_written_number_is_judged_within_051_of_a_unit_in_its_last_place(
-    value: float, written: str, status: str
+    value: float, written: str, verdict: str
 ) -> None:
+    """Within 0.51 of a unit in the last written place: correct; 0.52 away: wrong, unless the
+    number is the value cut (correct, with the remark)."""
     entry = judged_z(value, written)
-    assert entry.status == status, (value, written, units(float(written), value, entry.decimals))
+    expected = ("correct", "truncated") if verdict == "truncated" else (verdict, None)
+    assert (entry.status, remark(entry)) == expected, (value, written)
 
 
 def test_a_whole_number_in_a_yaml_file_is_judged_at_051(tmp_path: Path) -> None:
@@ -799,6 +804,27 @@ def test_the_report_reads_at_80_columns_and_in_one_numeral_style(
         assert points == [] and "0,048" in out
     else:
         assert commas == [] and "0.048" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_first_wrong_step_is_worked_through_with_the_students_numbers(lang: str) -> None:
+    """δ⁽¹⁾[1] of the notes: from their own ∂J/∂a⁽¹⁾[1] = 0,446 and g'(z⁽¹⁾)[1] = 0,106 it is
+    0,047276; the diagnosis and the steps that follow from it (∂J/∂W⁽¹⁾, ∂J/∂b⁽¹⁾) are named."""
+    product = 0.446 * 0.106
+    _, doc = check_json("reference-2-3-1", *HAND, "--lang", lang)
+    first = doc["first_wrong"]
+    assert math.isclose(first["expected_from_yours"], product, rel_tol=1e-12)
+    numbers = f"0.446 · 0.106 = {product:.6g}"
+    numbers = numbers if lang == "en" else numbers.replace(".", ",")
+    assert first["worked"].endswith(numbers)
+    assert first["consequences"] == [
+        {"quantity": "dJ_dW", "layer": 1},
+        {"quantity": "dJ_db", "layer": 1},
+    ]
+    _, out, _ = invoke("check", "reference-2-3-1", *HAND, "--lang", lang, columns=80)
+    text = one_paragraph(out)
+    assert first["worked"] in text and first["diagnosis"]["message"] in text
+    assert "∂J/∂W⁽¹⁾, ∂J/∂b⁽¹⁾" in text
 
 
 def test_a_marks_file_scores_the_steps(tmp_path: Path) -> None:
