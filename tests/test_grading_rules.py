@@ -982,6 +982,19 @@ def test_inputs_all_zero_earn_no_carried_forward_credit() -> None:
             assert e["expected_from_yours"] == 0
 
 
+def test_a_written_zero_is_no_decimal_shift() -> None:
+    """g'(z⁽²⁾) = 0.000 for 0.2495: 10⁻³ of it (0.00025) rounds to 0.000 too, but a zero has no
+    digits to have shifted: no slip names it (a slip whose value is exactly 0 still may)."""
+    g2 = float(reference()["a2"][0] * (1 - reference()["a2"][0]))
+    assert round(g2 * 1e-3, 3) == 0.0
+    answers = {"layers": {2: {"g_prime": "0.000", "delta": "0.000"}}}
+    entries = {e.quantity: e for e in graded(backcalc.load("reference-2-3-1"), answers).entries}
+    assert (entries["g_prime"].status, entries["g_prime"].diagnosis) == ("wrong", None)
+    # δ⁽²⁾ = z⁽²⁾ · g'(z⁽²⁾) from the student's own 0: exactly 0, a slip's value still
+    delta = entries["delta"].diagnosis
+    assert delta is not None and "z_instead_of_upstream" in delta.codes
+
+
 def test_a_value_copied_into_a_step_that_changes_it_earns_no_credit() -> None:
     """δ⁽²⁾ claimed equal to your own ∂J/∂a⁽²⁾ on a sigmoid layer, with g'(z⁽²⁾) claimed as 1
     so that it does follow from your values: no credit, remark `copied`. With g' = 0.5 and
