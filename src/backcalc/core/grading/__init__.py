@@ -363,7 +363,13 @@ class _Grader:
         hands = (hand, *finer)
         codes = self._imprecise(key, codes, values, decimals, correct, yours[0], hands, remarks)
         slip_values = self._slips(key)
-        diagnoses = self._diagnose(codes, near, slip_values)
+
+        def names(value: Array) -> NDArray[np.bool_]:
+            """A slip's value that rounds to 0 (and is not 0) has no digits to match a claim."""
+            blank = no_significant_figure(value, decimals) & (value != 0)
+            return np.asarray(near(value) & ~blank)
+
+        diagnoses = self._diagnose(codes, names, slip_values)
         self._indistinct(codes, values, correct, near, slip_values, remarks)
         expected = yours[0]
         if len(yours) > 1:  # g' from z or from a: the one nearer what was written
