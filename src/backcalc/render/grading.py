@@ -89,9 +89,8 @@ class GradingText:
 
     def rule(self, settings: AnswerSettings) -> list[str]:
         tolerance = settings.tolerance
-        lines = [
-            self.style.pick("grading.rule", tolerance.rule, value=tolerance.text.partition(":")[2])
-        ]
+        value = self.numbers.written(tolerance.text.partition(":")[2])  # 0,01 in Spanish
+        lines = [self.style.pick("grading.rule", tolerance.rule, value=value)]
         if settings.required_decimals is not None:
             lines.append(self.t("grading.required", decimals=settings.required_decimals))
         carry = "grading.carry_forward" if settings.carry_forward else "grading.no_carry_forward"

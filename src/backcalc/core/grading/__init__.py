@@ -5,10 +5,10 @@ For each step of the hand solution (backcalc.core.grading.model) in order, every
 is compared with
 
 - the correct value, the value computed from the student's own claimed inputs where those are
-  correct (rounding carried from correct steps is no fault), and, where the inputs are correct,
-  the computation rounded at every step to the entry's decimals (d ≥ 2: a solution key made with
-  `--hand-rounding` passes): a match is `correct` (a value cut instead of rounded too, with a
-  remark);
+  correct (rounding carried from correct steps is no fault), and, under the decimals rule where
+  the inputs are correct, the computation rounded at every step to the entry's decimals (d ≥ 2:
+  a solution key made with `--hand-rounding` passes): a match is `correct` (under the decimals
+  rule a value cut instead of rounded too, with a remark);
 - the value computed from the student's own values, wrong ones included: a match is
   `carried_forward` (method credit), unless its inputs are all zero or it copies an input the
   step would change (no credit, with a remark), or carrying forward is off;
@@ -233,8 +233,12 @@ def grade(
     settings: AnswerSettings | None = None,
     answers: str = "answers",
 ) -> Grading:
-    """Judge every claimed entry, in hand-solution order."""
+    """Judge every claimed entry, in hand-solution order. Where the settings ask for no number
+    of decimals, the exercise's `answer_decimals` does (the Python API's as the command's)."""
     settings = settings or AnswerSettings()
+    if settings.required_decimals is None:
+        asked = getattr(trace.exercise, "answer_decimals", None)
+        settings = dataclasses.replace(settings, required_decimals=asked)
     grader = _Grader(trace, claims, settings)
     steps = grader.run()
     first = next((step for step in steps if step.status == "wrong"), None)
@@ -258,7 +262,10 @@ class _Grader:
         self.yours, self.correct_inputs = World(claimed), World(claimed)
         self.status: dict[Key, Status] = {}
         self.hands = _HandTraces(trace)
-        self.finest = max((int(d) for claim in claims for d in claim.decimals.flat), default=-1)
+        # every number of decimals written (≥ 2): a key's 0.250 is 0.25 as a float, its 0.000 0.0
+        self.places = sorted({int(d) for claim in claims for d in claim.decimals.flat if d >= 2})
+        written = [int(claim.decimals.max()) for claim in claims if claim.decimals.size]
+        self.finest = max(written, default=-1)
 
     def run(self) -> list[Step]:
         steps = []
@@ -329,7 +336,10 @@ class _Grader:
     def _unwritten(self, dirty: bool) -> float:
         """The spread of a step not claimed but computed from claimed numbers: half a unit at
         the most decimals the answers write (the student may have rounded it there)."""
-        return float(_half_units(np.asarray(self.finest))) if dirty else 0.0
+        finest = max(
+            (int(d) for claim in self.claims.values() for d in claim.decimals.flat), default=-1
+        )
+        return float(_half_units(np.asarray(finest))) if dirty else 0.0
 
     def _spread(
         self,
@@ -378,12 +388,23 @@ class _Grader:
 
     def _hand(self, key: Key, decimals: NDArray[np.int64]) -> Array:
         """The value rounded at every step to each entry's decimals (NaN where d < 2 or no
-        hand computation exists), and at the most decimals any entry has."""
+        hand computation exists)."""
         found = np.full(decimals.shape, np.nan)
         for places in sorted({int(d) for d in decimals.flat if d >= 2}):
             hand = self.hands.values(self.model, key, places)
             if hand is not None:
                 found = np.where(decimals == places, hand, found)
+        return found
+
+    def _finer(self, key: Key, decimals: NDArray[np.int64]) -> list[Array]:
+        """The value rounded at every step to each number of decimals the answers are written
+        with, where that is more than an entry's own (NaN elsewhere): the key's 0.250 written
+        0.25, its 0.000 written 0.0, as a float or a JSON number writes them."""
+        found = []
+        for places in self.places:
+            hand = self.hands.values(self.model, key, places)
+            if hand is not None and np.any(decimals < places):
+                found.append(np.where(decimals < places, hand, np.nan))
         return found
 
     def _judge(
@@ -411,16 +432,19 @@ class _Grader:
         inputs_correct = all(self.status.get(k, "correct") == "correct" for k in inputs)
         targets = [correct, *from_correct]
         hand = self._hand(key, decimals)
-        finest = self._hand(key, np.full_like(decimals, self.finest))
-        if inputs_correct:
-            targets += [hand, finest]
+        finer = self._finer(key, decimals)
+        # a cut number and the computation rounded at every step are read from how a number is
+        # written: the decimals rule's; sigfig, rel and abs judge the value only, as they say
+        by_writing = tolerance.rule == "decimals"
+        if inputs_correct and by_writing:
+            targets += [hand, *finer]
         is_correct = _any(near(t) for t in targets)
-        cut_from = _first_cut(cut, targets, ~is_correct)
+        cut_from = _first_cut(cut, targets, ~is_correct & by_writing)
         was_cut = ~np.isnan(cut_from)
         is_correct |= was_cut
         is_correct |= _any(near(t, w) for t, w in zip(from_correct, spread_correct, strict=True))
         follows = ~is_correct & _any(near(t, w) for t, w in zip(yours, spread, strict=True))
-        cut_yours = _first_cut(cut, yours, ~is_correct & ~follows)
+        cut_yours = _first_cut(cut, yours, ~is_correct & ~follows & by_writing)
         follows |= ~np.isnan(cut_yours)
         cut_from = np.where(was_cut, cut_from, cut_yours)
         remarks: dict[tuple[int, ...], Remark] = {}
@@ -434,10 +458,16 @@ class _Grader:
         elif not self.settings.carry_forward:
             codes = np.where(follows, WRONG, codes)
             remarks.update({i: Remark("not_carried") for i in _where(follows)})
-        hands = (hand, finest)
+        hands = (hand, *finer)
         codes = self._imprecise(key, codes, values, decimals, correct, yours[0], hands, remarks)
         slip_values = self._slips(key, inputs, wrong=bool((codes == WRONG).any()))
-        diagnoses = self._diagnose(codes, near, slip_values)
+
+        def names(value: Array, widen: Array | float = 0.0) -> NDArray[np.bool_]:
+            """A slip's value that rounds to 0 (and is not 0) has no digits to match a claim."""
+            blank = no_significant_figure(value, decimals) & (value != 0)
+            return np.asarray(near(value, widen) & ~blank)
+
+        diagnoses = self._diagnose(codes, names, slip_values)
         self._indistinct(codes, values, correct, near, slip_values, remarks)
         expected = yours[0]
         if len(yours) > 1:  # g' from z or from a: the one nearer what was written
@@ -472,7 +502,7 @@ class _Grader:
         decimals: NDArray[np.int64],
         correct: Array,
         yours: Array,
-        hands: tuple[Array, Array],
+        hands: tuple[Array, ...],
         remarks: dict[tuple[int, ...], Remark],
     ) -> NDArray[np.int64]:
         if key[0] == "predicted_class":
@@ -481,7 +511,9 @@ class _Grader:
         target = np.where(codes == CORRECT, correct, yours)
         exact = ((values == 0) | (values == 1)) & (target == values)
         as_by_hand = _any(np.abs(values - hand) <= 1e-12 for hand in hands)
-        faint = credited & no_significant_figure(target, decimals) & ~exact & ~as_by_hand
+        # a written 0 has no figure of a value that is not 0, even where it is a cut 0.9
+        zero = (values == 0) & (target != 0) & (decimals >= 0)
+        faint = credited & (no_significant_figure(target, decimals) | zero) & ~exact & ~as_by_hand
         required = self.settings.required_decimals
         short = np.zeros_like(faint)
         if required is not None:

@@ -9,8 +9,9 @@ The rules have the names numerical graders give them (PrairieLearn, Moodle):
 - `rel:r`: within r·|value|;
 - `abs:a`: within a.
 
-Only `decimals` looks at how a number was written; the precision checks (imprecise, truncated)
-need written decimals under any rule.
+Only `decimals` looks at how a number was written, and only under it is a number cut instead of
+rounded, or the computation rounded at every step, also accepted; the precision check
+(imprecise) needs written decimals under any rule.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class Tolerance:
             raise BackcalcError(
                 f"--tolerance: {name} needs a number after the colon, found '{given}'"
             ) from None
-        if name == "sigfig" and (value != int(value) or not 1 <= value <= 17):
+        whole = math.isfinite(value) and value == int(value)  # int(nan) and int(inf) raise
+        if name == "sigfig" and not (whole and 1 <= value <= 17):
             raise BackcalcError(
                 f"--tolerance: sigfig needs a whole number from 1 to 17, found {given}"
             )
