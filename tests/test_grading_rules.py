@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -1013,3 +1014,19 @@ def test_a_value_copied_into_a_step_that_changes_it_earns_no_credit() -> None:
     }
     entries = {e.quantity: e for e in graded(backcalc.load("reference-2-3-1"), halved).entries}
     assert (entries["delta"].status, entries["delta"].remark) == ("carried_forward", None)
+
+
+def test_counts_in_the_summary_are_singular_for_one() -> None:
+    """One claimed step: '1 of 1 step', '1 decimal' (English plurals by the count)."""
+    from tests.helpers import invoke as run_cli
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "one.yaml"
+        path.write_text('layers: {1: {z: ["9.99", null, null]}}\n', encoding="utf-8")
+        out = run_cli(
+            "check", "reference-2-3-1", "--answers", str(path), "--decimals-required", "1",
+            columns=80,
+        )[1]  # fmt: skip
+    words = " ".join(out.split())
+    assert "Answers are asked with 1 decimal." in words
+    assert "FAILED: 1 of 1 step wrong" in words

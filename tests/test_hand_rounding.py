@@ -299,3 +299,14 @@ def test_every_g_prime_line_of_random_networks_multiplies_out(
     assert (code, err) == (0, "")
     written_with_a = [layer for layer in spec["layers"] if layer["activation"] != "identity"]
     assert_g_prime_lines_multiply_out(out, len(written_with_a), decimals)
+
+
+def test_probabilities_are_rounded_by_hand_too() -> None:
+    """--hand-rounding rounds the class probabilities as it rounds ŷ (issue 12's keys claim
+    them): every one has at most 3 decimals and is p(rounded ŷ) rounded."""
+    import backcalc
+
+    for name in ("softmax-cross-entropy", "binary-cross-entropy"):
+        doc = backcalc.run(name, hand_rounding=3).to_dict()
+        probabilities = np.asarray(doc["probabilities"], dtype=float)
+        assert np.allclose(probabilities * 1000, np.round(probabilities * 1000), atol=1e-6), name

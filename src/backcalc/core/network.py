@@ -249,6 +249,8 @@ def _finish(
 ) -> Trace:
     network, yhat = exercise.network, traces[-1].a
     probabilities = network.loss.probabilities(yhat)
+    if probabilities is not None:  # by hand too, from the rounded ŷ
+        probabilities = rounded(probabilities)
     data_loss = float(rounded(np.asarray(_reduce(network, losses))))
     l2_loss = float(rounded(np.asarray(_l2(network))))
     result = Trace(

@@ -92,7 +92,7 @@ class GradingText:
         value = self.numbers.written(tolerance.text.partition(":")[2])  # 0,01 in Spanish
         lines = [self.style.pick("grading.rule", tolerance.rule, value=value)]
         if settings.required_decimals is not None:
-            lines.append(self.t("grading.required", decimals=settings.required_decimals))
+            lines.append(self.t("grading.required", n=settings.required_decimals))
         carry = "grading.carry_forward" if settings.carry_forward else "grading.no_carry_forward"
         return [*lines, self.t(carry)]
 
