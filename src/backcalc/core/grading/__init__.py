@@ -594,7 +594,8 @@ class _Grader:
             differs = given & ~np.isclose(value, correct, rtol=1e-6, atol=1e-12)
             if not differs.any() or not near(value)[given].all():
                 continue
-            index = _where(differs)[0]
+            first = int(np.flatnonzero(differs)[0])
+            index = tuple(int(i) for i in np.unravel_index(first, differs.shape))
             found = also.setdefault(index, [])
             if code not in found:
                 found.append(code)
