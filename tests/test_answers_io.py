@@ -361,15 +361,34 @@ def test_npz_key_that_names_no_quantity(tmp_path: Path, key: str, message: str) 
 
 
 def test_npz_wrong_shape_reads_as_in_yaml(tmp_path: Path) -> None:
-    wrong = np.arange(6.0).reshape(2, 3)  # dJ_dW1 is 3×2: transposed
+    wrong = np.ones((2, 4))  # dJ_dW1 is 3×2
     path = npz(tmp_path, dJ_dW1=wrong)
     yaml_file = tmp_path / "mine.yaml"
     yaml_file.write_text(f"layers: {{1: {{dJ_dW: {wrong.tolist()}}}}}\n", encoding="utf-8")
     in_yaml = check_error(yaml_file).split(": ", 2)[2]
-    assert in_yaml.startswith("2×3, but the network's is 3×2; it looks transposed")
+    assert in_yaml.startswith("2×4, but the network's is 3×2")
     assert check_error(path) == f"{path}: dJ_dW1: {in_yaml}"
     path = npz(tmp_path, z1=np.ones(4))
     assert check_error(path) == f"{path}: z1: 4 values, but the network's is 3 values"
+
+
+def test_a_transposed_gradient_is_graded_and_named_in_yaml_and_npz(tmp_path: Path) -> None:
+    """∂J/∂W⁽¹⁾ (3×2) written 2×3 is not refused: every entry is wrong, named
+    transposed_gradient (issue 12, §3), from a YAML file and from an .npz file alike."""
+    import backcalc
+
+    exact = np.asarray(backcalc.run("reference-2-3-1").quantity("dJ_dW", 1))
+    written = [[f"{v:.4f}" for v in row] for row in exact.T]
+    yaml_file = tmp_path / "mine.yaml"
+    yaml_file.write_text(f"layers: {{1: {{dJ_dW: {written}}}}}\n", encoding="utf-8")
+    for source in (yaml_file, npz(tmp_path, dJ_dW1=exact.T.copy())):
+        doc = backcalc.check("reference-2-3-1", answers=source).to_dict()
+        assert doc["passed"] is False and len(doc["entries"]) == 6
+        for entry in doc["entries"]:
+            assert entry["status"] == "wrong"
+            assert entry["diagnosis"]["code"] == "transposed_gradient"
+            i, j = entry["index"]
+            assert entry["claimed"] == pytest.approx(exact[i, j], abs=6e-5)
 
 
 @pytest.mark.parametrize(

@@ -346,8 +346,8 @@ ANSWER_ERRORS = {
     "layers: {3: {z: 1}}": "a.yaml:1:10: layers.3: expected a layer number from 1 to 2, found '3'",
     "layers: {1: {dJ_dw: 1}}": "a.yaml:1:14: layers.1.dJ_dw: unknown key 'dJ_dw'; did you mean "
     "'dJ_dW'? (expected: z, a, dJ_da, g_prime, delta, dJ_dW, dJ_db, weights_updated, bias_updated)",
-    "layers: {1: {dJ_dW: [[1, 2, 3], [4, 5, 6]]}}": "a.yaml:1:14: layers.1.dJ_dW: 2×3, but the "
-    "network's is 3×2; it looks transposed (gradients have the shape of what they differentiate)",
+    "layers: {1: {dJ_da: [[1, 2, 3], [4, 5, 6]]}}": "a.yaml:1:14: layers.1.dJ_da: 2×3, but the "
+    "network's is 3 values",
     "layers: {1: {dJ_dW: [[0,378, -0,714], [0,252, -0,476], [0,36, -0,68]]}}": "a.yaml:1:14: "
     "layers.1.dJ_dW: 3×4, but the network's is 3×2; a decimal comma is the likely cause: YAML "
     'reads [0,5, 1] as three numbers (write 0.5, or quote it: "0,5")',

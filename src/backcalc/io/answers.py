@@ -25,6 +25,7 @@ as text: from Python, numpy or a data file). A `.npz` file of arrays (`dJ_dW1`, 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -245,15 +246,22 @@ class _AnswersReader(ValueReader):
         self.nullable = False
         if np.all(np.isnan(written)):
             raise fail("every entry is null: claim at least one, or leave the key out")
-        check_shape(written, expected, fail, self.comma_hint(value, _row(expected)))
+        flipped = name in TRANSPOSABLE and transposed(written, expected)
+        if not flipped:
+            check_shape(written, expected, fail, self.comma_hint(value, _row(expected)))
         raw = [self.written(value, path, i) for i in np.ndindex(written.shape)]
         places = np.array([decimals(text) for text in raw], dtype=np.int64)
-        texts = tuple(
+        texts = [
             "" if math.isnan(v) else text or repr(float(v))
             for text, v in zip(raw, written.flat, strict=True)
-        )
+        ]
+        if flipped:  # graded in the network's layout, and wrong for its shape (a slip)
+            order = np.arange(written.size).reshape(written.shape).T.ravel()
+            written, places = written.T, places.reshape(written.shape).T
+            texts = [texts[i] for i in order]
         shape = expected.shape
-        return Claim(name, layer, written.reshape(shape), places.reshape(shape), texts)
+        claim = Claim(name, layer, written.reshape(shape), places.reshape(shape), tuple(texts))
+        return dataclasses.replace(claim, transposed=flipped) if flipped else claim
 
     def written(self, value: Any, path: str, index: tuple[int, ...]) -> str | None:
         """Entry `index` of `value` as written: the YAML text, or a string given as Python data
@@ -279,6 +287,19 @@ def expected_quantity(
     if layer is None:
         raise fail("only a classification loss gives class probabilities")
     raise fail(f"layer {layer} has no bias")
+
+
+TRANSPOSABLE = ("dJ_dW", "weights_updated")  # a matrix written transposed is graded, not refused
+
+
+def transposed(written: Array, expected: Array) -> bool:
+    """A matrix written with the shape of the transpose of a non-square one."""
+    return (
+        written.ndim == 2
+        and expected.ndim == 2
+        and written.shape == expected.shape[::-1]
+        and written.shape[0] != written.shape[1]
+    )
 
 
 def check_shape(

@@ -28,7 +28,7 @@ import numpy as np
 from backcalc.core.grading import Claim
 from backcalc.core.quantities import LAYER_QUANTITIES, TOP_QUANTITIES
 from backcalc.errors import Location, SpecError
-from backcalc.io.answers import check_shape, expected_quantity
+from backcalc.io.answers import TRANSPOSABLE, check_shape, expected_quantity, transposed
 from backcalc.io.limits import Budget, LimitError, Limits, count
 from backcalc.io.reader import plural
 
@@ -113,11 +113,15 @@ class _NpzReader:
             raise fail("holds infinite values")
         if np.all(np.isnan(values)):
             raise fail("every entry is NaN: claim at least one, or leave the array out")
-        check_shape(values, expected, fail)
+        flipped = name in TRANSPOSABLE and transposed(values, expected)
+        if flipped:  # graded in the network's layout, and wrong for its shape (a slip)
+            values = values.T
+        else:
+            check_shape(values, expected, fail)
         shape = expected.shape
         written = tuple("" if math.isnan(v) else repr(v) for v in values.reshape(-1).tolist())
         no_decimals = np.full(shape, -1, dtype=np.int64)  # not written as text
-        return Claim(name, layer, values.reshape(shape), no_decimals, written)
+        return Claim(name, layer, values.reshape(shape), no_decimals, written, flipped)
 
     def graph_claim(self, key: str) -> Claim:
         """`value_q` (a node's value) or `gradient_x` (∂out/∂x, of a node or an input)."""

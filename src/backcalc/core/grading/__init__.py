@@ -75,6 +75,7 @@ class Claim:
     values: Array
     decimals: NDArray[np.int64]
     written: tuple[str, ...]  # each entry as written, in the order of `values`
+    transposed: bool = False  # written with the shape of the transpose (values put back)
 
 
 @dataclass(frozen=True)
@@ -468,6 +469,11 @@ class _Grader:
             return np.asarray(near(value, widen) & ~blank)
 
         diagnoses = self._diagnose(codes, names, slip_values)
+        if claim.transposed:  # the right numbers in the wrong shape: wrong, and named
+            for index in _where(given & (codes != WRONG)):
+                diagnoses[index] = Diagnosis("transposed_gradient")
+                remarks.pop(index, None)
+            codes = np.where(given, WRONG, codes)
         self._indistinct(codes, values, correct, near, slip_values, remarks)
         expected = yours[0]
         if len(yours) > 1:  # g' from z or from a: the one nearer what was written
