@@ -247,7 +247,9 @@ class _AnswersReader(ValueReader):
         if np.all(np.isnan(written)):
             raise fail("every entry is null: claim at least one, or leave the key out")
         flipped = name in TRANSPOSABLE and transposed(written, expected)
-        if not flipped:
+        # a batch in column convention, written as its tables show it: a column per observation
+        columns = self.by_columns(name) and transposed(written, expected)
+        if not (flipped or columns):
             check_shape(written, expected, fail, self.comma_hint(value, _row(expected)))
         raw = [self.written(value, path, i) for i in np.ndindex(written.shape)]
         places = np.array([decimals(text) for text in raw], dtype=np.int64)
@@ -255,13 +257,24 @@ class _AnswersReader(ValueReader):
             "" if math.isnan(v) else text or repr(float(v))
             for text, v in zip(raw, written.flat, strict=True)
         ]
-        if flipped:  # graded in the network's layout, and wrong for its shape (a slip)
+        if flipped or columns:  # graded in the JSON's layout (a ∂J/∂W transposed: a slip)
             order = np.arange(written.size).reshape(written.shape).T.ravel()
             written, places = written.T, places.reshape(written.shape).T
             texts = [texts[i] for i in order]
         shape = expected.shape
         claim = Claim(name, layer, written.reshape(shape), places.reshape(shape), tuple(texts))
         return dataclasses.replace(claim, transposed=flipped) if flipped else claim
+
+    def by_columns(self, name: str) -> bool:
+        """Whether a per-unit quantity may be written one column per observation, as the
+        column convention's tables show a batch (a square one is read as the JSON's rows)."""
+        exercise = self.trace.exercise
+        return (
+            name in PER_UNIT
+            and exercise.kind == "network"
+            and exercise.batched
+            and exercise.network.convention == "column"
+        )
 
     def written(self, value: Any, path: str, index: tuple[int, ...]) -> str | None:
         """Entry `index` of `value` as written: the YAML text, or a string given as Python data
@@ -289,6 +302,7 @@ def expected_quantity(
     raise fail(f"layer {layer} has no bias")
 
 
+PER_UNIT = ("z", "a", "g_prime", "dJ_da", "delta", "prediction", "probabilities", "dJ_dx")
 TRANSPOSABLE = ("dJ_dW", "weights_updated")  # a matrix written transposed is graded, not refused
 
 

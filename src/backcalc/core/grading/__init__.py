@@ -291,7 +291,7 @@ class _Grader:
             steps.append(step)
             self.status[key] = step.status
             given = ~np.isnan(values)
-            written = _half_units(claim.decimals.reshape(correct.shape))
+            written = _rounding_of(claim.decimals.reshape(correct.shape))
             self.yours.set(
                 key, np.where(given, values, yours[0]), True, np.where(given, written, spread[0])
             )
@@ -474,7 +474,8 @@ class _Grader:
                 diagnoses[index] = Diagnosis("transposed_gradient")
                 remarks.pop(index, None)
             codes = np.where(given, WRONG, codes)
-        self._indistinct(codes, values, correct, near, slip_values, remarks)
+        exact = (decimals == 0) & (values == correct)  # a whole number, exactly right
+        self._indistinct(codes, values, correct, near, slip_values, remarks, exact)
         expected = yours[0]
         if len(yours) > 1:  # g' from z or from a: the one nearer what was written
             nearer = np.abs(values - yours[1]) < np.abs(values - yours[0])
@@ -587,6 +588,7 @@ class _Grader:
         near: object,
         slip_values: list[tuple[str, Array, Array]],
         remarks: dict[tuple[int, ...], Remark],
+        exact: NDArray[np.bool_],
     ) -> None:
         """A remark where a slip would go unnoticed at the precision written: every claimed
         entry of the step is also within the allowance of the slip's value (and the slip
@@ -598,7 +600,7 @@ class _Grader:
         also: dict[tuple[int, ...], list[str]] = {}
         for code, value, _ in slip_values:
             differs = given & ~np.isclose(value, correct, rtol=1e-6, atol=1e-12)
-            if not differs.any() or not near(value)[given].all():
+            if not differs.any() or not (near(value) & ~(exact & differs))[given].all():
                 continue
             first = int(np.flatnonzero(differs)[0])
             index = tuple(int(i) for i in np.unravel_index(first, differs.shape))
@@ -678,6 +680,13 @@ def _signs(pattern: int, which: int, like: Array) -> Array:
         return np.full(np.shape(like), -1.0 if pattern == 1 and which % 2 else 1.0)
     rng = np.random.default_rng((pattern, which))
     return rng.choice((-1.0, 1.0), size=np.shape(like))
+
+
+def _rounding_of(decimals: NDArray[np.int64]) -> Array:
+    """How far a written number may be from what the student had: half a unit in its last
+    decimal; 0 for a whole number (a ReLU's 0, a mask's 1 are exact, and a student rounding to
+    units would write none) and for a number not written as text."""
+    return np.where(decimals >= 1, _half_units(decimals), 0.0)
 
 
 def _half_units(decimals: NDArray[np.int64]) -> Array:

@@ -191,7 +191,7 @@ class NetworkSteps:
             return {
                 "prediction": (("a", self.depth),),
                 "probabilities": (YHAT,),
-                "losses": (YHAT,),
+                "losses": (YHAT, ("probabilities", None)),
                 "predicted_class": (YHAT, ("probabilities", None)),
                 "loss": (("losses", None),),
             }[name]
@@ -236,7 +236,10 @@ class NetworkSteps:
             assert classes is not None
             return [np.asarray(classes, dtype=np.float64)]
         if name == "losses":
-            return [loss.value(get(YHAT), y)]
+            found = [loss.value(get(YHAT), y)]
+            if ("probabilities", None) in self.position:  # ℓ = −log p of the class, from p
+                found.append(self.loss_from(get(("probabilities", None))))
+            return found
         if name == "loss":
             losses = get(("losses", None))
             data = np.mean(losses) if self.network.reduction == "mean" else np.sum(losses)
@@ -272,6 +275,15 @@ class NetworkSteps:
                 return [self.updated(n, "bias", get(("dJ_db", n)))]
         raise AssertionError(key)
 
+    def loss_from(self, p: Array) -> Array:
+        """ℓ per observation from the class probabilities as a hand solution writes it:
+        −Σ y log p (one-hot y), or −Σ (y log p + (1 − y) log(1 − p)) for binary units."""
+        y = self.exercise.target
+        with np.errstate(all="ignore"):
+            if self.network.loss.binary:
+                return np.asarray(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p), axis=1))
+            return np.asarray(-np.sum(np.where(y > 0, y * np.log(p), 0.0), axis=1))
+
     def updated(self, number: int, which: str, gradient: Array, rate: float | None = None) -> Array:
         """W − η·g (or b − η·g); a frozen parameter stays as it is."""
         layer = self.layer(number)
@@ -306,11 +318,15 @@ class NetworkSteps:
                 spread_losses = u(("losses", None))
                 mean = self.network.reduction == "mean"
                 return [np.asarray(np.mean(spread_losses) if mean else np.sum(spread_losses))]
-            return [
+            found = [
                 self._by_columns(
                     lambda yhat: self.compute(key, _With(get, YHAT, yhat))[0], get(YHAT), u(YHAT)
                 )
             ]
+            if name == "losses" and ("probabilities", None) in self.position:
+                p: Key = ("probabilities", None)
+                found.append(self._by_columns(self.loss_from, get(p), u(p)))
+            return found
         layer = self.layer(n)
         activation = layer.activation
         if name == "z":
