@@ -909,7 +909,7 @@ def test_passed_only_when_every_entry_is_correct_and_the_exit_code_follows(tmp_p
         code, doc = check_json(spec, "--answers", answers)
         assert (code, doc["passed"]) == ((0, True) if passed else (1, False)), answers_text
         _, out, _ = invoke("check", spec, "--answers", answers)
-        assert out.splitlines()[-1].startswith("PASSED" if passed else "FAILED")
+        assert out.splitlines()[-1].startswith("All right") is passed
     # a carried-forward step and every other step right: not passed
     r = reference()
     answers = {
@@ -1029,4 +1029,4 @@ def test_counts_in_the_summary_are_singular_for_one() -> None:
         )[1]  # fmt: skip
     words = " ".join(out.split())
     assert "Answers are asked with 1 decimal." in words
-    assert "FAILED: 1 of 1 step wrong" in words
+    assert "1 of 1 step wrong (the first: z⁽¹⁾)" in words

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from backcalc.core.network import Exercise
 
 
-GIVEN = ("W", "b", "x", "y", "eta")  # a network's given numbers, shown as the spec wrote them
+GIVEN = ("W", "b", "x", "y", "eta", "m", "1/m")  # a network's given numbers, as written
 MOST_DECIMALS = 12  # a value is shown with one decimal more than written, up to this many
 TERMS_SHOWN = 4  # terms of a long sum written out; the rest as "… (n terms)"
 
@@ -51,6 +51,9 @@ class GradingText:
         """δ⁽¹⁾; for a graph's step (layer: the node's name), q or ∂f/∂q."""
         if isinstance(layer, str):
             return f"∂{self.output or 'out'}/∂{layer}" if name == "gradient" else layer
+        if name in ("weights_updated", "bias_updated") and layer is not None:
+            # an updated parameter as the notes write it, so that an index reads as its own
+            return f"{'W' if name == 'weights_updated' else 'b'}{layer_index(layer)}(t+1)"
         return quantity_label(name, layer)
 
     def label(self, item: Step | Judged) -> str:
@@ -133,8 +136,8 @@ class GradingText:
     def factor_label(self, factor: Factor) -> str:
         if factor.node is not None:  # a graph's: a value by its name, or ∂node/∂by
             return f"∂{factor.node}/∂{factor.by}" if factor.name == "partial" else factor.node
-        if factor.name == "eta":
-            return "η"
+        if factor.name in ("eta", "m", "1/m"):
+            return {"eta": "η"}.get(factor.name, factor.name)
         index = entry_index(factor.index)
         if factor.name in ("W", "b"):
             assert factor.layer is not None

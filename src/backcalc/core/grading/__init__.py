@@ -652,8 +652,10 @@ class _Grader:
                 )
             )
         status = STATUSES[int(codes[~np.isnan(values)].max())]
-        wrong = [e.diagnosis for e in entries if e.status == "wrong" and e.diagnosis is not None]
-        diagnosis = Counter(wrong).most_common(1)[0][0] if wrong else None
+        wrong = [e.diagnosis for e in entries if e.status == "wrong"]
+        named = Counter(d for d in wrong if d is not None).most_common(1)
+        # the step's slip explains at least half of its wrong entries (an entry may coincide)
+        diagnosis = named[0][0] if named and 2 * named[0][1] >= len(wrong) else None
         layer, node = (None, key[1]) if isinstance(key[1], str) else (key[1], None)
         marks = self.settings.marks.of(key)
         return Step(key[0], layer, tuple(entries), status, marks, diagnosis, node)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from backcalc.core.grading.model import YHAT
+
 if TYPE_CHECKING:
     from backcalc.core.grading.model import Key, NetworkSteps, World
 
@@ -80,7 +82,7 @@ def _entry(model: NetworkSteps, world: World, key: Key, at: tuple[int, ...]) -> 
 def _given(
     model: NetworkSteps, name: str, layer: int | None, at: tuple[int, ...], value: float
 ) -> Factor:
-    if name == "x" and not model.exercise.batched:
+    if name in ("x", "y") and not model.exercise.batched:
         at = at[1:]
     return Factor(name, layer, at, value)
 
@@ -123,6 +125,13 @@ def _terms(model: NetworkSteps, world: World, key: Key, at: tuple[int, ...]) -> 
     if name == "g_prime":
         cell = at if len(at) == 2 else at[:2]
         return "derivative", [(1.0, (_entry(model, world, ("z", n), cell),))]
+    if name == "delta" and n == model.depth and model.fused and len(at) == 2:  # (ŷ − y)/m
+        yhat = _entry(model, world, YHAT, at)
+        y = _given(model, "y", None, at, float(model.exercise.target[at]))
+        if model.scale == 1:
+            return "sum", [(1.0, (yhat,)), (-1.0, (y,))]
+        share = Factor("1/m", None, (), model.scale)
+        return "sum", [(1.0, (share, yhat)), (-1.0, (share, y))]
     chained = not (n == model.depth and model.fused) and layer.activation.name != "softmax"
     if name == "delta" and chained and len(at) == 2:
         factors = (
@@ -177,4 +186,11 @@ def _related(
         else:
             continue
         found += [_entry(model, world, source, cell) for cell in cells[:RELATED_SHOWN]]
+        if source == YHAT:  # what ŷ is compared with
+            y = model.exercise.target
+            found += [
+                _given(model, "y", None, cell, float(y[cell])) for cell in cells[:RELATED_SHOWN]
+            ]
+    if YHAT in model.inputs(key) and model.scale != 1 and model.m > 1:
+        found.append(Factor("m", None, (), float(model.m)))
     return tuple(found)
