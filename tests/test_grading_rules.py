@@ -761,7 +761,7 @@ def test_the_terminal_report_has_one_row_per_step_and_expands_only_wrong_steps()
     rows = table_rows(out, "Your answers, step by step")
     assert [row[0] for row in rows] == STEP_LABELS
     assert [row[1] for row in rows][13:] == ["3", "6", "3"]  # entries per step
-    wrong = table_rows(out, "The wrong entries")
+    wrong = table_rows(out, "The wrong steps, entry by entry")
     assert [(row[0], row[1]) for row in wrong] == [
         ("δ⁽¹⁾", "[1]"),
         ("δ⁽¹⁾", "[2]"),
@@ -776,14 +776,14 @@ def test_the_correct_value_is_shown_to_one_decimal_more_than_written() -> None:
     r = reference()
     notes = {"dJ_da1": [0.446, -0.223, 0.558], "g1": [0.106, 0.045, 0.092]}
     _, out, _ = invoke("check", "reference-2-3-1", *HAND, columns=80)
-    for i, row in enumerate(table_rows(out, "The wrong entries")):
+    for i, row in enumerate(table_rows(out, "The wrong steps, entry by entry")):
         assert row[3] == f"{r['delta1'][i]:.3f}"
         assert row[4] == f"{notes['dJ_da1'][i] * notes['g1'][i]:.3f}"
     assert f"the correct value is {r['delta1'][0]:.3f}" in one_paragraph(out)
     _, out, _ = invoke(
         "check", "reference-2-3-1", *HAND, "--no-carry-forward", "--lang", "es", columns=80
     )
-    rows = table_rows(out, "Las entradas erróneas")
+    rows = table_rows(out, "Los pasos erróneos, entrada por entrada")
     dW1 = [row for row in rows if row[0] == "∂J/∂W⁽¹⁾"]
     assert len(dW1) == 6
     for row, value in zip(dW1, r["dW1"].flat, strict=True):

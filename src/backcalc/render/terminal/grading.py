@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
-from rich.padding import Padding
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
 from backcalc.render.grading import GradingText, entry_index, graph_output
@@ -19,7 +18,8 @@ if TYPE_CHECKING:
 
     from backcalc.core.grading import Grading, Judged, Step
 
-WRONG_SHOWN = 40  # wrong entries listed without --full
+WRONG_SHOWN = 40  # entries of wrong steps listed without --full
+STEP_SHOWN = 12  # a wrong step up to this size is listed whole; a larger one, its wrong entries
 REMARKS_SHOWN = 20
 STATUS_STYLES = {
     "correct": "green",
@@ -68,10 +68,17 @@ class GradingRenderer:
         return table
 
     def wrong(self, grading: Grading) -> RenderableType | None:
-        """The wrong entries with their diagnosis (with --full, every entry and its status)."""
+        """The entries of the wrong steps (of a large one, its wrong entries), each wrong one
+        with its diagnosis, the others with their status; with --full, every entry."""
         if self.style.full:
             return self.every_entry(grading)
-        entries = [e for e in grading.entries if e.status == "wrong"]
+        entries = [
+            entry
+            for step in grading.steps
+            if step.status == "wrong"
+            for entry in step.entries
+            if len(step.entries) <= STEP_SHOWN or entry.status == "wrong"
+        ]
         if not entries:
             return None
         shown = entries[:WRONG_SHOWN]
@@ -79,10 +86,11 @@ class GradingRenderer:
         table = self.table(self.t("grading.wrong_title"), columns, columns[2:5])
         for entry in shown:
             diagnosis = entry.diagnosis
-            table.add_row(
-                *self.cells(entry),
-                "–" if diagnosis is None else self.words.slip_name(diagnosis.code),
-            )
+            if entry.status != "wrong":
+                last: Text | str = self.status(entry.status)
+            else:
+                last = "–" if diagnosis is None else self.words.slip_name(diagnosis.code)
+            table.add_row(*self.cells(entry), last)
         if len(shown) < len(entries):
             table.caption = self.t("grading.more_wrong", n=len(entries) - len(shown))
             table.caption_justify = "left"
@@ -216,9 +224,22 @@ class GradingRenderer:
         return Group(*parts)
 
 
-def indented(left: int, text: str) -> Padding:
-    """A paragraph `left` columns in, its wrapped lines too."""
-    return Padding(Text(text), (0, 0, 0, left), expand=False)
+class Indented:
+    """A paragraph `left` columns in, its wrapped lines too, and not padded on the right (a
+    report pasted into feedback keeps no trailing spaces)."""
+
+    def __init__(self, left: int, text: str) -> None:
+        self.left, self.text = left, Text(text)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width - self.left, 20)
+        for line in self.text.wrap(console, width):
+            line.rstrip()
+            yield Text(" " * self.left) + line
+
+
+def indented(left: int, text: str) -> Indented:
+    return Indented(left, text)
 
 
 def answers(grading: Grading, style: Style | None = None) -> RenderableType:
