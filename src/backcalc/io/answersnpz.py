@@ -29,6 +29,7 @@ from backcalc.core.grading import Claim
 from backcalc.core.quantities import LAYER_QUANTITIES, TOP_QUANTITIES
 from backcalc.errors import Location, SpecError
 from backcalc.io.answers import TRANSPOSABLE, check_shape, expected_quantity, transposed
+from backcalc.io.datafiles import npy_header, numeric
 from backcalc.io.limits import Budget, LimitError, Limits, count
 from backcalc.io.reader import plural
 
@@ -170,10 +171,10 @@ class _NpzReader:
         before its data is read."""
         try:
             with self.zip.open(self.members[key]) as stream:
-                shape, dtype = _header(stream)
+                shape, dtype = npy_header(stream)
         except _DAMAGED:
             raise self.fail(key, "not a valid array (a damaged .npz file?)") from None
-        if dtype.hasobject or not np.issubdtype(dtype, np.number) or dtype.kind == "c":
+        if not numeric(dtype):
             raise self.fail(key, f"expected numbers, found {dtype}")
         size = math.prod(shape)
         try:
@@ -185,19 +186,6 @@ class _NpzReader:
         except _DAMAGED:
             raise self.fail(key, "not a valid array (a damaged .npz file?)") from None
         return np.asarray(values, dtype=np.float64)
-
-
-def _header(stream: IO[bytes]) -> tuple[tuple[int, ...], np.dtype[np.generic]]:
-    """The shape and dtype a `.npy` member declares (ValueError when it is not one)."""
-    fmt = np.lib.format
-    version = fmt.read_magic(stream)
-    if version == (1, 0):
-        shape, _, dtype = fmt.read_array_header_1_0(stream)
-    elif version == (2, 0):
-        shape, _, dtype = fmt.read_array_header_2_0(stream)
-    else:
-        raise ValueError(f".npy format {version}")
-    return tuple(int(n) for n in shape), dtype
 
 
 def _shape(shape: tuple[int, ...]) -> str:

@@ -92,21 +92,37 @@ def _from_npy(stream: IO[bytes], file_size: int, name: str, budget: Budget) -> A
     return _finite(np.asarray(array, dtype=np.float64), name)
 
 
-def _header(stream: IO[bytes], name: str) -> tuple[tuple[int, ...], np.dtype[np.generic]]:
+def npy_header(stream: IO[bytes]) -> tuple[tuple[int, ...], np.dtype[np.generic]]:
+    """The shape and dtype a `.npy` stream declares, read before its data (ValueError or
+    EOFError when it is not one)."""
     fmt = np.lib.format
-    try:
-        version = fmt.read_magic(stream)
-        if version == (1, 0):
-            shape, _, dtype = fmt.read_array_header_1_0(stream)
-        elif version == (2, 0):
-            shape, _, dtype = fmt.read_array_header_2_0(stream)
-        else:
-            raise DataFileError(f"{name}: .npy format {version[0]}.{version[1]} is not supported")
-    except (ValueError, EOFError):  # numpy's messages quote the header; ours do not
-        raise DataFileError(f"{name}: not a valid .npy file") from None
-    if dtype.hasobject or not np.issubdtype(dtype, np.number) or dtype.kind == "c":
-        raise DataFileError(f"{name}: expected numbers, found {dtype}")
+    version = fmt.read_magic(stream)
+    if version == (1, 0):
+        shape, _, dtype = fmt.read_array_header_1_0(stream)
+    elif version == (2, 0):
+        shape, _, dtype = fmt.read_array_header_2_0(stream)
+    else:
+        raise ValueError(f".npy format {version[0]}.{version[1]} is not supported")
     return tuple(int(n) for n in shape), dtype
+
+
+def numeric(dtype: np.dtype[np.generic]) -> bool:
+    """Real numbers (not objects, booleans, text or complex numbers)."""
+    return not dtype.hasobject and np.issubdtype(dtype, np.number) and dtype.kind != "c"
+
+
+def _header(stream: IO[bytes], name: str) -> tuple[tuple[int, ...], np.dtype[np.generic]]:
+    try:
+        shape, dtype = npy_header(stream)
+    except ValueError as error:  # numpy's messages quote the header; ours do not
+        if str(error).startswith(".npy format"):
+            raise DataFileError(f"{name}: {error}") from None
+        raise DataFileError(f"{name}: not a valid .npy file") from None
+    except EOFError:
+        raise DataFileError(f"{name}: not a valid .npy file") from None
+    if not numeric(dtype):
+        raise DataFileError(f"{name}: expected numbers, found {dtype}")
+    return shape, dtype
 
 
 def _from_npz(path: Path, file: str, key: str | None, budget: Budget) -> Array:
