@@ -45,9 +45,22 @@ def _options(key: str, instance: object) -> dict[str, Any]:
     return {key: option_values(instance)} if options(type(instance)) else {}
 
 
+LONG = 1000  # entries from which each entry is written on one line
+
+
 def dump(document: dict[str, Any]) -> str:
-    """Strict JSON (no NaN or Infinity), UTF-8 as written, indented."""
-    return json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    """Strict JSON (no NaN or Infinity), UTF-8 as written, indented; a long `entries` list
+    one entry per line (json's C encoder writes those; indenting 100,000s of small objects in
+    Python took most of a big report's time)."""
+    entries = document.get("entries")
+    if not isinstance(entries, list) or len(entries) < LONG:
+        return json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    head = {key: value for key, value in document.items() if key != "entries"}
+    text = json.dumps({**head, "entries": []}, indent=2, allow_nan=False, ensure_ascii=False)
+    one = json.JSONEncoder(allow_nan=False, ensure_ascii=False).encode
+    body = ",\n".join("    " + one(entry) for entry in entries)
+    cut = text.rindex("[]")
+    return text[:cut] + "[\n" + body + "\n  ]" + text[cut + 2 :] + "\n"
 
 
 def document(result: Any) -> dict[str, Any]:
@@ -236,25 +249,26 @@ def check_document(result: GradCheck) -> dict[str, Any]:
 
 
 def judged_document(entry: Judged, words: GradingText) -> dict[str, Any]:
-    diagnosis = entry.diagnosis
-    return {
+    """One graded entry (built 100,000s of times for a big answers file: kept plain)."""
+    diagnosis, remark, numeric = entry.diagnosis, entry.remark, entry.numeric
+    document = {
         "quantity": entry.quantity,
         "parameter": entry.parameter,
         "layer": entry.layer,
-        **({} if entry.node is None else {"node": entry.node}),
         "index": list(entry.index),
-        "claimed": _finite_or_none(entry.claimed),
+        "claimed": entry.claimed if math.isfinite(entry.claimed) else None,
         "written": entry.written,
         "decimals": None if entry.decimals < 0 else entry.decimals,
-        "correct": _finite_or_none(entry.correct),
-        "expected_from_yours": _finite_or_none(entry.expected),
+        "correct": entry.correct if math.isfinite(entry.correct) else None,
+        "expected_from_yours": entry.expected if math.isfinite(entry.expected) else None,
         "status": entry.status,
         "diagnosis": None if diagnosis is None else diagnosis_document(diagnosis, words),
-        "remark": None
-        if entry.remark is None
-        else {"code": entry.remark.code, "message": words.remark(entry)},
-        "numeric": _finite_or_none(entry.numeric),
+        "remark": None if remark is None else {"code": remark.code, "message": words.remark(entry)},
+        "numeric": numeric if numeric is not None and math.isfinite(numeric) else None,
     }
+    if entry.node is not None:  # a graph's entry names its node, after its layer
+        document = {**dict(list(document.items())[:3]), "node": entry.node, **document}
+    return document
 
 
 def diagnosis_document(diagnosis: Diagnosis, words: GradingText) -> dict[str, Any]:

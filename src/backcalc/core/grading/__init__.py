@@ -629,34 +629,43 @@ class _Grader:
         internal_index = list(np.ndindex(values.shape))
         user_index = list(np.ndindex(user_values.shape))
         parameter = model.parameter(key)
-        entries = []
-        for flat, (inner, index) in enumerate(zip(internal_index, user_index, strict=True)):
-            claimed = float(user_values[index])
-            if np.isnan(claimed):
-                continue
-            entries.append(
-                Judged(
-                    quantity=key[0],
-                    layer=key[1] if not isinstance(key[1], str) else None,
-                    node=key[1] if isinstance(key[1], str) else None,
-                    index=index,
-                    claimed=claimed,
-                    written=claim.written[flat],
-                    decimals=int(user_decimals[index]),
-                    correct=float(user_correct[index]),
-                    expected=float(user_expected[index]),
-                    status=STATUSES[int(user_codes[index])],
-                    diagnosis=diagnoses.get(inner),
-                    remark=remarks.get(inner),
-                    parameter=parameter,
-                )
+        layer, node = (None, key[1]) if isinstance(key[1], str) else (key[1], None)
+        columns = zip(  # plain Python numbers, converted once per step (100,000s of entries)
+            internal_index,
+            user_index,
+            user_values.ravel().tolist(),
+            user_decimals.ravel().tolist(),
+            user_correct.ravel().tolist(),
+            user_expected.ravel().tolist(),
+            user_codes.ravel().tolist(),
+            claim.written,
+            strict=True,
+        )
+        entries = [
+            Judged(
+                key[0],
+                layer,
+                index,
+                claimed,
+                written,
+                places,
+                right,
+                expected_value,
+                STATUSES[int(code)],
+                diagnoses.get(inner),
+                remarks.get(inner),
+                parameter,
+                None,
+                node,
             )
+            for inner, index, claimed, places, right, expected_value, code, written in columns
+            if claimed == claimed  # NaN: an entry not claimed
+        ]
         status = STATUSES[int(codes[~np.isnan(values)].max())]
         wrong = [e.diagnosis for e in entries if e.status == "wrong"]
         named = Counter(d for d in wrong if d is not None).most_common(1)
         # the step's slip explains at least half of its wrong entries (an entry may coincide)
         diagnosis = named[0][0] if named and 2 * named[0][1] >= len(wrong) else None
-        layer, node = (None, key[1]) if isinstance(key[1], str) else (key[1], None)
         marks = self.settings.marks.of(key)
         return Step(key[0], layer, tuple(entries), status, marks, diagnosis, node)
 
