@@ -213,10 +213,3 @@ class GradingText:
             else:
                 text += (" − " if coefficient < 0 else " + ") + product
         return text
-
-
-def summary_counts(grading: Grading) -> dict[str, int]:
-    return {
-        status: grading.count(status)
-        for status in ("correct", "carried_forward", "imprecise", "wrong")
-    }

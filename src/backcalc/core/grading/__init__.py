@@ -264,7 +264,8 @@ class _Grader:
         self.status: dict[Key, Status] = {}
         self.hands = _HandTraces(trace)
         # every number of decimals written (≥ 2): a key's 0.250 is 0.25 as a float, its 0.000 0.0
-        self.places = sorted({int(d) for claim in claims for d in claim.decimals.flat if d >= 2})
+        written_places = {int(d) for claim in claims for d in np.unique(claim.decimals)}
+        self.places = sorted(d for d in written_places if d >= 2)
         written = [int(claim.decimals.max()) for claim in claims if claim.decimals.size]
         self.finest = max(written, default=-1)
 
@@ -337,10 +338,7 @@ class _Grader:
     def _unwritten(self, dirty: bool) -> float:
         """The spread of a step not claimed but computed from claimed numbers: half a unit at
         the most decimals the answers write (the student may have rounded it there)."""
-        finest = max(
-            (int(d) for claim in self.claims.values() for d in claim.decimals.flat), default=-1
-        )
-        return float(_half_units(np.asarray(finest))) if dirty else 0.0
+        return float(_half_units(np.asarray(self.finest))) if dirty else 0.0
 
     def _spread(
         self,
