@@ -80,8 +80,7 @@ def check(
     data (`{"default": 1, "delta": 2, "layers": {1: {"dJ_dW": 3}}}`)."""
     from backcalc.core.gradcheck import CheckSettings
 
-    loaded = _exercise(exercise)
-    trace = loaded.run()
+    trace = _exercise(exercise).run()
     if answers is None:
         return Report(trace.check(CheckSettings()))
     from backcalc.core.grading import AnswerSettings, Tolerance, grade
@@ -91,9 +90,7 @@ def check(
     settings = AnswerSettings(
         tolerance=Tolerance.parse(tolerance),
         carry_forward=carry_forward,
-        required_decimals=decimals_required
-        if decimals_required is not None
-        else getattr(loaded, "answer_decimals", None),
+        required_decimals=decimals_required,  # None: the spec's answer_decimals (grade)
     )
     if marks is not None:
         settings = dataclasses.replace(settings, marks=marks_file.from_data(dict(marks)))

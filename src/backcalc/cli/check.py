@@ -167,13 +167,10 @@ def check(
                 )
             from backcalc.core.grading import AnswerSettings, Tolerance
 
-            required = decimals_required
-            if required is None:
-                required = getattr(exercise, "answer_decimals", None)
             settings = AnswerSettings(
                 tolerance=Tolerance.parse(tolerance),
                 carry_forward=carry_forward,
-                required_decimals=required,
+                required_decimals=decimals_required,  # None: the spec's answer_decimals
                 eps=eps,
             )
             if marks is not None:

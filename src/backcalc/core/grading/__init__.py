@@ -238,7 +238,7 @@ def grade(
     of decimals, the exercise's `answer_decimals` does (the Python API's as the command's)."""
     settings = settings or AnswerSettings()
     if settings.required_decimals is None:
-        asked = getattr(trace.exercise, "answer_decimals", None)
+        asked = trace.exercise.answer_decimals
         settings = dataclasses.replace(settings, required_decimals=asked)
     grader = _Grader(trace, claims, settings)
     steps = grader.run()
