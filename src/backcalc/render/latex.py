@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from backcalc.render.document.blocks import Document, Equation, Heading, Paragraph
+from backcalc.render.document.blocks import Document, Equation, Figure, Heading, Paragraph, Table
 from backcalc.render.document.mathtex import MAX_COLUMNS
 
 if TYPE_CHECKING:
@@ -18,13 +18,13 @@ if TYPE_CHECKING:
 def network(trace: Trace, style: Style | None = None) -> str:
     from backcalc.render.document.network import solution
 
-    return to_latex(solution(trace, style))
+    return to_latex(solution(trace, style), style)
 
 
 def graph(trace: GraphTrace, style: Style | None = None) -> str:
     from backcalc.render.document.graph import solution
 
-    return to_latex(solution(trace, style))
+    return to_latex(solution(trace, style), style)
 
 
 _LATEX_SPECIALS = {
@@ -72,24 +72,38 @@ PREAMBLE = rf"""\documentclass[11pt]{{article}}
 """
 
 
-def to_latex(document: Document) -> str:
+def to_latex(document: Document, style: Style | None = None) -> str:
+    from backcalc.render.style import Style
+
+    style = style or Style()
     lines = [PREAMBLE, r"\begin{document}", ""]
-    for block in document.blocks:
-        if isinstance(block, Heading):
-            if block.level == 1:
-                lines += [
-                    rf"\begin{{center}}\Large\bfseries {_user_text(block.text)}\end{{center}}",
-                    "",
-                ]
-            else:
-                command = "section" if block.level == 2 else "subsection"
-                lines += [rf"\{command}*{{{_latex_prose(block.text)}}}", ""]
-        elif isinstance(block, Paragraph):
-            lines += [_user_text(block.text) if block.user else _latex_prose(block.text), ""]
-        elif isinstance(block, Equation):
-            lines += [r"\[", block.math, r"\]", ""]
-        else:
-            for item in block.items:
-                lines += [r"\[", rf"\boxed{{{item}}}", r"\]", ""]
+    for number, piece in enumerate(document.parts(style.doc.part)):
+        if number:
+            lines += [r"\clearpage", ""]
+        for block in piece:
+            lines += _block(block, style)
     lines.append(r"\end{document}")
     return "\n".join(lines) + "\n"
+
+
+def _block(block: object, style: Style) -> list[str]:
+    if isinstance(block, Heading):
+        if block.level == 1:
+            return [rf"\begin{{center}}\Large\bfseries {_user_text(block.text)}\end{{center}}", ""]
+        command = "section" if block.level == 2 else "subsection"
+        return [rf"\{command}*{{{_latex_prose(block.text)}}}", ""]
+    if isinstance(block, Paragraph):
+        return [_user_text(block.text) if block.user else _latex_prose(block.text), ""]
+    if isinstance(block, Equation):
+        return [r"\[", block.math, r"\]", ""]
+    if isinstance(block, Table):
+        columns = "l" * len(block.header)
+        rows = [" & ".join(_latex_prose(cell) for cell in row) + r" \\" for row in block.rows]
+        head = " & ".join(_latex_prose(cell) for cell in block.header) + r" \\ \hline"
+        return [rf"\begin{{tabular}}{{{columns}}}", head, *rows, r"\end{tabular}", ""]
+    if isinstance(block, Figure):
+        return []  # drawn by backcalc.render.diagram (TikZ) when style.doc.diagram
+    lines: list[str] = []
+    for item in block.items:  # type: ignore[attr-defined]
+        lines += [r"\[", rf"\boxed{{{item}}}", r"\]", ""]
+    return lines

@@ -10,6 +10,22 @@ from backcalc.render.numbers import NumberFormat
 
 
 @dataclass(frozen=True)
+class DocOptions:
+    """What a solution document holds (markdown, latex, html, pdf): `part` statement, solution
+    or both; equations `numbered`; the `diagram` embedded (None: the format's default, on in
+    HTML); `only` these kinds of step (forward, loss, backward, update; empty: all) and `layer`
+    (counted from 1; None: all); `header` lines given on the command line (course, author,
+    date), over the spec's."""
+
+    part: str = "solution"
+    numbered: bool = False
+    diagram: bool | None = None
+    only: tuple[str, ...] = ()
+    layer: int | None = None
+    header: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Style:
     """How a renderer writes: the locale's words, the number format, whether large
     matrices are shown whole (`full`, terminal only) and the loss chart's scale (`log`)."""
@@ -18,6 +34,7 @@ class Style:
     numbers: NumberFormat = field(default_factory=NumberFormat)
     full: bool = False
     log: bool = False  # the loss chart of a training run on a log scale (terminal only)
+    doc: DocOptions = field(default_factory=DocOptions)
 
     @property
     def lang(self) -> str:

@@ -11,6 +11,7 @@ from backcalc.render.document.blocks import (
     Block,
     Document,
     Equation,
+    Figure,
     Heading,
     Paragraph,
     Summary,
@@ -39,11 +40,16 @@ class GraphSolution:
         text = self.m.number(value)
         return rf"\left({text}\right)" if text.startswith("-") else text
 
-    def statement(self) -> list[Block]:
+    def head(self) -> list[Block]:
         graph = self.trace.graph
         blocks: list[Block] = [Heading(graph.title or "backcalc", 1)]
         if graph.description:
             blocks.append(Paragraph(graph.description, user=True))
+        return blocks
+
+    def statement(self) -> list[Block]:
+        graph = self.trace.graph
+        blocks: list[Block] = []
         values = r", \quad ".join(
             f"{tex_name(n)} = {self.m.number(v, True)}" for n, v in graph.values.items()
         )
@@ -56,10 +62,14 @@ class GraphSolution:
             Equation(values),
             Paragraph(self.t("solution.graph_steps")),
             Equation(f"\\begin{{aligned}}\n{steps}\n\\end{{aligned}}"),
+            Figure(self.trace),
         ]
-        if self.trace.hand_decimals is not None:
-            blocks.append(Paragraph(self.t("solution.graph_hand", n=self.trace.hand_decimals)))
         return blocks
+
+    def precision(self) -> list[Block]:
+        if self.trace.hand_decimals is not None:
+            return [Paragraph(self.t("solution.graph_hand", n=self.trace.hand_decimals))]
+        return []
 
     def forward(self) -> list[Block]:
         given = lambda v: self.m.number(v, True)  # noqa: E731
@@ -116,11 +126,20 @@ class GraphSolution:
             f"{partial(self.out, name)} = {self.m.number(self.trace.gradients[name])}"
             for name in self.trace.graph.values
         ]
-        return [Heading(self.t("solution.summary"), 2), Summary(tuple(items))]
+        return [
+            Heading(self.t("solution.summary"), 2),
+            Figure(self.trace, values=True, gradients=True),
+            Summary(tuple(items)),
+        ]
 
     def document(self) -> Document:
-        blocks = self.statement() + self.forward() + self.backward() + self.summary()
-        return Document(self.trace.graph.title or "backcalc", tuple(blocks))
+        steps = self.precision() + self.forward() + self.backward() + self.summary()
+        return Document(
+            self.trace.graph.title or "backcalc",
+            tuple(self.head()),
+            tuple(self.statement()),
+            tuple(steps),
+        )
 
 
 def solution(trace: GraphTrace, style: Style | None = None) -> Document:

@@ -16,6 +16,7 @@ from backcalc.render.document.blocks import (
     Block,
     Document,
     Equation,
+    Figure,
     Heading,
     Paragraph,
     Summary,
@@ -36,19 +37,25 @@ class SolutionBuilder:
     def __init__(self, trace: Trace, style: Style) -> None:
         self.w = NetworkWriter(trace, style)
 
+    def head(self) -> list[Block]:
+        """The title and the description."""
+        ex = self.w.exercise
+        blocks: list[Block] = [Heading(ex.title or "backcalc", 1)]
+        if ex.description:
+            blocks.append(Paragraph(ex.description, user=True))
+        return blocks
+
     def statement(self) -> list[Block]:
         ex, net = self.w.exercise, self.w.network
         outputs = [str(layer.n_out(net.convention)) for layer in net.layers]
         sizes = " → ".join([str(ex.x.shape[1]), *outputs])
         names = ", ".join(self.w.style.name(layer.activation) for layer in net.layers)
-        blocks: list[Block] = [Heading(ex.title or "backcalc", 1)]
-        if ex.description:
-            blocks.append(Paragraph(ex.description, user=True))
-        blocks += [
+        blocks: list[Block] = [
             Heading(self.w.t("solution.statement"), 2),
             Paragraph(
                 self.w.t("solution.network", n=self.w.n_layers, sizes=sizes, activations=names)
             ),
+            Figure(self.w.trace),
             Paragraph(self.convention()),
             Paragraph(self.w.t("solution.parameters")),
         ]
@@ -109,12 +116,14 @@ class SolutionBuilder:
                 Paragraph(self.w.t("solution.l2")),
                 Equation(rf"J \mathrel{{+}}= {L2_TEX}, \quad \lambda = {l2}"),
             ]
+        return blocks
+
+    def precision(self) -> list[Block]:
+        """How the solution's numbers are computed and shown (the steps' first paragraph)."""
         if self.w.trace.hand_decimals is not None:
             hand = self.w.trace.hand_decimals
-            blocks.append(Paragraph(self.w.t("solution.hand", n=hand, g_prime="$g'(z)$", z="$z$")))
-        else:
-            blocks.append(Paragraph(self.w.t("solution.precision", n=self.w.decimals)))
-        return blocks
+            return [Paragraph(self.w.t("solution.hand", n=hand, g_prime="$g'(z)$", z="$z$"))]
+        return [Paragraph(self.w.t("solution.precision", n=self.w.decimals))]
 
     # -- forward ------------------------------------------------------------------------------
 
@@ -277,18 +286,27 @@ class SolutionBuilder:
                 items.append(f"W{s}_{{\\text{{new}}}} = {self.w.weights(lt.weights_updated)}")
             if lt.bias_updated is not None:
                 items.append(f"b{s}_{{\\text{{new}}}} = {self.w.bias(lt.bias_updated)}")
-        return [Heading(self.w.t("solution.summary"), 2), Summary(tuple(items))]
+        return [
+            Heading(self.w.t("solution.summary"), 2),
+            Figure(self.w.trace, values=True, gradients=True),
+            Summary(tuple(items)),
+        ]
 
     def document(self) -> Document:
-        blocks = (
-            self.statement()
+        steps = (
+            self.precision()
             + self.forward()
             + self.loss()
             + BackwardSteps(self.w).backward()
             + self.update()
             + self.summary()
         )
-        return Document(self.w.exercise.title or "backcalc", tuple(blocks))
+        return Document(
+            self.w.exercise.title or "backcalc",
+            tuple(self.head()),
+            tuple(self.statement()),
+            tuple(steps),
+        )
 
 
 def solution(trace: Trace, style: Style | None = None) -> Document:
