@@ -68,6 +68,7 @@ class Exercise:
     description: str | None = None
     validation: tuple[Array, Array] | None = None  # (x, target) evaluated, never trained on
     answer_decimals: int | None = None  # the decimals answers must be written with
+    notation: tuple[tuple[str, str], ...] = ()  # (role, symbol): the course's symbols
 
     kind: ClassVar[str] = "network"
 

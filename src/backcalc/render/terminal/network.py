@@ -19,6 +19,7 @@ from backcalc.render import shapes
 from backcalc.render.notation import activation_text, layer_index
 from backcalc.render.shapes import CORNER
 from backcalc.render.style import Style
+from backcalc.render.symbols import of as symbols_of
 from backcalc.render.terminal.layout import Block, Flow
 
 if TYPE_CHECKING:
@@ -69,6 +70,16 @@ class TerminalRenderer:
         self.exercise = trace.exercise
         self.network = trace.exercise.network
         self.column = self.network.convention == "column"
+        symbols = symbols_of(self.exercise)
+        self.x, self.y, self.yhat = (symbols.text(r) for r in ("input", "target", "output"))
+        self.W, self.b, self.J = (symbols.text(r) for r in ("weights", "bias", "loss"))
+        self.z, self.a, self.delta = (
+            symbols.text(r) for r in ("preactivation", "activation", "delta")
+        )
+
+    def a_name(self, number: int) -> str:
+        """x for layer 0, else a⁽ˡ⁾ (in the exercise's symbols)."""
+        return self.x if number == 0 else f"{self.a}{layer_index(number)}"
 
     # -- building blocks ------------------------------------------------------------------
 
@@ -127,11 +138,11 @@ class TerminalRenderer:
         return Group(*lines)
 
     def given(self) -> RenderableType:
-        blocks: list[Block | None] = [self.units("x", self.exercise.x, given=True)]
+        blocks: list[Block | None] = [self.units(self.x, self.exercise.x, given=True)]
         for number, layer in enumerate(self.network.layers, start=1):
             sup = layer_index(number)
-            blocks.append(self.weights(f"W{sup}", layer.weights, layer, given=True))
-            blocks.append(self.bias(f"b{sup}", layer.bias, given=True))
+            blocks.append(self.weights(f"{self.W}{sup}", layer.weights, layer, given=True))
+            blocks.append(self.bias(f"{self.b}{sup}", layer.bias, given=True))
         blocks.append(self.units(self.t("run.target"), self.exercise.target, given=True))
         return self.row(blocks)
 
@@ -139,11 +150,14 @@ class TerminalRenderer:
         parts: list[RenderableType] = [_heading(self.t("run.forward_pass"))]
         net = self.network
         for number, (layer, lt) in enumerate(zip(net.layers, self.trace.layers, strict=True), 1):
-            sup, prev = layer_index(number), ("x" if number == 1 else f"a{layer_index(number - 1)}")
-            linear = f"W{sup}·{prev}" if self.column else f"{prev}·W{sup}"
+            if not self.shows(number):
+                continue
+            sup, prev = layer_index(number), self.a_name(number - 1)
+            linear = f"{self.W}{sup}·{prev}" if self.column else f"{prev}·{self.W}{sup}"
             if layer.bias is not None:
-                linear += f" + b{sup}"
-            g = activation_text(layer.activation, f"z{sup}", derivative=False, style=self.style)
+                linear += f" + {self.b}{sup}"
+            z, a = f"{self.z}{sup}", f"{self.a}{sup}"
+            g = activation_text(layer.activation, z, derivative=False, style=self.style)
             title = self.t(
                 "run.layer_title",
                 n=number,
@@ -153,15 +167,16 @@ class TerminalRenderer:
             )
             parts.append(Text(title, style="bold"))
             parts.append(
-                self.row(
-                    [self.units(f"z{sup} = {linear}", lt.z), self.units(f"a{sup} = {g}", lt.a)]
-                )
+                self.row([self.units(f"{z} = {linear}", lt.z), self.units(f"{a} = {g}", lt.a)])
             )
         return parts
 
     def loss(self) -> list[RenderableType]:
         trace, net = self.trace, self.network
-        blocks = [self.units("ŷ", trace.prediction), self.units("y", self.exercise.target, True)]
+        blocks = [
+            self.units(self.yhat, trace.prediction),
+            self.units(self.y, self.exercise.target, True),
+        ]
         if trace.probabilities is not None and net.loss.logits:
             blocks.append(self.units("p", trace.probabilities))
         if trace.predicted is not None:
@@ -182,37 +197,42 @@ class TerminalRenderer:
                 "run.reduction_of_l", reduction=self.style.pick("run.reduction", net.reduction)
             )
         if not net.l2:
-            return f"J = {formula} = {fixed(trace.loss)}"
+            return f"{self.J} = {formula} = {fixed(trace.loss)}"
         data, l2 = fixed(trace.data_loss), fixed(trace.l2_loss)
-        return f"J = {formula} + λ·ΣW² = {data} + {l2} = {fixed(trace.loss)}"
+        return f"{self.J} = {formula} + λ·Σ{self.W}² = {data} + {l2} = {fixed(trace.loss)}"
 
     def backward(self) -> list[RenderableType]:
         trace, net = self.trace, self.network
         parts: list[RenderableType] = [_heading(self.t("run.backward_pass"))]
         last = len(net.layers)
         for number in range(last, 0, -1):
+            if not self.shows(number):
+                continue
             layer, lt = net.layers[number - 1], trace.layers[number - 1]
             parts.append(Text(self.t("run.layer", n=number), style="bold"))
             parts.append(self.row(self.backward_blocks(number, layer, lt)))
             if trace.fused and number == last:
                 parts.append(Text(self.fused_note(number), style="dim"))
-        parts.append(self.row([self.units("∂J/∂x", trace.dJ_dx)]))
+        if self.shows(1):
+            parts.append(self.row([self.units(f"∂{self.J}/∂{self.x}", trace.dJ_dx)]))
         return parts
 
     def backward_blocks(self, number: int, layer: Layer, lt: LayerTrace) -> list[Block | None]:
-        sup = layer_index(number)
-        dJ_da_label = "∂J/∂ŷ" if number == len(self.network.layers) else f"∂J/∂a{sup}"
+        sup, J = layer_index(number), self.J
+        last = number == len(self.network.layers)
+        dJ_da_label = f"∂{J}/∂{self.yhat}" if last else f"∂{J}/∂{self.a}{sup}"
         blocks: list[Block | None] = [self.units(dJ_da_label, lt.dJ_da)]
-        gp = f"g'(z{sup}) = {activation_text(layer.activation, 'z', True, self.style)}"
+        derivative = activation_text(layer.activation, self.z, True, self.style)
+        gp = f"g'({self.z}{sup}) = {derivative}"
         if layer.activation.elementwise:
             blocks.append(self.units(gp, lt.g_prime))
         else:
             for obs, jacobian in enumerate(lt.g_prime, start=1):
                 suffix = f" ({self.t('run.observation', i=obs)})" if self.exercise.batched else ""
                 blocks.append(self.matrix(f"{gp}{suffix}", jacobian))
-        blocks.append(self.units(f"δ{sup} = ∂J/∂z{sup}", lt.delta))
-        blocks.append(self.weights(f"∂J/∂W{sup}", lt.dW, layer))
-        blocks.append(self.bias(f"∂J/∂b{sup}", lt.db))
+        blocks.append(self.units(f"{self.delta}{sup} = ∂{J}/∂{self.z}{sup}", lt.delta))
+        blocks.append(self.weights(f"∂{J}/∂{self.W}{sup}", lt.dW, layer))
+        blocks.append(self.bias(f"∂{J}/∂{self.b}{sup}", lt.db))
         return blocks
 
     def fused_note(self, number: int) -> str:
@@ -222,7 +242,7 @@ class TerminalRenderer:
             formula = f"({formula})/m"
         note = self.t(
             "run.fused_note",
-            delta=f"δ{layer_index(number)}",
+            delta=f"{self.delta}{layer_index(number)}",
             formula=formula,
             activation=self.style.name(self.network.layers[-1].activation),
             loss=self.style.name(loss),
@@ -239,13 +259,16 @@ class TerminalRenderer:
         for number, (layer, lt) in enumerate(
             zip(self.network.layers, self.trace.layers, strict=True), 1
         ):
+            if not self.shows(number):
+                continue
             sup = layer_index(number)
             assert lt.weights_updated is not None
-            w_label, b_label = f"W{sup} − η·∂J/∂W{sup}", f"b{sup} − η·∂J/∂b{sup}"
+            W, b, J = f"{self.W}{sup}", f"{self.b}{sup}", self.J
+            w_label, b_label = f"{W} − η·∂{J}/∂{W}", f"{b} − η·∂{J}/∂{b}"
             if "weights" in layer.frozen:
-                w_label = self.t("run.frozen", symbol=f"W{sup}")
+                w_label = self.t("run.frozen", symbol=W)
             if "bias" in layer.frozen:
-                b_label = self.t("run.frozen", symbol=f"b{sup}")
+                b_label = self.t("run.frozen", symbol=b)
             parts.append(
                 self.row(
                     [
@@ -256,16 +279,26 @@ class TerminalRenderer:
             )
         return parts
 
+    def shows(self, number: int) -> bool:
+        """Whether layer `number` is shown (`--layer`)."""
+        return self.style.doc.layer in (None, number)
+
     def renderable(self) -> RenderableType:
+        only = self.style.doc.only
+        steps = {
+            "forward": self.forward,
+            "loss": self.loss,
+            "backward": self.backward,
+            "update": self.update,
+        }
         sections: list[RenderableType] = [
             self.header(),
             _heading(self.t("run.given")),
             self.given(),
-            *self.forward(),
-            *self.loss(),
-            *self.backward(),
-            *self.update(),
         ]
+        for step, section in steps.items():
+            if not only or step in only:
+                sections += section()
         return Group(*sections)
 
 

@@ -1,0 +1,89 @@
+"""A course's own symbols (`notation:` in a spec): every table and document follows them,
+and JSON keys never change; `--only` and `--layer` choose the steps shown."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from backcalc.core.network import run
+from backcalc.io import examples
+from backcalc.io.spec import read
+from backcalc.render.style import DocOptions, Style
+from backcalc.render.symbols import ROLES, Symbols, problem, symbol
+from backcalc.render.terminal.layout import plain_text
+from backcalc.render.terminal.network import network as table
+
+NOTES_004 = (("activation", "y"), ("weights", "w"))
+NOTE_003 = (("weights", "omega"), ("bias", "beta"), ("preactivation", "f"), ("activation", "h"))
+
+
+def trace_of(name: str, notation: tuple[tuple[str, str], ...] = (), hand: int | None = None):  # type: ignore[no-untyped-def]
+    path, display = examples.resolve(name)
+    exercise = dataclasses.replace(read(path, display), notation=notation)
+    return run(exercise, hand)
+
+
+def shown(trace, **doc: object) -> str:  # type: ignore[no-untyped-def]
+    return plain_text(table(trace, Style(doc=DocOptions(**doc))), 100)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("written", "text", "tex"),
+    [("y", "y", "y"), ("omega", "ω", r"\omega"), ("ω", "ω", r"\omega"), ("\\beta", "β", r"\beta")],
+)
+def test_a_symbol_is_a_letter_or_a_greek_letter(written: str, text: str, tex: str) -> None:
+    chosen = symbol(written)
+    assert chosen is not None and (chosen.text, chosen.tex) == (text, tex)
+
+
+@pytest.mark.parametrize("written", ["", "w1", "a b", "toolong", "$x$", "\\frac"])
+def test_anything_else_is_not_a_symbol(written: str) -> None:
+    assert symbol(written) is None
+    assert problem("weights", written) is not None
+
+
+def test_an_unknown_role_names_the_roles() -> None:
+    message = problem("weight", "w")
+    assert message is not None and all(role in message for role in ROLES)
+
+
+def test_the_notes_symbols_by_default() -> None:
+    symbols = Symbols()
+    assert [symbols.text(r) for r in ("activation", "weights", "bias", "loss")] == list("aWbJ")
+    assert not symbols.renamed
+
+
+def test_tables_follow_the_notes_004_notation() -> None:
+    text = shown(trace_of("reference-2-3-1", NOTES_004))
+    assert "y⁽¹⁾ = σ(z⁽¹⁾)" in text and "z⁽²⁾ = w⁽²⁾·y⁽¹⁾ + b⁽²⁾" in text
+    assert "∂J/∂w⁽¹⁾" in text and "∂J/∂y⁽¹⁾" in text
+    assert not re.search(r"(?<![∂/])\ba⁽", text) and "W⁽" not in text
+
+
+def test_tables_follow_note_003_greek_notation() -> None:
+    text = shown(trace_of("toy-sin-exp-cos", NOTE_003))
+    assert "f⁽¹⁾ = ω⁽¹⁾·x + β⁽¹⁾" in text and "h⁽¹⁾ = sin(f⁽¹⁾)" in text
+    assert "∂J/∂ω⁽¹⁾" in text and "∂J/∂β⁽⁴⁾" in text
+
+
+def test_the_numbers_do_not_change_with_the_notation() -> None:
+    plain, renamed = (
+        shown(trace_of("reference-2-3-1")),
+        shown(trace_of("reference-2-3-1", NOTES_004)),
+    )
+    numbers = re.compile(r"-?\d+\.\d+")
+    assert numbers.findall(plain) == numbers.findall(renamed)
+
+
+def test_only_and_layer_choose_the_steps() -> None:
+    trace = trace_of("reference-2-3-1")
+    forward = shown(trace, only=("forward",))
+    assert "Forward pass" in forward and "Backward pass" not in forward and "J = " not in forward
+    backward = shown(trace, only=("backward",), layer=1)
+    assert "Backward pass" in backward and "δ⁽¹⁾" in backward and "δ⁽²⁾" not in backward
+    assert "Forward pass" not in backward
+    assert "∂J/∂x" in backward  # what layer 1 passes down
+    assert "∂J/∂x" not in shown(trace, only=("backward",), layer=2)
