@@ -66,7 +66,6 @@ _MATH = {char: f"\\{name}" for char, name in _GREEK.items()} | _SYMBOLS
 _ACCENT_TEXT = {
     "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
     "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0327": "c",
-    "\u0328": "k",
 }  # fmt: skip
 _ACCENT_MATH = {
     "\u0300": "grave", "\u0301": "acute", "\u0302": "hat", "\u0303": "tilde", "\u0304": "bar",
