@@ -290,3 +290,10 @@ def test_the_whole_sheet_numbered_with_a_header_compiles(name: str, tmp_path: Pa
         text = pdf_text(tmp_path / "both.pdf")
         assert "Redes 1 & 2 (100%) #3" in text and "Se pide" in text and "Soluci" in text
         assert "(1)" in text and "(2)" in text
+
+
+def test_a_code_span_in_the_builders_prose_is_typewriter_text_in_latex() -> None:
+    from backcalc.render.latex import prose
+
+    assert prose("the `leaky_relu` of $z$") == "the \\texttt{leaky\\_relu} of $z$"
+    assert prose("a user's `x_y`", user=True) == "a user's `x\\_y`"  # a user's text as written

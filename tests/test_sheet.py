@@ -298,6 +298,7 @@ def test_a_title_in_several_languages_is_picked_by_the_output_language(tmp_path:
     assert code == 0 and "una neurona sigmoidea" in out.splitlines()[0]
     assert json.loads(run(path, "-f", "json", "--lang", "es"))["title"] == "una neurona sigmoidea"
     assert json.loads(run(path, "-f", "json"))["title"] == "a sigmoid neuron"
+    assert 'label="circuito de cs231n' in run("cs231n-circuit", "-f", "dot", "--lang", "es")
 
 
 def test_a_language_not_given_falls_back_to_english_then_to_the_first(tmp_path: Path) -> None:

@@ -45,10 +45,21 @@ def graph(trace: GraphTrace, style: Style | None = None) -> str:
 
 def prose(text: str, user: bool = False) -> str:
     """Prose for LaTeX: text printed as written (specials escaped, Unicode made printable),
-    inline math kept, with its Unicode symbols as commands (see document.prose)."""
+    inline math kept, with its Unicode symbols as commands (see document.prose); in the
+    builders' prose a `code` span (a spec's identifier) is typewriter text, as in Markdown."""
     return "".join(
-        f"${latexchars.math(part)}$" if math else latexchars.text(part)
+        f"${latexchars.math(part)}$" if math else _text(part, code=not user)
         for math, part in pieces(text, user)
+    )
+
+
+def _text(text: str, code: bool) -> str:
+    if not code or "`" not in text:
+        return latexchars.text(text)
+    parts = re.split(r"`([^`\n]+)`", text)
+    return "".join(
+        rf"\texttt{{{latexchars.text(part)}}}" if index % 2 else latexchars.text(part)
+        for index, part in enumerate(parts)
     )
 
 
