@@ -224,7 +224,7 @@ def test_hand_rounding_is_an_independent_hand_computation(seed: int, tmp_path: P
 # g'(z^{(l)}) &= ... \\ then the substituted line(s) &= ... \\ then the result &= ...
 G_PRIME = re.compile(
     r"g'\(z\^\{\((\d+)\)\}\) &= [^\n]*?= (a\^\{\(\d+\)\} \\odot \(1 - a|1 - a\^\{\(\d+\)\} \\odot a)"
-    r"[^\n]*\\\\\n&= (.*?)\\\\\n&= (.*?)\\end\{aligned\}",
+    r"[^\n]*\\\\\n&= (.*?)\\\\\n&= (.*?)\\end\{align(?:ed|\*)\}",
     re.S,
 )
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -497,6 +497,27 @@ def _backcalc(*args: str) -> subprocess.CompletedProcess[str]:
     return python("-m", "backcalc", *args)
 
 
+def _english_titled(folder: Path) -> dict[str, str]:
+    """Copies of the commands' examples in `folder` with their titles in English alone: a title
+    is the user's words (`title: {en: ..., es: ...}`), which a new language does not translate
+    (it shows the English one); {example name: the copy's path}."""
+    import re as regex
+
+    from backcalc import load
+    from backcalc.io import examples
+
+    copies = {}
+    for name in {arg for args in COMMANDS.values() for arg in args[1:2]}:
+        example = examples.find(name)
+        assert example is not None, name
+        text = example.path.read_text(encoding="utf-8")
+        title = str(load(name).title)
+        text = regex.sub(r"^title:\n(?:  .*\n)+", f"title: {title}\n", text, flags=regex.M)
+        copies[name] = str(folder / example.path.name)
+        Path(copies[name]).write_text(text, encoding="utf-8")
+    return copies
+
+
 def _spanish(what: str, args: tuple[str, ...]) -> str:
     """The output of `backcalc ARGS --lang es`, in this process (as tests.helpers.invoke runs
     it, at 80 columns): this process listed the languages before the copy existed."""
@@ -525,13 +546,15 @@ def _first_difference(expected: str, found: str) -> str:
     return f"expected {len(a)} lines, found {len(b)}"
 
 
-def test_a_copy_of_es_toml_is_a_new_language_that_speaks_spanish() -> None:
+def test_a_copy_of_es_toml_is_a_new_language_that_speaks_spanish(tmp_path: Path) -> None:
     copy = LOCALES / f"{NEW}.toml"
     if not os.access(LOCALES, os.W_OK):
         pytest.skip(f"{_rel(LOCALES)} is not writable: cannot add {copy.name} for the test")
     if copy.exists():
         pytest.skip(f"{_rel(copy)} exists already: the test would overwrite a real locale")
-    spanish = {what: _spanish(what, args) for what, args in COMMANDS.items()}
+    specs = _english_titled(tmp_path)
+    commands = {what: (args[0], specs[args[1]], *args[2:]) for what, args in COMMANDS.items()}
+    spanish = {what: _spanish(what, args) for what, args in commands.items()}
     es = _raw("es")
     heading = es["run"]["forward_pass"]
     markers = {  # a Spanish text each output must have, so that it is Spanish that is compared
@@ -547,7 +570,7 @@ def test_a_copy_of_es_toml_is_a_new_language_that_speaks_spanish() -> None:
 
     try:  # 8 runs of the command line while the copy exists; it is always deleted
         shutil.copyfile(LOCALES / "es.toml", copy)
-        for what, args in COMMANDS.items():
+        for what, args in commands.items():
             result = _backcalc(*args, "--lang", NEW)
             command = f"backcalc {' '.join(args)} --lang {NEW}"
             expected = EXIT_CODES.get(what, 0)
@@ -575,7 +598,7 @@ def test_a_copy_of_es_toml_is_a_new_language_that_speaks_spanish() -> None:
             text.replace(line, f"forward_pass = {_toml_string(EDITED)}"), encoding="utf-8"
         )
         assert _raw(NEW)["run"]["forward_pass"] == EDITED
-        edited = _backcalc(*COMMANDS["table"], "--lang", NEW)
+        edited = _backcalc(*commands["table"], "--lang", NEW)
     finally:
         copy.unlink(missing_ok=True)
 

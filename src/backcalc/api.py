@@ -4,6 +4,7 @@
     exercise = backcalc.load("net.yaml")          # a path, YAML text, a dict, or an example's name
     result = backcalc.run(exercise)                # result.to_dict() == `run --format json`
     result.quantity("dJ_dW", layer=1)              # a numpy array, in the shape the spec wrote
+    result.render("latex", "es", part="statement") # the exercise sheet, as `run --part statement`
     report = backcalc.check(exercise, answers={"layers": {1: {"dJ_dW": my_dW1}}})
     report.passed, report.to_dict()                # == `check --answers ... --format json`
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from backcalc.core.exercise import ExerciseKind, TraceKind
     from backcalc.core.gradcheck import GradCheck
     from backcalc.core.grading import Grading
-    from backcalc.render.style import Style
+    from backcalc.render.style import DocOptions, Style
 
 Spec = str | os.PathLike[str] | Mapping[str, Any]  # what `load` takes
 
@@ -126,13 +127,34 @@ class Result:
         return values
 
     def render(
-        self, output_format: str = "markdown", lang: str | None = None, decimals: int | None = None
+        self,
+        output_format: str = "markdown",
+        lang: str | None = None,
+        decimals: int | None = None,
+        *,
+        part: str = "solution",
+        numbered: bool = False,
+        header: Mapping[str, str] | None = None,
     ) -> str:
         """The result as text in a format of `run` (markdown, latex, json, dot, table), with
-        `decimals` (default: as many as it was hand-rounded to, else 4)."""
+        `decimals` (default: as many as it was hand-rounded to, else 4); a document (markdown,
+        latex) as `--part` (statement, solution, both), `--numbered` and `--header` shape it
+        (`header={"course": ..., "author": ..., "date": ...}`, over the spec's)."""
+        from backcalc.core.texts import HEADER_KEYS
+        from backcalc.render.document.blocks import PARTS
+        from backcalc.render.style import DocOptions
+
+        if part not in PARTS:
+            raise BackcalcError(f"no part '{part}' (parts: {', '.join(PARTS)})")
+        unknown = [key for key in header or {} if key not in HEADER_KEYS]
+        if unknown:
+            keys = ", ".join(HEADER_KEYS)
+            raise BackcalcError(f"unknown header key '{unknown[0]}' (expected: {keys})")
         hand: int | None = getattr(self.trace, "hand_decimals", None)
         shown = decimals if decimals is not None else hand if hand is not None else 4
-        return _text(self.trace, output_format, lang, shown)
+        lines = tuple((key, str(value)) for key, value in (header or {}).items())
+        doc = DocOptions(part=part, numbered=numbered, header=lines)
+        return _text(self.trace, output_format, lang, shown, doc)
 
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
@@ -183,20 +205,27 @@ def _plain_json(result: Any) -> dict[str, Any]:
     return plain
 
 
-def _style(lang: str | None, decimals: int = 4) -> Style:
+def _style(lang: str | None, decimals: int = 4, doc: DocOptions | None = None) -> Style:
     """The language given, else $BACKCALC_LANG's (`es_ES.UTF-8` is Spanish), else English."""
     from backcalc import locales
     from backcalc.render.style import style_for
 
     if lang is not None and lang not in locales.available():
         raise BackcalcError(f"no locale '{lang}' (there are {', '.join(locales.available())})")
-    return style_for(lang or locales.language(os.environ.get("BACKCALC_LANG")), decimals=decimals)
+    style = style_for(lang or locales.language(os.environ.get("BACKCALC_LANG")), decimals=decimals)
+    return style if doc is None else dataclasses.replace(style, doc=doc)
 
 
-def _text(result: Any, output_format: str, lang: str | None, decimals: int = 4) -> str:
+def _text(
+    result: Any,
+    output_format: str,
+    lang: str | None,
+    decimals: int = 4,
+    doc: DocOptions | None = None,
+) -> str:
     from backcalc.render import render
 
-    content = render(result, output_format, _style(lang, decimals))
+    content = render(result, output_format, _style(lang, decimals, doc))
     if isinstance(content, str):
         return content
     from backcalc.render.terminal.layout import plain_text

@@ -22,6 +22,7 @@ from backcalc.cli.common import (
     load_spec,
     style,
 )
+from backcalc.core.texts import HEADER_KEYS
 from backcalc.errors import BackcalcError
 from backcalc.io.limits import MAX_ELEMENTS, Limits, count
 
@@ -33,6 +34,31 @@ if TYPE_CHECKING:
 else:  # the formats that draw these results, from backcalc.render's one table
     RunFormat = choices("RunFormat", "network", "graph")
 TABLE = RunFormat("table")
+DOCUMENTS = ("markdown", "latex", "html", "pdf")  # the formats --part, --header, --numbered shape
+
+
+class Part(enum.StrEnum):  # backcalc.render.document.blocks.PARTS
+    statement = "statement"
+    solution = "solution"
+    both = "both"
+
+
+def header_lines(values: list[str] | None) -> list[str] | None:
+    """--header's check: every value is KEY=VALUE with a known key."""
+    from backcalc.io.reader import suggest
+
+    for value in values or []:
+        key, equals, _ = value.partition("=")
+        if not equals:
+            raise typer.BadParameter(
+                f"expected KEY=VALUE (course=..., author=..., date=...), found '{value}'"
+            )
+        if key not in HEADER_KEYS:
+            keys = ", ".join(HEADER_KEYS)
+            raise typer.BadParameter(
+                f"unknown key '{key}'{suggest(key, HEADER_KEYS)} (expected: {keys})"
+            )
+    return values
 
 
 def run(
@@ -68,6 +94,27 @@ def run(
     full: Annotated[
         bool, typer.Option("--full", help="Show large matrices whole in the terminal tables.")
     ] = False,
+    part: Annotated[
+        Part | None,
+        typer.Option(
+            help="The document's part: statement (the exercise sheet: the data and the task, no "
+            "computed number), solution, or both (the sheet, then the solution on a new page) "
+            "[default: solution].",
+            show_default=False,
+        ),
+    ] = None,
+    header: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="KEY=VALUE",
+            callback=header_lines,
+            help="A line under the document's title: course=..., author=... or date=... "
+            "(repeatable; over the spec's course, author, date; an empty value leaves it out).",
+        ),
+    ] = None,
+    numbered: Annotated[
+        bool, typer.Option("--numbered", help="Number the document's equations.")
+    ] = False,
     lang: LangOption = None,
     comma: CommaOption = None,
     max_elements: MaxElementsOption = MAX_ELEMENTS,
@@ -79,11 +126,22 @@ def run(
 
     Example: backcalc run reference-2-3-1 --format markdown --lang es -o solucion.md
     """
+    import dataclasses
+
     from backcalc.render import render, require
+    from backcalc.render.style import DocOptions
 
     shown = decimals if decimals is not None else hand_rounding if hand_rounding is not None else 4
     look = style(lang, comma, shown, full)
+    lines = tuple((key, value) for key, _, value in (h.partition("=") for h in header or []))
+    doc = DocOptions(part=(part or Part.solution).value, numbered=numbered, header=lines)
+    look = dataclasses.replace(look, doc=doc)
     try:
+        if output_format.value not in DOCUMENTS and (part or header or numbered):
+            raise BackcalcError(
+                "--part, --header and --numbered shape a document (--format markdown, latex, "
+                "html or pdf)"
+            )
         exercise, source = load_spec(spec, Limits(max_elements, outside_files))
         require(exercise.kind, output_format.value)  # before the computation, not after
         trace = exercise.run(hand_rounding)

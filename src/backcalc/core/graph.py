@@ -22,6 +22,7 @@ import numpy as np
 
 from backcalc.core.expressions import DomainError, Expr, ExpressionError, Op, Var, text
 from backcalc.core.rounding import hand_round
+from backcalc.core.texts import Sheet
 from backcalc.errors import NumericalError
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class Graph:
     description: str | None = None
     gates: bool = False  # built from one expression, gate by gate
     answer_decimals: int | None = None  # the decimals answers must be written with
+    sheet: Sheet = field(default_factory=Sheet)  # its task and header (core.texts)
 
     kind: ClassVar[str] = "graph"
 

@@ -34,6 +34,7 @@ from backcalc.core.layer import (
     weighted,
 )
 from backcalc.core.rounding import hand_round
+from backcalc.core.texts import Sheet
 from backcalc.core.trace import LayerTrace, Trace, check_finite
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class Exercise:
     description: str | None = None
     validation: tuple[Array, Array] | None = None  # (x, target) evaluated, never trained on
     answer_decimals: int | None = None  # the decimals answers must be written with
+    sheet: Sheet = dataclasses.field(default_factory=Sheet)  # its task and header (core.texts)
     notation: tuple[tuple[str, str], ...] = ()  # (role, symbol): the course's symbols
 
     kind: ClassVar[str] = "network"

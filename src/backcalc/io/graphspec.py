@@ -20,11 +20,13 @@ from backcalc.core.graph import Graph, StepError, from_expression, from_steps
 from backcalc.io.expressions import parse
 from backcalc.io.reader import ValueReader, describe
 from backcalc.io.spec import answer_decimals
+from backcalc.io.texts import SHEET_KEYS, sheet, user_text
 from backcalc.io.yamlnodes import child
 
 GRAPH_KEYS = (
     "title",
     "description",
+    *SHEET_KEYS,
     "steps",
     "expression",
     "values",
@@ -53,15 +55,15 @@ class GraphReader(ValueReader):
             if error.index is None and "output" in top and "output" in error.message:
                 path = "output"
             raise self.fail(path, error.message) from None
-        title, description = top.get("title"), top.get("description")
         return Graph(
             graph.values,
             graph.nodes,
             graph.output,
-            None if title is None else str(title),
-            None if description is None else str(description),
+            user_text(self, top.get("title"), "title"),
+            user_text(self, top.get("description"), "description"),
             graph.gates,
             answer_decimals=answer_decimals(self, top),
+            sheet=sheet(self, top),
         )
 
     def values(self, value: Any) -> dict[str, float]:

@@ -22,6 +22,7 @@ from backcalc.errors import SpecError
 from backcalc.io import yamlnodes
 from backcalc.io.limits import Limits, count
 from backcalc.io.reader import ValueReader, describe, plural
+from backcalc.io.texts import SHEET_KEYS, sheet, user_text
 from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 TOP_KEYS = (
     "title",
     "description",
+    *SHEET_KEYS,
     "convention",
     "input",
     "target",
@@ -114,10 +116,11 @@ class _Reader(ValueReader):
             target=target,
             batched=batched,
             learning_rate=None if rate is None else self.number(rate, "learning_rate"),
-            title=self.text(top.get("title"), "title"),
-            description=self.text(top.get("description"), "description"),
+            title=user_text(self, top.get("title"), "title"),
+            description=user_text(self, top.get("description"), "description"),
             validation=validation,
             answer_decimals=answer_decimals(self, top),
+            sheet=sheet(self, top),
         )
 
     def validation(self, value: Any, n: int, loss: Loss, k: int) -> tuple[Array, Array]:

@@ -22,6 +22,7 @@ import numpy as np
 import yaml
 
 from backcalc.core.registry import option_values
+from backcalc.core.texts import Localized
 from backcalc.errors import Location
 from backcalc.io.files import (
     OutputError,
@@ -68,7 +69,7 @@ def trained_document(exercise: Exercise, value: Value) -> dict[str, Any]:
     x = exercise.x if exercise.batched else exercise.x[0]
     target = exercise.target if exercise.batched else exercise.target[0]
     document: dict[str, Any] = {
-        "title": exercise.title,
+        "title": _as_written(exercise.title),
         "convention": net.convention,
         "input": value("input", x, "input"),
         "target": value("target", target, "target"),
@@ -88,6 +89,11 @@ def trained_document(exercise: Exercise, value: Value) -> dict[str, Any]:
     if exercise.answer_decimals is not None:
         document["answer_decimals"] = exercise.answer_decimals
     return {k: v for k, v in document.items() if v is not None}
+
+
+def _as_written(text: str | None) -> str | dict[str, str] | None:
+    """A text as the spec wrote it: one per language (a mapping) or plain."""
+    return dict(text.versions) if isinstance(text, Localized) else text
 
 
 def write_spec(exercise: Exercise, path: Path, force: bool, sources: Sources) -> list[Path]:

@@ -59,8 +59,12 @@ def require(kind: str, output_format: str) -> str:
 
 
 def render(result: Any, output_format: str, style: Style) -> Any:
-    """`result` in `output_format`: text, or a rich renderable for the terminal."""
+    """`result` in `output_format`: text, or a rich renderable for the terminal; the user's
+    titles, descriptions and tasks given in several languages in the style's (core.texts)."""
+    from backcalc.core.texts import in_language
+
     target = require(result.kind, output_format)
+    result = in_language(result, style.lang)
     kind = result.kind
     module = FORMATS[output_format].format(kind=_TERMINAL_MODULE.get(kind, kind))
     return getattr(importlib.import_module(module), target)(result, style)

@@ -1,13 +1,29 @@
 """The LaTeX format: a complete document for pdflatex with only amsmath, amssymb and geometry
-(all in texlive-latex-base)."""
+(all in texlive-latex-base), and babel's hyphenation for the document's language when the
+installation has it.
+
+Page breaks fall where a reader expects them: a lead-in sentence and its display are one
+paragraph (TeX never breaks just before a display, nor before a paragraph's last line); a
+derivation (a top-level `aligned` chain) is an `align*`, which may break between its lines but
+never inside a matrix."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
-from backcalc.render.document.blocks import Document, Equation, Figure, Heading, Paragraph, Table
+from backcalc.render import latexchars
+from backcalc.render.document.blocks import (
+    Document,
+    Equation,
+    Figure,
+    Heading,
+    Paragraph,
+    Summary,
+    Table,
+)
 from backcalc.render.document.mathtex import MAX_COLUMNS
+from backcalc.render.document.prose import pieces
 
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace
@@ -27,83 +43,138 @@ def graph(trace: GraphTrace, style: Style | None = None) -> str:
     return to_latex(solution(trace, style), style)
 
 
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "&": r"\&",
-    "%": r"\%",
-    "#": r"\#",
-    "_": r"\_",
-    "^": r"\^{}",
-    "~": r"\~{}",
-    "×": r"$\times$",
-    "→": r"$\to$",
-    "≤": r"$\le$",
-    "−": "-",
-    "·": r"$\cdot$",
-}
-_LATEX_SPECIAL = re.compile("|".join(re.escape(key) for key in _LATEX_SPECIALS))
+def prose(text: str, user: bool = False) -> str:
+    """Prose for LaTeX: text printed as written (specials escaped, Unicode made printable),
+    inline math kept, with its Unicode symbols as commands (see document.prose); in the
+    builders' prose a `code` span (a spec's identifier) is typewriter text, as in Markdown."""
+    return "".join(
+        f"${latexchars.math(part)}$" if math else _text(part, code=not user)
+        for math, part in pieces(text, user)
+    )
 
 
-def _latex_prose(text: str) -> str:
-    """Prose for LaTeX: specials escaped outside $...$, the math kept as it is."""
-    parts = text.split("$")
-    for index in range(0, len(parts), 2):
-        parts[index] = _LATEX_SPECIAL.sub(
-            lambda match: _LATEX_SPECIALS[match.group()], parts[index]
-        )
-    return "$".join(parts)
+def _text(text: str, code: bool) -> str:
+    if not code or "`" not in text:
+        return latexchars.text(text)
+    parts = re.split(r"`([^`\n]+)`", text)
+    return "".join(
+        rf"\texttt{{{latexchars.text(part)}}}" if index % 2 else latexchars.text(part)
+        for index, part in enumerate(parts)
+    )
 
 
-def _user_text(text: str) -> str:
-    """A title or description: all of it is prose, `$` included."""
-    return _latex_prose(text.replace("$", "\x00")).replace("\x00", r"\$")
-
-
+# babel for the language's hyphenation, loaded only if installed (texlive-lang-*), as the locale
+# file names it (`document.babel`: the language, then its options). Spanish keeps `.` and `<`,
+# `>` as they are (no shorthands, no decimal-dot mechanism) and the operators as in every other
+# format (`max`, not `máx`): es-minimal, es-noshorthands.
 PREAMBLE = rf"""\documentclass[11pt]{{article}}
 \usepackage[utf8]{{inputenc}}
+%(babel)s
 \usepackage{{amsmath,amssymb}}
 \usepackage[a4paper,margin=2.2cm]{{geometry}}
 \setcounter{{MaxMatrixCols}}{{{MAX_COLUMNS}}}
 \setlength{{\parindent}}{{0pt}}
 \setlength{{\parskip}}{{0.5em}}
 \allowdisplaybreaks
+\clubpenalty=10000
+\widowpenalty=10000
+\displaywidowpenalty=10000
 """
+
+
+def preamble(style: Style) -> str:
+    """The preamble, with babel for the style's language when the installation has it."""
+    options = style.t("document.babel")
+    language = options.split(",")[0].strip()
+    babel = rf"\IfFileExists{{{language}.ldf}}{{\usepackage[{options}]{{babel}}}}{{}}"
+    return PREAMBLE.replace("%(babel)s", babel)
 
 
 def to_latex(document: Document, style: Style | None = None) -> str:
     from backcalc.render.style import Style
 
     style = style or Style()
-    lines = [PREAMBLE, r"\begin{document}", ""]
+    writer = _Writer(document, style)
+    lines = [preamble(style), r"\begin{document}", ""]
     for number, piece in enumerate(document.parts(style.doc.part)):
         if number:
             lines += [r"\clearpage", ""]
+        previous: object = None
         for block in piece:
-            lines += _block(block, style)
+            written = writer.block(block)
+            if isinstance(block, Equation | Summary) and isinstance(previous, Paragraph):
+                lines.pop()  # the blank line: the lead-in and its display are one paragraph
+            lines += written
+            previous = block
     lines.append(r"\end{document}")
     return "\n".join(lines) + "\n"
 
 
-def _block(block: object, style: Style) -> list[str]:
-    if isinstance(block, Heading):
-        if block.level == 1:
-            return [rf"\begin{{center}}\Large\bfseries {_user_text(block.text)}\end{{center}}", ""]
-        command = "section" if block.level == 2 else "subsection"
-        return [rf"\{command}*{{{_latex_prose(block.text)}}}", ""]
-    if isinstance(block, Paragraph):
-        return [_user_text(block.text) if block.user else _latex_prose(block.text), ""]
-    if isinstance(block, Equation):
-        return [r"\[", block.math, r"\]", ""]
-    if isinstance(block, Table):
-        columns = "l" * len(block.header)
-        rows = [" & ".join(_latex_prose(cell) for cell in row) + r" \\" for row in block.rows]
-        head = " & ".join(_latex_prose(cell) for cell in block.header) + r" \\ \hline"
-        return [rf"\begin{{tabular}}{{{columns}}}", head, *rows, r"\end{tabular}", ""]
-    if isinstance(block, Figure):
-        return []  # drawn by backcalc.render.diagram (TikZ) when style.doc.diagram
-    lines: list[str] = []
-    for item in block.items:  # type: ignore[attr-defined]
-        lines += [r"\[", rf"\boxed{{{item}}}", r"\]", ""]
-    return lines
+class _Writer:
+    def __init__(self, document: Document, style: Style) -> None:
+        self.document = document
+        self.numbered = style.doc.numbered
+
+    def block(self, block: object) -> list[str]:
+        if isinstance(block, Heading):
+            return self.heading(block)
+        if isinstance(block, Paragraph):
+            return [prose(block.text, block.user), ""]
+        if isinstance(block, Equation):
+            return [*display(block.math, self.numbered), ""]
+        if isinstance(block, Table):
+            columns = "l" * len(block.header)
+            rows = [" & ".join(prose(cell) for cell in row) + r" \\" for row in block.rows]
+            head = " & ".join(prose(cell) for cell in block.header) + r" \\ \hline"
+            return [rf"\begin{{tabular}}{{{columns}}}", head, *rows, r"\end{tabular}", ""]
+        if isinstance(block, Figure):
+            return []  # drawn by backcalc.render.diagram (TikZ) when style.doc.diagram
+        lines: list[str] = []
+        for item in block.items:  # type: ignore[attr-defined]
+            lines += [*display(rf"\boxed{{{item}}}", self.numbered), ""]
+        return lines
+
+    def heading(self, block: Heading) -> list[str]:
+        if block.level > 1:
+            command = "section" if block.level == 2 else "subsection"
+            return [rf"\{command}*{{{prose(block.text)}}}", ""]
+        lines = [r"\begin{center}", rf"{{\Large\bfseries {prose(block.text, user=True)}\par}}"]
+        header = [prose(value, user=True) for _, value in self.document.header]
+        if header and self.document.head[:1] and self.document.head[0] is block:  # the title
+            lines += [r"\medskip", " \\\\\n".join(header)]
+        return [*lines, r"\end{center}", ""]
+
+
+_ALIGNED = re.compile(r"\A\\begin\{aligned\}\n(.*)\n\\end\{aligned\}\Z", re.S)
+
+
+def display(math: str, numbered: bool = False) -> list[str]:
+    """Display math: a top-level `aligned` chain as a breakable align* (numbered on its last
+    line with `numbered`), anything else as \\[...\\] (an equation)."""
+    math = latexchars.math(math)
+    chain = _ALIGNED.match(math)
+    if chain and "\\begin{aligned}" not in chain.group(1):
+        rows = rows_of(chain.group(1))
+        if not numbered:
+            return [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
+        body = " \\\\\n".join([*(row + r" \notag" for row in rows[:-1]), rows[-1]])
+        return [r"\begin{align}", body, r"\end{align}"]
+    if numbered:
+        return [r"\begin{equation}", math, r"\end{equation}"]
+    return [r"\[", math, r"\]"]
+
+
+def rows_of(body: str) -> list[str]:
+    """The rows of an alignment: split at the `\\\\` that no group or environment holds."""
+    rows, depth, start = [], 0, 0
+    for match in re.finditer(r"\\begin\{[^}]*\}|\\end\{[^}]*\}|\\\\|\\[{}]|[{}]", body):
+        token = match.group()
+        if token == "{" or token.startswith("\\begin"):
+            depth += 1
+        elif token == "}" or token.startswith("\\end"):
+            depth -= 1
+        elif token == "\\\\" and depth == 0:
+            rows.append(body[start : match.start()].strip())
+            start = match.end()
+    rows.append(body[start:].strip())
+    return rows

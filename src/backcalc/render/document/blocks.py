@@ -74,6 +74,7 @@ class Document:
     steps: tuple[Block, ...]
     task: tuple[Block, ...] = ()
     header: tuple[tuple[str, str], ...] = field(default=())  # (key, value): course, author, date
+    solution_title: str = ""  # the heading of the solution's first page in `both`
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -87,5 +88,6 @@ class Document:
         if part == "statement":
             return [self.head + self.statement + self.task]
         if part == "both":
-            return [self.head + self.statement + self.task, self.steps]
+            title = (Heading(self.solution_title, 1),) if self.solution_title else ()
+            return [self.head + self.statement + self.task, title + self.steps]
         return [self.head + self.statement + self.steps]

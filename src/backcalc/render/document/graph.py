@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from backcalc.render.document import sheet
 from backcalc.render.document.blocks import (
     Block,
     Document,
@@ -31,6 +32,7 @@ def partial(of: str, by: str) -> str:
 class GraphSolution:
     def __init__(self, trace: GraphTrace, style: Style) -> None:
         self.trace = trace
+        self.style = style
         self.t = style.t
         self.m = MathWriter(style.numbers)
         self.out = trace.graph.output
@@ -139,6 +141,7 @@ class GraphSolution:
             tuple(self.head()),
             tuple(self.statement()),
             tuple(steps),
+            **sheet.parts(self.trace.graph, self.style),  # the task and the header
         )
 
 

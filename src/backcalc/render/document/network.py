@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backcalc.render import shapes
+from backcalc.render.document import sheet
 from backcalc.render.document.backward import BackwardSteps
 from backcalc.render.document.blocks import (
     Block,
@@ -306,6 +307,7 @@ class SolutionBuilder:
             tuple(self.head()),
             tuple(self.statement()),
             tuple(steps),
+            **sheet.parts(self.w.exercise, self.w.style),  # the task and the header
         )
 
 
