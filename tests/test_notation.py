@@ -87,3 +87,33 @@ def test_only_and_layer_choose_the_steps() -> None:
     assert "Forward pass" not in backward
     assert "∂J/∂x" in backward  # what layer 1 passes down
     assert "∂J/∂x" not in shown(trace, only=("backward",), layer=2)
+
+
+def test_a_spec_names_its_symbols(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from backcalc.api import load
+
+    spec = tmp_path / "net.yaml"
+    path, _ = examples.resolve("reference-2-3-1")
+    spec.write_text(path.read_text() + "notation: {activation: y, weights: w}\n")
+    assert dict(load(spec).notation) == {"activation": "y", "weights": "w"}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("notation: {weight: w}", "notation.weight: unknown key 'weight'; did you mean 'weights'?"),
+        ("notation: {weights: w1}", "notation.weights: 'w1' is not a symbol"),
+        ("notation: [w]", "notation: expected the symbols"),
+    ],
+)
+def test_a_bad_symbol_is_located(tmp_path, line: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers import invoke
+
+    path, _ = examples.resolve("reference-2-3-1")
+    text = path.read_text()
+    spec = tmp_path / "net.yaml"
+    spec.write_text(text + line + "\n")
+    code, out, err = invoke("run", str(spec))
+    row = len(text.splitlines()) + 1
+    assert code == 2 and out == ""
+    assert err.startswith(f"{spec}:{row}:") and message in err

@@ -22,7 +22,7 @@ from backcalc.errors import SpecError
 from backcalc.io import yamlnodes
 from backcalc.io.limits import Limits, count
 from backcalc.io.reader import ValueReader, describe, plural
-from backcalc.io.texts import SHEET_KEYS, sheet, user_text
+from backcalc.io.texts import SHEET_KEYS, notation, sheet, user_text
 from backcalc.io.yamlnodes import child
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ TOP_KEYS = (
     "l2",
     "validation",
     "answer_decimals",
+    "notation",
 )
 LAYER_KEYS = ("units", "weights", "bias", "activation", "freeze")
 FREEZABLE = ("weights", "bias")
@@ -121,6 +122,7 @@ class _Reader(ValueReader):
             validation=validation,
             answer_decimals=answer_decimals(self, top),
             sheet=sheet(self, top),
+            notation=notation(self, top.get("notation")),
         )
 
     def validation(self, value: Any, n: int, loss: Loss, k: int) -> tuple[Array, Array]:

@@ -59,3 +59,17 @@ def sheet(reader: ValueReader, top: dict[str, Any]) -> Sheet:
     """The task and the header lines of a spec (a network's or a graph's)."""
     header = {key: _text(reader, top.get(key), key) or None for key in HEADER_KEYS}
     return Sheet(task=user_text(reader, top.get("task"), "task") or None, **header)
+
+
+def notation(reader: ValueReader, value: Any) -> tuple[tuple[str, str], ...]:
+    """A network's `notation:` (`{activation: y, weights: w}`): each role and its symbol."""
+    from backcalc.core.symbols import ROLES, problem
+
+    if value is None:
+        return ()
+    given = reader.mapping(value, "notation", ROLES, "the symbols to write (role: symbol)")
+    for role, written in given.items():
+        message = problem(role, written)
+        if message is not None:
+            raise reader.fail(child("notation", role), message)
+    return tuple((role, str(written).strip()) for role, written in given.items())
