@@ -165,6 +165,7 @@ def test_functions_are_upright_with_a_thin_space_before_a_bare_argument() -> Non
     assert tags(log) == ["mrow", "mo", "mi", "mspace", "mn"]
     assert tags(parse(r"\max(0, z)")) == ["mrow", "mi", "mo", "mn", "mo", "mi", "mo"]
     assert "mspace" in tags(parse(r"\tanh^2 z"))
+    assert tags(parse(r"y \log p")) == ["mrow", "mi", "mspace", "mi", "mspace", "mi"]
 
 
 def test_fences_grow_only_around_something_tall() -> None:

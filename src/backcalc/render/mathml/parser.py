@@ -160,6 +160,8 @@ class Parser:
                 rest = self.expression()
                 items.append(el("mrow", *fixed(rest), **dict(atom.elements[0].attrib)))
                 break
+            if atom.kind in ("function", "limits") and items and items[-1].tag != "mo":
+                items.append(el("mspace", width="0.1667em"))  # y_k \log p: TeX's thin space
             items += self.scripts(atom)
         return fixed(items)
 
