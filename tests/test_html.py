@@ -289,3 +289,14 @@ def test_the_html_writer_imports_nothing_heavy() -> None:
         ["backcalc.render.html", "backcalc.render.pdf", "backcalc.render.mathml"]
     )
     assert not {"rich", "typer", "yaml"} & found
+
+
+@pytest.mark.usefixtures("drawn")
+def test_the_python_api_renders_html_and_says_pdf_is_a_file() -> None:
+    import backcalc
+
+    result = backcalc.run("reference-2-3-1")
+    root = ET.fromstring(result.render("html", lang="es"))
+    assert root.get("lang") == "es"
+    with pytest.raises(backcalc.BackcalcError, match="--format pdf is not text"):
+        result.render("pdf")

@@ -128,7 +128,7 @@ class Result:
     def render(
         self, output_format: str = "markdown", lang: str | None = None, decimals: int | None = None
     ) -> str:
-        """The result as text in a format of `run` (markdown, latex, json, dot, table), with
+        """The result as text in a format of `run` (markdown, latex, html, json, dot, table), with
         `decimals` (default: as many as it was hand-rounded to, else 4)."""
         hand: int | None = getattr(self.trace, "hand_decimals", None)
         shown = decimals if decimals is not None else hand if hand is not None else 4
@@ -196,6 +196,8 @@ def _style(lang: str | None, decimals: int = 4) -> Style:
 def _text(result: Any, output_format: str, lang: str | None, decimals: int = 4) -> str:
     from backcalc.render import render
 
+    if output_format == "pdf":  # bytes, compiled: not what render() returns
+        raise BackcalcError("--format pdf is not text: `backcalc run -f pdf -o FILE` writes it")
     content = render(result, output_format, _style(lang, decimals))
     if isinstance(content, str):
         return content
