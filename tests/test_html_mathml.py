@@ -184,6 +184,23 @@ def test_boxed_relations_and_spaces() -> None:
     assert spaces == ["1.0000em", "0.1667em"]
 
 
+def test_lengths_and_stacked_limits() -> None:
+    assert [
+        e.get("width") for e in parse(r"a \hspace{2em} b \hspace{-1pt} c").iter(f"{M}mspace")
+    ] == [
+        "2.0000em",
+        "0.0000em",
+    ]
+    with pytest.raises(MathError, match="not a length"):
+        display(r"\hspace{wide}")
+    under = only(parse(r"\sum_{\substack{i \ne c \\ j > 0}} x"), "munder")
+    table = only(under, "mtable")
+    assert [tokens(r) for r in table] == [
+        [("mi", "i"), ("mo", "≠"), ("mi", "c")],
+        [("mi", "j"), ("mo", ">"), ("mn", "0")],
+    ]
+
+
 def test_a_prime_follows_its_base() -> None:
     assert tokens(parse("g'(z)")) == [
         ("mi", "g"),

@@ -8,10 +8,12 @@ The interface is two functions, so that another converter can replace this one:
 the subset (an unknown macro, an unbalanced brace): never a guess, never broken XML. Each
 formula keeps its TeX as an annotation (copied with the math, read by assistive tools).
 
-Why not latex2mathml (PyPI): on these documents it writes `aligned` as a literal `&` (not
-well-formed XML), a decimal comma as a separator with space after it (0, 879), `\\mathrel{+}`
-as an <mo> inside an <mo>, `\\boxed` as <menclose> (not in MathML Core: Chromium draws no box),
-and an unknown macro as the text `\\foo`; its import also costs ~80 ms.
+Why not latex2mathml (PyPI, 3.81): on the 1,390 distinct formulas of the shipped examples'
+documents (both languages, by hand too) it writes 826 that are not well-formed XML (`aligned`'s
+`&` as a literal <mi>&</mi>, its lines run together), a decimal comma as a separator with space
+after it (0, 879), `\\mathrel{+}` as an <mo> inside an <mo>, `\\boxed` as <menclose> (not in
+MathML Core: Chromium draws no box), and an unknown macro as the text `\\foo`; it is no faster
+(1.4 s for those formulas, as this one) and its import costs ~80 ms.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ backcalc.render.mathml.symbols."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
@@ -271,6 +272,33 @@ def _class(p: Parser, token: Token) -> Atom:
 
 def _symbol(text: str) -> str:
     return symbols.OPERATORS.get(text[1:], text) if text.startswith("\\") else text
+
+
+_LENGTH = re.compile(r"\s*(-?\d*\.?\d+)\s*(em|ex|pt|mu|mm|cm)\s*")
+_EM = {"em": 1.0, "ex": 0.43, "pt": 0.1, "mu": 1 / 18, "mm": 0.28, "cm": 2.8}  # at 10 pt
+
+
+@handles("hspace", "hspace*")
+def _hspace(p: Parser, token: Token) -> Atom:
+    raw = p.raw()
+    length = _LENGTH.fullmatch(raw)
+    if length is None:
+        raise p.error(f"not a length: {raw!r}", token)
+    width = max(float(length.group(1)) * _EM[length.group(2)], 0.0)
+    return Atom([el("mspace", width=f"{width:.4f}em")], "space")
+
+
+@handles("substack")
+def _substack(p: Parser, token: Token) -> Atom:
+    """\\sum_{\\substack{i \\ne c \\\\ j}}: lines under one another."""
+    p.expect("{")
+    lines = [p.expression()]
+    while (after := p.take()).text == "\\\\":
+        lines.append(p.expression())
+    if after.text != "}":
+        raise p.error(f"unexpected {after.text!r}", after)
+    rows = [el("mtr", el("mtd", *line)) for line in lines]
+    return Atom([el("mtable", *rows, class_="substack")])
 
 
 @handles("not")
