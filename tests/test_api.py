@@ -162,8 +162,8 @@ def test_an_unknown_quantity_is_a_key_error_naming_the_known_ones() -> None:
         result.quantity("dJ_dW", layer=3)
     with pytest.raises(KeyError, match="no value or step 'q2'"):
         backcalc.run("cs231n-circuit").quantity("q2")
-    with pytest.raises(backcalc.BackcalcError, match="no format 'html'"):
-        result.render("html")
+    with pytest.raises(backcalc.BackcalcError, match="no format 'docx'"):
+        result.render("docx")
 
 
 def test_both_kinds_of_trace_name_their_quantities_in_hand_solution_order() -> None:

@@ -24,7 +24,7 @@ def test_h_is_help(command: list[str]) -> None:
     ("args", "message"),
     [
         (["run", "reference-2-3-1", "--bogus"], "backcalc run: No such option: --bogus."),
-        (["run", "reference-2-3-1", "-f", "pdf"], "backcalc run: Invalid value for '--format'"),
+        (["run", "reference-2-3-1", "-f", "docx"], "backcalc run: Invalid value for '--format'"),
         (["run"], "backcalc run: Missing argument 'SPEC'."),
         (["nope"], "backcalc: No such command 'nope'."),
         (
@@ -137,7 +137,7 @@ def test_the_python_api_reads_backcalc_lang_the_same_way(monkeypatch: pytest.Mon
             "backcalc check: valor no válido para '--seed': ",
         ),
         (
-            ["run", "reference-2-3-1", "-f", "pdf"],
+            ["run", "reference-2-3-1", "-f", "docx"],
             "backcalc run: valor no válido para '--format' / '-f': ",
         ),
         (["run"], "backcalc run: falta el argumento 'SPEC'. Uso: backcalc run [OPTIONS]"),

@@ -136,9 +136,9 @@ class Result:
         numbered: bool = False,
         header: Mapping[str, str] | None = None,
     ) -> str:
-        """The result as text in a format of `run` (markdown, latex, json, dot, table), with
+        """The result as text in a format of `run` (markdown, latex, html, json, dot, table), with
         `decimals` (default: as many as it was hand-rounded to, else 4); a document (markdown,
-        latex) as `--part` (statement, solution, both), `--numbered` and `--header` shape it
+        latex, html) as `--part` (statement, solution, both), `--numbered` and `--header` shape it
         (`header={"course": ..., "author": ..., "date": ...}`, over the spec's)."""
         from backcalc.core.texts import HEADER_KEYS
         from backcalc.render.document.blocks import PARTS
@@ -225,6 +225,8 @@ def _text(
 ) -> str:
     from backcalc.render import render
 
+    if output_format == "pdf":  # bytes, compiled: not what render() returns
+        raise BackcalcError("--format pdf is not text: `backcalc run -f pdf -o FILE` writes it")
     content = render(result, output_format, _style(lang, decimals, doc))
     if isinstance(content, str):
         return content

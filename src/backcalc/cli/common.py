@@ -182,14 +182,18 @@ def load_spec(spec: str, bounds: Limits | None = None) -> tuple[ExerciseKind, So
 
 
 def emit(
-    content: str | RenderableType,
+    content: str | bytes | RenderableType,
     output: Path | None,
     force: bool,
     inputs: tuple[Path, ...],
 ) -> None:
     """Text to stdout (no `output`, or `-o -`) or, atomically, to `output`, which is never one
     of `inputs` (every file the command read); a rich renderable printed to the terminal
-    (colour where it is one), or written to the file as plain text."""
+    (colour where it is one), or written to the file as plain text. Bytes (a PDF) go only to a
+    file or, with `-o -`, to a stdout that is not a terminal."""
+    if isinstance(content, bytes):
+        _emit_bytes(content, output, force, inputs)
+        return
     if output is None or output == STDOUT:
         if isinstance(content, str):
             sys.stdout.write(content)
@@ -202,4 +206,19 @@ def emit(
         from backcalc.render.terminal.layout import plain_text
 
         content = plain_text(content, FILE_WIDTH)
+    write_output(output, content, force, inputs)
+
+
+def _emit_bytes(content: bytes, output: Path | None, force: bool, inputs: tuple[Path, ...]) -> None:
+    if output is None:
+        raise BackcalcError("--format pdf writes a file: give -o FILE (or -o - for stdout)")
+    if output == STDOUT:
+        if sys.stdout.isatty():
+            raise BackcalcError("-o - would write the PDF to the terminal: give -o FILE")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    from backcalc.io.files import write_output
+
     write_output(output, content, force, inputs)

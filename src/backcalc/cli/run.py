@@ -68,7 +68,7 @@ def run(
         typer.Option(
             "--format",
             "-f",
-            help="table: tables in the terminal; json: one JSON document; markdown, latex: the "
+            help="table: terminal tables; json: a JSON document; markdown, latex, html, pdf: the "
             "step-by-step solution as a document; dot: a Graphviz drawing (graphs).",
         ),
     ] = TABLE,

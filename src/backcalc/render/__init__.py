@@ -2,8 +2,9 @@
 
 A result has a `kind` (network, graph, check, answers, train). Each format is one module or
 package with one function per kind it can draw, `kind(result, style) -> str | renderable`:
-terminal (rich renderables), json, markdown, latex, dot. `RENDERERS` is the one table of which
-pairs exist; `render` looks a pair up, and a pair that does not exist is a clear BackcalcError.
+terminal (rich renderables), json, markdown, latex, html, dot; pdf gives bytes. `RENDERERS` is
+the one table of which pairs exist; `render` looks a pair up, and a pair that does not exist is a
+clear BackcalcError.
 Numbers are formatted in one place (numbers.NumberFormat), words come from the locale files.
 """
 
@@ -22,11 +23,14 @@ FORMATS = {  # format name -> the module that writes it
     "json": "backcalc.render.json",
     "markdown": "backcalc.render.markdown",
     "latex": "backcalc.render.latex",
+    "html": "backcalc.render.html",
+    "pdf": "backcalc.render.pdf",
     "dot": "backcalc.render.dot",
 }
 RENDERERS: dict[tuple[str, str], str] = {  # (result kind, format) -> the function's name
     **{("network", f): "network" for f in ("table", "json", "markdown", "latex")},
     **{("graph", f): "graph" for f in ("table", "json", "markdown", "latex", "dot")},
+    **{(kind, f): kind for kind in ("network", "graph") for f in ("html", "pdf")},
     **{("check", f): "check" for f in ("table", "json")},
     **{("answers", f): "answers" for f in ("table", "json")},
     **{("train", f): "train" for f in ("table", "json")},
