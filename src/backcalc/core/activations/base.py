@@ -70,7 +70,8 @@ class Activation:
 
     def derivative_from_output(self, a: Array) -> Array | None:
         """g'(z) written with a = g(z) alone, as a hand solution writes it (σ: a ⊙ (1 − a);
-        tanh: 1 − a ⊙ a), or None where the derivative cannot be written with a. Hand rounding
+        tanh: 1 − a ⊙ a; softmax: the Jacobian diag(a) − a·aᵀ), or None where the derivative
+        is not written with a. Hand rounding
         takes g' from the rounded a with this, so the written line multiplies out to its result;
         the exact computation never calls it."""
         return None

@@ -201,6 +201,12 @@ class Softplus(Activation):
         return sigmoid(z)
 
 
+def _jacobian(p: Array) -> Array:
+    """diag(p) − p·pᵀ for each row of p: (m, k) -> (m, k, k)."""
+    jacobian = np.einsum("mi,ij->mij", p, np.eye(p.shape[-1])) - np.einsum("mi,mj->mij", p, p)
+    return np.asarray(jacobian, dtype=np.float64)
+
+
 @register
 class Softmax(Activation):
     """g(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ) over a layer's units.
@@ -220,9 +226,10 @@ class Softmax(Activation):
         return softmax(z)
 
     def derivative(self, z: Array) -> Array:
-        p = softmax(z)
-        jacobian = np.einsum("mi,ij->mij", p, np.eye(z.shape[-1])) - np.einsum("mi,mj->mij", p, p)
-        return np.asarray(jacobian, dtype=np.float64)
+        return _jacobian(softmax(z))
+
+    def derivative_from_output(self, a: Array) -> Array | None:
+        return _jacobian(a)  # written diag(a) − a·aᵀ
 
     def chain(self, g_prime: Array, dJ_da: Array) -> Array:
         return np.asarray(np.einsum("mji,mj->mi", g_prime, dJ_da), dtype=np.float64)
