@@ -59,6 +59,7 @@ class Activation:
     derivative_formula: ClassVar[str] = ""  # g' in plain text, in {z} or in {a}
     derivative_formula_tex: ClassVar[str] = ""
     derivative_numbers_tex: ClassVar[str] = ""  # g' in {a}, to write with the numbers of a
+    derivative_numbers: ClassVar[str] = ""  # the same in plain text, for one entry
     symbol_tex: ClassVar[str] = ""  # the function's symbol in LaTeX (default \mathrm{name})
 
     def value(self, z: Array) -> Array:

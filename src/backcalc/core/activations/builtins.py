@@ -46,6 +46,7 @@ class Sigmoid(Activation):
     derivative_formula = "σ({z})(1 − σ({z}))"
     derivative_formula_tex = r"\sigma({z}) \odot (1 - \sigma({z})) = {a} \odot (1 - {a})"
     derivative_numbers_tex = r"{a} \odot \left(1 - {a}\right)"
+    derivative_numbers = "{a} · (1 − {a})"
     symbol_tex = r"\sigma"
 
     def value(self, z: Array) -> Array:
@@ -69,6 +70,7 @@ class Tanh(Activation):
     derivative_formula = "1 − tanh²({z})"
     derivative_formula_tex = r"1 - \tanh^2({z}) = 1 - {a} \odot {a}"
     derivative_numbers_tex = r"1 - {a} \odot {a}"
+    derivative_numbers = "1 − {a}²"
     symbol_tex = r"\tanh"
 
     def value(self, z: Array) -> Array:

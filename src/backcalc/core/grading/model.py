@@ -54,6 +54,7 @@ class Steps(Protocol):
     def inputs(self, key: Key) -> tuple[Key, ...]: ...
     def compute(self, key: Key, get: World) -> list[Array]: ...
     def changes(self, key: Key, source: Key) -> bool: ...
+    def written_form(self, key: Key) -> int: ...
     def spread(self, key: Key, get: World) -> list[Array] | None: ...
     def slip_values(self, key: Key, get: World) -> list[tuple[str, Array]]: ...
     def parameter(self, key: Key) -> str | None: ...
@@ -288,6 +289,21 @@ class NetworkSteps:
             return None
         gradient = self.network.loss.gradient_from_probabilities(p, self.exercise.target)
         return None if gradient is None else self.scale * gradient
+
+    def written_form(self, key: Key) -> int:
+        """Which candidate of `compute` is the step as the solution writes it (a wrong entry is
+        shown and worked out with it): g' from a where it is written with a (σ: a(1 − a),
+        tanh: 1 − a², softmax: diag(a) − a·aᵀ), ∂J/∂ŷ from p for a loss on logits; else 0."""
+        name, n = key
+        if name == "dJ_da" and n == self.depth and P in self.position:
+            return 1 if self.network.loss.gradient_of_probabilities else 0
+        if name != "g_prime" or n is None:
+            return 0
+        activation = self.layer(n).activation
+        if activation.elementwise and not activation.derivative_numbers:
+            return 0  # no formula in a to write the numbers into
+        from_a = activation.derivative_from_output(self.correct(("a", n)))
+        return 0 if from_a is None else 1
 
     def loss_from(self, p: Array) -> Array:
         """ℓ per observation from the class probabilities as a hand solution writes it:
