@@ -270,3 +270,17 @@ def test_a_single_term_is_not_written_twice() -> None:
     """∂J/∂b⁽²⁾ = δ⁽²⁾: `∂J/∂b⁽²⁾[1] = δ⁽²⁾[1] = -1.115`, not `… = -1.115 = -1.115`."""
     answers = notes(dJ_db2="-1.5")
     assert first_wrong("reference-2-3-1", answers)["worked"] == "∂J/∂b⁽²⁾[1] = δ⁽²⁾[1] = -1.115"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("en", "max(z, w) = max(2, (-1))"), ("es", "max(z; w) = max(2; (-1))")]
+)
+def test_a_graph_function_of_several_arguments_beside_a_decimal_comma_takes_semicolons(
+    lang: str, expected: str, tmp_path: Any
+) -> None:
+    """With the decimal comma, `max(0,5, 1)` would read as three numbers: `max(0,5; 1)`."""
+    path = tmp_path / "mine.yaml"
+    path.write_text("values: {t2: 5}\n")
+    code, out, _ = invoke("check", "cs231n-max-gate", "--answers", str(path), "--lang", lang)
+    assert code == 1
+    assert f"t2 = {expected} = 2" in out

@@ -202,7 +202,8 @@ class GradingText:
             number = shown[used]
             return f"({number})" if number.startswith(("-", "−")) else number
 
-        return f"{text(expr, given)} = {text(expr, given, value)}"
+        separator = "; " if self.numbers.comma else ", "  # max(0,5; (-1)), not max(0,5, (-1))
+        return f"{text(expr, given, None, separator)} = {text(expr, given, value, separator)}"
 
     def _sum(self, worked: Worked, show: object, labels: bool) -> str:
         assert callable(show)
