@@ -783,7 +783,7 @@ def test_the_correct_value_is_shown_to_one_decimal_more_than_written() -> None:
     _, out, _ = invoke(
         "check", "reference-2-3-1", *HAND, "--no-carry-forward", "--lang", "es", columns=80
     )
-    rows = table_rows(out, "Los pasos erróneos, entrada por entrada")
+    rows = table_rows(out, "Los pasos erróneos, componente por componente")
     dW1 = [row for row in rows if row[0] == "∂J/∂W⁽¹⁾"]
     assert len(dW1) == 6
     for row, value in zip(dW1, r["dW1"].flat, strict=True):

@@ -447,11 +447,11 @@ def test_the_first_wrong_gradient_is_worked_out_upstream_times_local(tmp_path: P
     mine = answers_file(tmp_path, {("gradient", "x"): 1.0}, decimals=0)  # forgot the −4
     code, out, _ = invoke("check", "cs231n-circuit", "--answers", str(mine), columns=80)
     assert code == 1
-    assert "∂f/∂x = ∂f/∂q · ∂q/∂x = -4 · 1 = -4" in out
+    assert "∂f/∂x = ∂f/∂q · ∂q/∂x = (-4) · 1 = -4" in out  # a negative factor in parentheses
     assert "The local derivative alone: the upstream gradient is not" in out
     assert max(len(line) for line in out.splitlines()) <= 80
     code, out, _ = invoke("check", "cs231n-circuit", "--answers", str(mine), "--lang", "es")
-    assert "Solo la derivada local" in out and "-4 · 1 = -4" in out
+    assert "Solo la derivada local" in out and "(-4) · 1 = -4" in out
 
 
 def test_a_decimal_shift_is_named_on_a_value_and_on_a_gradient(tmp_path: Path) -> None:

@@ -214,7 +214,8 @@ def test_check_report_in_spanish() -> None:
     assert code == 1
     words = " ".join(out.split())
     assert (
-        "El primer paso erróneo: δ⁽¹⁾ Tienes δ⁽¹⁾[1] = 0,21; el valor correcto es 0,048." in words
+        "El primer paso erróneo: δ⁽¹⁾ Valor dado: δ⁽¹⁾[1] = 0,21; el valor correcto es 0,048."
+        in words
     )
     assert "Qué falló: δ = z ⊙ g'(z)" in words and "Puntuación: 15 de 16." in words
 

@@ -283,34 +283,42 @@ def text(
     expr: Expr,
     number: Callable[[float], str] = lambda v: f"{v:g}",
     names: Callable[[str], str] | None = None,
+    separator: str = ", ",
 ) -> str:
     """The expression written back out, with the parentheses it needs (each name written by
-    `names` where given: the numbers substituted)."""
+    `names` where given: the numbers substituted); a function's arguments separated by
+    `separator` ("; " beside a decimal comma)."""
     if isinstance(expr, Num):
         return number(expr.number)
     if isinstance(expr, Var):
         return expr.name if names is None else names(expr.name)
     assert isinstance(expr, Op)
     if expr.op in functions() or expr.op in CHOOSERS:
-        return f"{expr.op}({', '.join(text(a, number, names) for a in expr.args)})"
+        args = separator.join(text(a, number, names, separator) for a in expr.args)
+        return f"{expr.op}({args})"
     if expr.op == "neg":
-        return f"−{_wrap(expr.args[0], 3, number, names)}"
+        return f"−{_wrap(expr.args[0], 3, number, names, separator)}"
     level = _PRECEDENCE[expr.op]
-    left = _wrap(expr.args[0], level + (1 if expr.op == "**" else 0), number, names)
+    left = _wrap(expr.args[0], level + (1 if expr.op == "**" else 0), number, names, separator)
     right = _wrap(
         expr.args[1],
         level + (0 if expr.op == "**" else 1 if expr.op in "-/" else 0),
         number,
         names,
+        separator,
     )
     symbol = {"*": "·", "-": "−", "**": "^"}.get(expr.op, expr.op)
     return f"{left}{symbol}{right}" if expr.op == "**" else f"{left} {symbol} {right}"
 
 
 def _wrap(
-    expr: Expr, level: int, number: Callable[[float], str], names: Callable[[str], str] | None
+    expr: Expr,
+    level: int,
+    number: Callable[[float], str],
+    names: Callable[[str], str] | None,
+    separator: str = ", ",
 ) -> str:
-    inner = text(expr, number, names)
+    inner = text(expr, number, names, separator)
     if isinstance(expr, Op) and expr.op in _PRECEDENCE and _PRECEDENCE[expr.op] < level:
         return f"({inner})"
     if isinstance(expr, Num) and expr.number < 0 and level > 1:

@@ -146,7 +146,10 @@ def backward(
     step (in that order) and ∂J/∂x. Every quantity goes through `rounded` as it is produced."""
     conv = network.convention
     inputs = [x, *activations[:-1]]
-    losses, dJ_da, fused_delta = _output_loss(network, zs[-1], activations[-1], target, by_hand)
+    by_hand_rounded = rounded if by_hand else None
+    losses, dJ_da, fused_delta = _output_loss(
+        network, zs[-1], activations[-1], target, by_hand_rounded
+    )
     dJ_da = rounded(dJ_da)
     steps: list[BackwardStep] = []
     for index in reversed(range(len(network.layers))):
@@ -175,18 +178,42 @@ def fused_output(network: Network) -> bool:
 
 
 def _output_loss(
-    network: Network, z: Array, yhat: Array, target: Array, by_hand: bool = False
+    network: Network, z: Array, yhat: Array, target: Array, by_hand: Rounder | None = None
 ) -> tuple[Array, Array, Array | None]:
     """ℓ per observation, ∂J/∂ŷ and, for a fused output, δ (from the logits, or by hand from
-    the rounded ŷ as a person writes ŷ − y)."""
+    the rounded ŷ as a person writes ŷ − y). By hand (`by_hand` rounds), a loss on logits is
+    written with the rounded class probabilities p, as the solution's lines substitute them:
+    ℓ = −log p_c and ∂J/∂ŷ = p − y."""
     scale = 1.0 / len(target) if network.reduction == "mean" else 1.0
     loss = network.loss
+    if by_hand is not None and loss.gradient_of_probabilities:
+        return _from_probabilities(loss, yhat, target, scale, by_hand)
     dJ_dyhat = scale * loss.gradient(yhat, target)
     if not fused_output(network):
         return loss.value(yhat, target), dJ_dyhat, None
-    if by_hand:
+    if by_hand is not None:
         return loss.value(yhat, target), dJ_dyhat, scale * loss.delta_from_output(yhat, target)
     return loss.value_from_logits(z, target), dJ_dyhat, scale * loss.delta_from_logits(z, target)
+
+
+def _from_probabilities(
+    loss: Loss, yhat: Array, target: Array, scale: float, rounded: Rounder
+) -> tuple[Array, Array, None]:
+    """ℓ and ∂J/∂ŷ of a loss on logits from the rounded class probabilities p. Where p rounds
+    to 0 (or 1) and its log is infinite, that observation's ℓ is the one of the logits: a
+    person keeps more digits there rather than write −log 0."""
+    probabilities = loss.probabilities(yhat)
+    assert probabilities is not None
+    p = rounded(probabilities)
+    exact_losses = loss.value(yhat, target)
+    written = loss.value_from_probabilities(p, target)
+    gradient = loss.gradient_from_probabilities(p, target)
+    losses = (
+        exact_losses if written is None else np.where(np.isfinite(written), written, exact_losses)
+    )
+    if gradient is None:
+        gradient = loss.gradient(yhat, target)
+    return np.asarray(losses, dtype=np.float64), scale * gradient, None
 
 
 def _reduce(network: Network, losses: Array) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from backcalc.core.registry import fill
 from backcalc.core.rounding import round_half_away
 from backcalc.render.notation import activation_text, layer_index, quantity_label
 from backcalc.render.style import Style
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from backcalc.core.network import Exercise
 
 
-GIVEN = ("W", "b", "x", "y", "eta", "m", "1/m")  # a network's given numbers, as written
+GIVEN = ("W", "b", "x", "y", "eta", "m", "1/m", "2λ")  # a network's given numbers, as written
 MOST_DECIMALS = 12  # a value is shown with one decimal more than written, up to this many
 TERMS_SHOWN = 4  # terms of a long sum written out; the rest as "… (n terms)"
 
@@ -136,7 +137,7 @@ class GradingText:
     def factor_label(self, factor: Factor) -> str:
         if factor.node is not None:  # a graph's: a value by its name, or ∂node/∂by
             return f"∂{factor.node}/∂{factor.by}" if factor.name == "partial" else factor.node
-        if factor.name in ("eta", "m", "1/m"):
+        if factor.name in ("eta", "m", "1/m", "2λ"):
             return {"eta": "η"}.get(factor.name, factor.name)
         index = entry_index(factor.index)
         if factor.name in ("W", "b"):
@@ -153,31 +154,40 @@ class GradingText:
 
     def worked(self, worked: Worked, exercise: Exercise | Graph) -> str:
         """`δ⁽¹⁾[1] = ∂J/∂a⁽¹⁾[1] · g'(z⁽¹⁾)[1] = 0.446 · 0.106 = 0.047276`; in a graph
-        `∂f/∂x = ∂f/∂q · ∂q/∂x = −4 · 1 = −4` or `q = x + y = (−2) + 5 = 3`."""
+        `∂f/∂x = ∂f/∂q · ∂q/∂x = (−4) · 1 = −4` or `q = x + y = (−2) + 5 = 3`: a negative
+        factor of a product, or a negative term after the first, in parentheses."""
         name, layer = worked.key
         head = self.step(name, layer) + entry_index(worked.index)
         result = self.numbers.significant(worked.result, 6)
         factors = [f for _, term in worked.terms for f in term]
         node: object = layer  # a graph's step names its node
         if worked.kind == "node" and isinstance(node, str):
-            return f"{head} = {self._node(exercise, node, factors)} = {result}"
+            return chain(head, self._node(exercise, node, factors), result)
         if worked.kind in ("activation", "derivative") and isinstance(layer, int) and factors:
             network: Exercise = exercise  # type: ignore[assignment]  # a layer: a network's
             activation = network.network.layers[layer - 1].activation
+            factor = factors[0]
+            if worked.kind == "derivative" and factor.name == "a":  # g' as written with a
+                template = activation.derivative_numbers
+                symbolic = fill(template, a=self.factor_label(factor))
+                return chain(head, symbolic, fill(template, a=self.operand(factor)), result)
             derivative = worked.kind == "derivative"
             symbolic = activation_text(
-                activation, self.factor_label(factors[0]), derivative, self.style
+                activation, self.factor_label(factor), derivative, self.style
             )
-            numeric = activation_text(
-                activation, self.factor_value(factors[0]), derivative, self.style
-            )
-            return f"{head} = {symbolic} = {numeric} = {result}"
+            numeric = activation_text(activation, self.factor_value(factor), derivative, self.style)
+            return chain(head, symbolic, numeric, result)
         if worked.kind == "value":
             given = ", ".join(f"{self.factor_label(f)} = {self.factor_value(f)}" for f in factors)
             return f"{head} = {result}" + (f" ({given})" if given else "")
         symbolic = self._sum(worked, self.factor_label, labels=True)
-        numeric = self._sum(worked, self.factor_value, labels=False)
-        return f"{head} = {symbolic} = {numeric} = {result}"
+        numeric = self._sum(worked, self.operand, labels=False)
+        return chain(head, symbolic, numeric, result)
+
+    def operand(self, factor: Factor) -> str:
+        """A factor's number as an operand: in parentheses when negative (0.446 · (−0.106))."""
+        shown = self.factor_value(factor)
+        return f"({shown})" if factor.value < 0 else shown
 
     def _node(self, exercise: Exercise | Graph, name: str, factors: list[Factor]) -> str:
         """A graph node's formula, then with its inputs' values substituted."""
@@ -192,7 +202,8 @@ class GradingText:
             number = shown[used]
             return f"({number})" if number.startswith(("-", "−")) else number
 
-        return f"{text(expr, given)} = {text(expr, given, value)}"
+        separator = "; " if self.numbers.comma else ", "  # max(0,5; (-1)), not max(0,5, (-1))
+        return f"{text(expr, given, None, separator)} = {text(expr, given, value, separator)}"
 
     def _sum(self, worked: Worked, show: object, labels: bool) -> str:
         assert callable(show)
@@ -200,16 +211,19 @@ class GradingText:
         for position, (coefficient, term) in enumerate(worked.terms):
             if position == TERMS_SHOWN - 1 and len(worked.terms) > TERMS_SHOWN:
                 return text + " + … " + self.t("grading.terms", n=len(worked.terms))
-            parts = []
-            for k, factor in enumerate(term):
-                shown = str(show(factor))
-                negative = not labels and factor.value < 0
-                if negative and (k > 0 or position > 0 or coefficient < 0):
-                    shown = f"({shown})"
-                parts.append(shown)
+            parts = [str(show(factor)) for factor in term]
+            if not labels and len(term) == 1 and position == 0 and coefficient > 0:
+                parts = [self.factor_value(term[0])]  # a leading term alone: -0.16 + 0.10
             product = " · ".join(parts)
             if position == 0:
                 text = ("−" if coefficient < 0 else "") + product
             else:
                 text += (" − " if coefficient < 0 else " + ") + product
         return text
+
+
+def chain(*parts: str) -> str:
+    """`a = b = c`, a part equal to the one before it left out (∂J/∂b⁽¹⁾[1] = δ⁽¹⁾[1] = 0.047,
+    not … = 0.047 = 0.047)."""
+    kept = [part for k, part in enumerate(parts) if k == 0 or part != parts[k - 1]]
+    return " = ".join(kept)

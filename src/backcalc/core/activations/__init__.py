@@ -10,7 +10,7 @@ fields, such as leaky_relu's `slope`), its math (`value`, `derivative`) and its 
 `{a}` for the activation's output). Renderers, the spec reader and graph mode read them from
 ACTIVATIONS; a class whose notation needs its options overrides the `describe*`/`tex*` methods.
 `derivative_from_output(a)` gives g' from a = g(z) where a hand solution writes it so (sigmoid,
-tanh), for hand rounding; None, the default, means g' is taken at z.
+tanh, softmax's Jacobian), for hand rounding; None, the default, means g' is taken at z.
 
 Every formula here is stable for finite z: sigmoid and softmax never overflow; only `exp`
 (and `elu`/`softplus` not at all) can leave float64's range, which the network reports.

@@ -59,6 +59,7 @@ class Activation:
     derivative_formula: ClassVar[str] = ""  # g' in plain text, in {z} or in {a}
     derivative_formula_tex: ClassVar[str] = ""
     derivative_numbers_tex: ClassVar[str] = ""  # g' in {a}, to write with the numbers of a
+    derivative_numbers: ClassVar[str] = ""  # the same in plain text, for one entry
     symbol_tex: ClassVar[str] = ""  # the function's symbol in LaTeX (default \mathrm{name})
 
     def value(self, z: Array) -> Array:
@@ -70,7 +71,8 @@ class Activation:
 
     def derivative_from_output(self, a: Array) -> Array | None:
         """g'(z) written with a = g(z) alone, as a hand solution writes it (σ: a ⊙ (1 − a);
-        tanh: 1 − a ⊙ a), or None where the derivative cannot be written with a. Hand rounding
+        tanh: 1 − a ⊙ a; softmax: the Jacobian diag(a) − a·aᵀ), or None where the derivative
+        is not written with a. Hand rounding
         takes g' from the rounded a with this, so the written line multiplies out to its result;
         the exact computation never calls it."""
         return None

@@ -46,6 +46,7 @@ class Sigmoid(Activation):
     derivative_formula = "σ({z})(1 − σ({z}))"
     derivative_formula_tex = r"\sigma({z}) \odot (1 - \sigma({z})) = {a} \odot (1 - {a})"
     derivative_numbers_tex = r"{a} \odot \left(1 - {a}\right)"
+    derivative_numbers = "{a} · (1 − {a})"
     symbol_tex = r"\sigma"
 
     def value(self, z: Array) -> Array:
@@ -69,6 +70,7 @@ class Tanh(Activation):
     derivative_formula = "1 − tanh²({z})"
     derivative_formula_tex = r"1 - \tanh^2({z}) = 1 - {a} \odot {a}"
     derivative_numbers_tex = r"1 - {a} \odot {a}"
+    derivative_numbers = "1 − {a}²"
     symbol_tex = r"\tanh"
 
     def value(self, z: Array) -> Array:
@@ -201,6 +203,12 @@ class Softplus(Activation):
         return sigmoid(z)
 
 
+def _jacobian(p: Array) -> Array:
+    """diag(p) − p·pᵀ for each row of p: (m, k) -> (m, k, k)."""
+    jacobian = np.einsum("mi,ij->mij", p, np.eye(p.shape[-1])) - np.einsum("mi,mj->mij", p, p)
+    return np.asarray(jacobian, dtype=np.float64)
+
+
 @register
 class Softmax(Activation):
     """g(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ) over a layer's units.
@@ -220,9 +228,10 @@ class Softmax(Activation):
         return softmax(z)
 
     def derivative(self, z: Array) -> Array:
-        p = softmax(z)
-        jacobian = np.einsum("mi,ij->mij", p, np.eye(z.shape[-1])) - np.einsum("mi,mj->mij", p, p)
-        return np.asarray(jacobian, dtype=np.float64)
+        return _jacobian(softmax(z))
+
+    def derivative_from_output(self, a: Array) -> Array | None:
+        return _jacobian(a)  # written diag(a) − a·aᵀ
 
     def chain(self, g_prime: Array, dJ_da: Array) -> Array:
         return np.asarray(np.einsum("mji,mj->mi", g_prime, dJ_da), dtype=np.float64)

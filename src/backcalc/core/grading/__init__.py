@@ -475,8 +475,10 @@ class _Grader:
         exact = (decimals == 0) & (values == correct)  # a whole number, exactly right
         self._indistinct(codes, values, correct, near, slip_values, remarks, exact)
         expected = yours[0]
-        if len(yours) > 1:  # g' from z or from a: the one nearer what was written
+        if len(yours) > 1:  # g' from z or from a: the one nearer what was written; for a
+            # wrong entry, the one the solution writes (as the worked line has it)
             nearer = np.abs(values - yours[1]) < np.abs(values - yours[0])
+            nearer = np.where(codes == WRONG, self.model.written_form(key) == 1, nearer)
             expected = np.where(nearer, yours[1], yours[0])
         step = self._step(
             key, claim, codes, values, decimals, correct, expected, diagnoses, remarks

@@ -180,6 +180,9 @@ class GraphSteps:
         name = name_of(step)
         return name if step[0] == GRADIENT and name in self.graph.values else None
 
+    def written_form(self, key: Key) -> int:
+        return 0  # one way to compute each step
+
     def worked(self, world: World, step: Key, index: tuple[int, ...]) -> Worked:
         """The node's formula with the values of `world`, or Σᵤ ∂out/∂u · ∂u/∂name with them."""
         from backcalc.core.grading.worked import Factor, Worked

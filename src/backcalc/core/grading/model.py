@@ -7,7 +7,8 @@ their 2-D layout, see backcalc.core.network); `user` and `internal` convert a cl
 
 The inputs, as a hand solution takes them:
 z⁽ˡ⁾ ← a⁽ˡ⁻¹⁾ (x given); a⁽ˡ⁾ ← z⁽ˡ⁾; ŷ ← a⁽ᴸ⁾; p, ℓ, ∂J/∂ŷ ← ŷ (and y); predicted class ← p or ŷ;
-J ← ℓ; g'(z⁽ˡ⁾) ← z⁽ˡ⁾ or a⁽ˡ⁾ (σ: a(1 − a), tanh: 1 − a², either accepted);
+J ← ℓ; ∂J/∂ŷ ← ŷ (a loss on logits: or p, as p − y); g'(z⁽ˡ⁾) ← z⁽ˡ⁾ or a⁽ˡ⁾ (σ: a(1 − a),
+tanh: 1 − a², softmax's Jacobian diag(a) − a·aᵀ; either accepted);
 δ⁽ˡ⁾ ← ∂J/∂a⁽ˡ⁾ and g'(z⁽ˡ⁾) (a fused output: ŷ); ∂J/∂W⁽ˡ⁾ ← δ⁽ˡ⁾ and a⁽ˡ⁻¹⁾; ∂J/∂b⁽ˡ⁾ ← δ⁽ˡ⁾;
 ∂J/∂a⁽ˡ⁻¹⁾ (and ∂J/∂x) ← δ⁽ˡ⁾ (W given); the updates ← their gradients (W, b, η given).
 """
@@ -53,6 +54,7 @@ class Steps(Protocol):
     def inputs(self, key: Key) -> tuple[Key, ...]: ...
     def compute(self, key: Key, get: World) -> list[Array]: ...
     def changes(self, key: Key, source: Key) -> bool: ...
+    def written_form(self, key: Key) -> int: ...
     def spread(self, key: Key, get: World) -> list[Array] | None: ...
     def slip_values(self, key: Key, get: World) -> list[tuple[str, Array]]: ...
     def parameter(self, key: Key) -> str | None: ...
@@ -107,6 +109,7 @@ class _With(World):
 Get = World  # a step's value in some world
 
 YHAT: Key = ("prediction", None)
+P: Key = ("probabilities", None)
 
 
 class NetworkSteps:
@@ -201,7 +204,7 @@ class NetworkSteps:
             case "a" | "g_prime":
                 return (("z", n),) if name == "a" else (("z", n), ("a", n))
             case "dJ_da":
-                return (YHAT,)
+                return (YHAT, P) if self.network.loss.gradient_of_probabilities else (YHAT,)
             case "delta":
                 return (YHAT,) if last and self.fused else (("dJ_da", n), ("g_prime", n))
             case "dJ_dW":
@@ -257,7 +260,11 @@ class NetworkSteps:
                 from_output = activation.derivative_from_output(get(("a", n)))
                 return found if from_output is None else [*found, from_output]
             case "dJ_da":
-                return [self.scale * loss.gradient(get(YHAT), y)]
+                found = [self.scale * loss.gradient(get(YHAT), y)]
+                if P in self.position:  # ∂J/∂ŷ = p − y, from p (a loss on logits)
+                    from_p = self.gradient_from(get(P))
+                    found += [] if from_p is None else [from_p]
+                return found
             case "delta":
                 if n == self.depth and self.fused:
                     return [self.scale * loss.delta_from_output(get(YHAT), y)]
@@ -274,6 +281,29 @@ class NetworkSteps:
             case "bias_updated":
                 return [self.updated(n, "bias", get(("dJ_db", n)))]
         raise AssertionError(key)
+
+    def gradient_from(self, p: Array) -> Array | None:
+        """∂J/∂ŷ from the class probabilities as a hand solution of a loss on logits writes it,
+        (1/m)(p − y), or None where the loss writes its gradient with ŷ."""
+        if not self.network.loss.gradient_of_probabilities:
+            return None
+        gradient = self.network.loss.gradient_from_probabilities(p, self.exercise.target)
+        return None if gradient is None else self.scale * gradient
+
+    def written_form(self, key: Key) -> int:
+        """Which candidate of `compute` is the step as the solution writes it (a wrong entry is
+        shown and worked out with it): g' from a where it is written with a (σ: a(1 − a),
+        tanh: 1 − a², softmax: diag(a) − a·aᵀ), ∂J/∂ŷ from p for a loss on logits; else 0."""
+        name, n = key
+        if name == "dJ_da" and n == self.depth and P in self.position:
+            return 1 if self.network.loss.gradient_of_probabilities else 0
+        if name != "g_prime" or n is None:
+            return 0
+        activation = self.layer(n).activation
+        if activation.elementwise and not activation.derivative_numbers:
+            return 0  # no formula in a to write the numbers into
+        from_a = activation.derivative_from_output(self.correct(("a", n)))
+        return 0 if from_a is None else 1
 
     def loss_from(self, p: Array) -> Array:
         """ℓ per observation from the class probabilities as a hand solution writes it:
@@ -350,11 +380,20 @@ class NetworkSteps:
                 found.append(self._by_columns(from_a, a, u(("a", n))))
             return found
         if name == "dJ_da" or (name == "delta" and n == self.depth and self.fused):
-            return [
+            found = [
                 self._by_columns(
                     lambda yhat: self.compute(key, _With(get, YHAT, yhat))[0], get(YHAT), u(YHAT)
                 )
             ]
+            if name == "dJ_da" and P in self.position and self.gradient_from(get(P)) is not None:
+
+                def from_p(values: Array) -> Array:
+                    gradient = self.gradient_from(values)
+                    assert gradient is not None
+                    return gradient
+
+                found.append(self._by_columns(from_p, get(P), u(P)))
+            return found
         if name == "delta":
             g, dj = get(("g_prime", n)), get(("dJ_da", n))
             ug, udj = u(("g_prime", n)), u(("dJ_da", n))

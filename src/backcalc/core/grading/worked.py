@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from backcalc.core.grading.model import YHAT
+from backcalc.core.grading.model import YHAT, P
 
 if TYPE_CHECKING:
     from backcalc.core.grading.model import Key, NetworkSteps, World
@@ -25,7 +25,7 @@ Kind = Literal["sum", "activation", "derivative", "value", "node"]
 @dataclass(frozen=True)
 class Factor:
     """A number in the computation: a step's entry (`name`, `layer` as in answers) or a given
-    one (`W`, `b`, `x`, `y`, `eta`); `index` into its value as `run` shows it. In a graph
+    one (`W`, `b`, `x`, `y`, `eta`, `2λ`); `index` into its value as `run` shows it. In a graph
     (`node` set): `value` of the node, `given` (an input's value), or `partial` ∂node/∂by."""
 
     name: str
@@ -60,7 +60,8 @@ def work(model: NetworkSteps, world: World, key: Key, index: tuple[int, ...]) ->
     at = tuple(int(i) for i in np.unravel_index(np.ravel_multi_index(index, shown), inner))
     kind, terms = _terms(model, world, key, at)
     candidates = model.compute(key, world)
-    result = float(candidates[0][at])
+    form = model.written_form(key)  # g' from a where the solution writes it so
+    result = float(candidates[form if form < len(candidates) else 0][at])
     return Worked(key, index, kind, tuple(terms), result)
 
 
@@ -122,17 +123,27 @@ def _terms(model: NetworkSteps, world: World, key: Key, at: tuple[int, ...]) -> 
         return "sum", terms
     if name == "a":
         return "activation", [(1.0, (_entry(model, world, ("z", n), at),))]
+    from_a = name == "g_prime" and model.written_form(key) == 1
+    if from_a and len(at) == 3 and layer.activation.name == "softmax":  # aᵢ(1[i = j] − aⱼ)
+        o, i, j = at
+        a_i, a_j = (_entry(model, world, ("a", n), (o, u)) for u in (i, j))
+        return "sum", ([(1.0, (a_i,))] if i == j else []) + [(-1.0, (a_i, a_j))]
     if name == "g_prime":
-        cell = at if len(at) == 2 else at[:2]
-        return "derivative", [(1.0, (_entry(model, world, ("z", n), cell),))]
+        cell = at[:2]  # a Jacobian's entry [i, j]: g' of unit i
+        return "derivative", [(1.0, (_entry(model, world, ("a" if from_a else "z", n), cell),))]
+    from_p = name == "dJ_da" and n == model.depth and model.written_form(key) == 1
+    if from_p and len(at) == 2 and np.isclose(np.sum(model.exercise.target[at[0]]), 1.0):
+        return _difference(model, _entry(model, world, P, at), at)  # (p − y)/m
     if name == "delta" and n == model.depth and model.fused and len(at) == 2:  # (ŷ − y)/m
-        yhat = _entry(model, world, YHAT, at)
-        y = _given(model, "y", None, at, float(model.exercise.target[at]))
-        if model.scale == 1:
-            return "sum", [(1.0, (yhat,)), (-1.0, (y,))]
-        share = Factor("1/m", None, (), model.scale)
-        return "sum", [(1.0, (share, yhat)), (-1.0, (share, y))]
-    chained = not (n == model.depth and model.fused) and layer.activation.name != "softmax"
+        return _difference(model, _entry(model, world, YHAT, at), at)
+    chained = not (n == model.depth and model.fused)
+    if name == "delta" and chained and not layer.activation.elementwise:  # Σⱼ J[j, i]·∂J/∂aⱼ
+        o, i = at
+        terms = []
+        for j in range(world(("dJ_da", n)).shape[1]):
+            jacobian = _entry(model, world, ("g_prime", n), (o, j, i))
+            terms.append((1.0, (jacobian, _entry(model, world, ("dJ_da", n), (o, j)))))
+        return "sum", terms
     if name == "delta" and chained and len(at) == 2:
         factors = (
             _entry(model, world, ("dJ_da", n), at),
@@ -149,6 +160,10 @@ def _terms(model: NetworkSteps, world: World, key: Key, at: tuple[int, ...]) -> 
                 else _entry(model, world, ("a", n - 1), (o, j))
             )
             terms.append((1.0, (_entry(model, world, ("delta", n), (o, i)), source)))
+        if model.network.l2:  # + 2λ·W
+            w_at = (i, j) if column else (j, i)
+            w = _given(model, "W", n, w_at, float(layer.weights[w_at]))
+            terms.append((1.0, (Factor("2λ", None, (), 2.0 * model.network.l2), w)))
         return "sum", terms
     if name == "dJ_db":
         units = range(layer.n_out(model.conv)) if layer.shared_bias or not at else [at[0]]
@@ -163,6 +178,15 @@ def _terms(model: NetworkSteps, world: World, key: Key, at: tuple[int, ...]) -> 
         eta = Factor("eta", None, (), model.eta)
         return "sum", [(1.0, (given,)), (-1.0, (eta, _entry(model, world, (gradient, n), at)))]
     return "value", [(1.0, _related(model, world, key, at))]
+
+
+def _difference(model: NetworkSteps, output: Factor, at: tuple[int, ...]) -> tuple[Kind, Terms]:
+    """(ŷ − y)/m (or (p − y)/m): the output's entry minus the target's, times 1/m."""
+    y = _given(model, "y", None, at, float(model.exercise.target[at]))
+    if model.scale == 1:
+        return "sum", [(1.0, (output,)), (-1.0, (y,))]
+    share = Factor("1/m", None, (), model.scale)
+    return "sum", [(1.0, (share, output)), (-1.0, (share, y))]
 
 
 RELATED_SHOWN = 10  # input entries listed beside a value with no sum of products

@@ -80,6 +80,16 @@ class Loss:
         """The class probabilities the output stands for, or None (regression, scores)."""
         return None
 
+    def value_from_probabilities(self, p: Array, y: Array) -> Array | None:
+        """ℓ written with the class probabilities p (−log p_c), as a hand solution of a loss on
+        logits writes it; None where ℓ is written with ŷ. Only hand rounding calls it."""
+        return None
+
+    def gradient_from_probabilities(self, p: Array, y: Array) -> Array | None:
+        """∂ℓ/∂ŷ written with the class probabilities p (p − y), for the losses whose gradient
+        line substitutes p (`gradient_of_probabilities`); None where it is written with ŷ."""
+        return None
+
     def kink_side(self, yhat: Array, y: Array) -> Mask | None:
         """Which side of a non-differentiable point ℓ is on (None: ℓ is smooth in ŷ)."""
         return None

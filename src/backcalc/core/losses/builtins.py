@@ -170,6 +170,12 @@ class SoftmaxCrossEntropy(Loss):
     def probabilities(self, yhat: Array) -> Array | None:
         return softmax(yhat)
 
+    def value_from_probabilities(self, p: Array, y: Array) -> Array | None:
+        return CrossEntropy().value(p, y)
+
+    def gradient_from_probabilities(self, p: Array, y: Array) -> Array | None:
+        return CrossEntropy().delta_from_output(p, y)
+
 
 @register
 class BinaryCrossEntropy(Loss):
@@ -234,6 +240,12 @@ class SigmoidBinaryCrossEntropy(Loss):
 
     def probabilities(self, yhat: Array) -> Array | None:
         return sigmoid(yhat)
+
+    def value_from_probabilities(self, p: Array, y: Array) -> Array | None:
+        return BinaryCrossEntropy().value(p, y)
+
+    def gradient_from_probabilities(self, p: Array, y: Array) -> Array | None:
+        return p - y
 
 
 @register
