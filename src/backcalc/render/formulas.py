@@ -160,7 +160,7 @@ class Writer:
         if expr.op == "sqrt":
             return rf"\sqrt{{{args[0]}}}"
         if expr.op == "abs":
-            return rf"\left|{args[0]}\right|"
+            return rf"\left\lvert {args[0]} \right\rvert"
         symbol = function.tex if function is not None else rf"\{expr.op}"
         return f"{symbol}{self.d.group(self.sep.join(args))}"
 

@@ -75,9 +75,9 @@ class GraphRenderer:
 
     def local_value(self, expr: Expr, value: float) -> str:
         """A local derivative's value; one that is a given value (∂f0/∂omega0 = x) as given."""
-        if isinstance(expr, Var) and expr.name in self.trace.graph.values:
-            if self.env[expr.name] == value:
-                return self.given(value)
+        values = self.trace.graph.values
+        if isinstance(expr, Var) and expr.name in values and self.env[expr.name] == value:
+            return self.given(value)
         return self.fixed(value)
 
     def rows(self, node: NodeTrace) -> list[Row]:
