@@ -80,11 +80,6 @@ def assert_compiles(folder: Path, name: str) -> None:
     assert (folder / name).with_suffix(".pdf").stat().st_size > 0
 
 
-def squeezed(text: str) -> str:
-    """Runs of whitespace (line breaks of wrapped cells too) as one space."""
-    return " ".join(text.split())
-
-
 # -- the independent computation --------------------------------------------------------------
 
 Params = dict[str, np.ndarray]
@@ -444,22 +439,6 @@ def graph_function(v: Params) -> float:
     return float(swish(v["x"]) * v["w"])
 
 
-def column_text(table: str, start: str) -> str:
-    """The text of the table column in which a cell begins with `start`: the column's slice of
-    every line from there to the column's end (where the next column's header begins)."""
-    lines = table.splitlines()
-    row = next(i for i, line in enumerate(lines) if start in line)
-    left = lines[row].index(start)
-    header = next(
-        lines[i] for i in range(row, -1, -1) if i + 1 < len(lines) and lines[i + 1].startswith("─")
-    )
-    starts = [m.start() for m in re.finditer(r"(?:^|(?<=  ))\S", header)]
-    assert left in starts, (header, left)
-    right = next((s for s in starts if s > left), None)
-    cells = [line[left:right].strip() for line in lines[row:]]
-    return squeezed(" ".join(cells[: cells.index("")] if "" in cells else cells))
-
-
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One run of the script with every command on `f = swish(x) * w`."""
@@ -490,7 +469,8 @@ def test_graph_numbers_match_an_independent_computation(graph: dict[str, Any]) -
 def test_graph_table_writes_the_gate_rule(graph: dict[str, Any], lang: str) -> None:
     out = ok(graph[f"table {lang}"], f"run --lang {lang}")
     assert "swish(x)" in out
-    assert column_text(out, "swish:").startswith(GATE_RULE[lang]), out
+    # the rule is a note: it runs on over the columns after its own
+    assert any(line.strip().endswith(GATE_RULE[lang]) for line in out.splitlines()), out
 
 
 def test_graph_check_passes(graph: dict[str, Any]) -> None:
@@ -501,7 +481,5 @@ def test_graph_check_passes(graph: dict[str, Any]) -> None:
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 def test_the_graph_latex_document_compiles(graph: dict[str, Any]) -> None:
     ok(graph["latex file"], "run --format latex -o g.tex")
-    assert r"\mathrm{swish}\left(x\right)" in (graph["folder"] / "g.tex").read_text(
-        encoding="utf-8"
-    )
+    assert r"\mathrm{swish}(x)" in (graph["folder"] / "g.tex").read_text(encoding="utf-8")
     assert_compiles(graph["folder"], "g.tex")

@@ -515,7 +515,7 @@ def test_every_format_shows_the_graph_computed_by_hand(fmt: str, shown: str | No
         assert doc["nodes"][3]["value"] == by_hand(math.sin(2), 2)
         return
     assert f"{by_hand_x:.4f}" == shown and shown in out and "9.5839" not in out
-    assert ("computed by hand" in out) if fmt == "table" else ("Computed as by hand" in out)
+    assert ("computed by hand" in out) if fmt == "table" else ("Computed by hand" in out)
     if fmt == "table":
         assert max(len(line) for line in out.splitlines()) <= 80
 

@@ -1,6 +1,8 @@
-"""How a graph node's local derivatives are written: the gate's rule (add passes the gradient
-through, multiply swaps the inputs, max routes it to the larger input) and its value, in plain
-text and in LaTeX. Names become LaTeX symbols here too (beta0 -> \\beta_{0}, f3 -> f_{3})."""
+"""How a graph's gates are described: each gate's rule (add passes the gradient through,
+multiply swaps the inputs, max routes it to the larger input) in the terminal's words, with its
+formulas in plain text or in LaTeX; how a graph's numbers are written (an integral value as an
+integer, `−12`, not `−12.0000`; `;` between arguments with a decimal comma). Names become LaTeX
+symbols here too (beta0 -> \\beta_{0}, f3 -> f_{3})."""
 
 from __future__ import annotations
 
@@ -8,9 +10,12 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from backcalc.core.expressions import CHOOSERS, Expr, Num, Op, Var, functions
+from backcalc.core.expressions import CHOOSERS, Expr, Op, Var, functions
+from backcalc.render import formulas
+from backcalc.render.derivatives import function_derivative
 
 if TYPE_CHECKING:
+    from backcalc.render.numbers import NumberFormat
     from backcalc.render.style import Style
 
 GREEK = [
@@ -53,92 +58,109 @@ def tex_name(name: str) -> str:
     return f"{base}_{{{index}}}" if index else base
 
 
+def integral(value: float) -> bool:
+    """A value a graph writes as an integer: exactly integral (and short of 1e15, from where
+    numbers are written in scientific notation)."""
+    return float(value).is_integer() and abs(value) < 1e15
+
+
+def number(numbers: NumberFormat, value: float) -> str:
+    """A computed number of a graph: `-12` for an integral value, else with the decimals."""
+    return numbers.given(value) if integral(value) else numbers.fixed(value)
+
+
+def separator(numbers: NumberFormat) -> str:
+    """Between a function's arguments: `max(2; -1)` with a decimal comma, `max(2, -1)` else."""
+    return "; " if numbers.comma else ", "
+
+
+_GATES = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": "power"}
+# a gate's inputs a and b, and its local derivatives with respect to them: (text, LaTeX)
+_FORMS = {
+    "+": ("a + b", "a + b"),
+    "-": ("a − b", "a - b"),
+    "*": ("a · b", r"a \cdot b"),
+    "/": ("a/b", r"\frac{a}{b}"),
+    "**": ("a^b", "a^{b}"),
+    "neg": ("−a", "-a"),
+}
+_DERIVATIVES = {
+    "/": (("1/b", r"\frac{1}{b}"), ("−a/b²", r"-\frac{a}{b^{2}}")),
+    "**": (("b·a^(b−1)", r"b \cdot a^{b-1}"), ("a^b·log a", r"a^{b} \log a")),
+    "neg": (("−1", "-1"), ("", "")),
+}
+
+
 def gate_rule(expr: Expr, style: Style) -> str:
     """The rule of a single gate in words ("multiply: swaps the inputs"), or '' for a compound
-    expression, whose local derivatives stand as numbers."""
+    expression, whose local derivatives the terminal writes out instead."""
     if not isinstance(expr, Op) or any(isinstance(arg, Op) for arg in expr.args):
         return ""
-    function = functions().get(expr.op)
+    return rule(expr.op, style)
+
+
+def rule(op: str, style: Style, tex: bool = False) -> str:
+    """The rule of gate `op` in the terminal's words, its formulas in plain text or (`tex`) as
+    inline LaTeX math."""
+    math = (lambda text: f"${text}$") if tex else (lambda text: text)
+    function = functions().get(op)
     if function is not None:
-        derivative = function.describe_derivative("x", style.t, style.numbers.given)
-        return style.t("graph.gate_function", name=expr.op, derivative=derivative)
-    key = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": "power"}
-    return style.pick("graph.gate", key.get(expr.op, expr.op))
+        return style.t("graph.gate_function", name=op, derivative=_derivative(op, style, tex))
+    da, db = _DERIVATIVES.get(op, (("", ""), ("", "")))
+    index = 1 if tex else 0
+    inputs = {"a": math("a"), "b": math("b"), "da": math(da[index]), "db": math(db[index])}
+    return style.pick("graph.gate", _GATES.get(op, op), **inputs)
 
 
-def local_text(expr: Expr, name: str, style: Style) -> str:
-    """∂    expr/∂name written as the gate's rule says, e.g. `z` for q·z with respect to q; empty
-    for a compound expression (its value stands alone)."""
-    if not isinstance(expr, Op) or any(isinstance(arg, Op) for arg in expr.args):
-        return ""
-    args = [_operand(arg, style.numbers.given) for arg in expr.args]
-    position = [i for i, arg in enumerate(expr.args) if isinstance(arg, Var) and arg.name == name]
-    if not position or len(position) > 1:
-        return ""
-    i = position[0]
-    function = functions().get(expr.op)
-    if function is not None:
-        return function.describe_derivative(args[0], style.t, style.numbers.given)
-    if expr.op in ("+", "-"):
-        return "−1" if expr.op == "-" and i == 1 else "1"
-    if expr.op == "*":
-        return args[1 - i]
-    if expr.op == "neg":
-        return "−1"
-    if expr.op == "/":
-        return f"1/{args[1]}" if i == 0 else f"−{args[0]}/{args[1]}²"
-    if expr.op == "**":
-        return (
-            f"{args[1]}·{args[0]}^({args[1]} − 1)"
-            if i == 0
-            else f"{args[0]}^{args[1]}·log {args[0]}"
-        )
-    return ""  # max and min: the rule says it in words, the value is 1 or 0
+def _derivative(op: str, style: Style, tex: bool) -> str:
+    """f'(x) of a function gate: its closed form, or the registered words (relu: 1 if x > 0...)."""
+    function = functions()[op]
+    derivative = function_derivative(op, Var("x"))
+    given = style.numbers.given
+    if not tex:
+        return function.describe_derivative("x", style.t, given)
+    if isinstance(derivative, Op):
+        shown = formulas.tex(derivative, formulas.tex_number(style.numbers), tex_name)
+        return f"${shown}$"
+    activation = function.activation
+    if activation is not None and activation.derivative_formula_tex:
+        return f"${activation.derivative_tex('x', 'a', given)}$"
+    words = function.describe_derivative("x", style.t, given)  # relu: 1 if x > 0, ...
+    words = re.sub(r"\bx ([<>]) (\d+)\b", r"$x \1 \2$", words)
+    return re.sub(r"(?<![\w$])x(?![\w$])", "$x$", words)
 
 
-def _operand(arg: Expr, show: Callable[[float], str]) -> str:
-    if isinstance(arg, Num):
-        return show(arg.number) if arg.number >= 0 else f"({show(arg.number)})"
-    return arg.name if isinstance(arg, Var) else "(…)"
+def operations(exprs: list[Expr]) -> list[str]:
+    """Every gate the expressions use (nested ones too), in order of first appearance."""
+    found: list[str] = []
+
+    def walk(expr: Expr) -> None:
+        if isinstance(expr, Op):
+            if expr.op not in found:
+                found.append(expr.op)
+            for arg in expr.args:
+                walk(arg)
+
+    for expr in exprs:
+        walk(expr)
+    return found
 
 
-_TEX_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 3, "neg": 3, "**": 4}
+def form(op: str, numbers: NumberFormat, tex: bool = False) -> str:
+    """The gate written on inputs a and b (a function on x): `a · b`, `max(a; b)`, `sin(x)`."""
+    if op in _FORMS:
+        return _FORMS[op][1 if tex else 0]
+    call = Op(op, (Var("a"), Var("b")) if op in CHOOSERS else (Var("x"),))
+    if tex:
+        return formulas.tex(call, str, tex_name, separator(numbers))
+    return formulas.text(call, str, sep=separator(numbers))
 
 
-def tex(expr: Expr, show: Callable[[float], str], names: Callable[[str], str] = tex_name) -> str:
+def tex(
+    expr: Expr,
+    show: Callable[[float], str],
+    names: Callable[[str], str] = tex_name,
+    sep: str = ", ",
+) -> str:
     """The expression in LaTeX; `names` writes a name (a symbol, or its value substituted)."""
-    if isinstance(expr, Num):
-        return show(expr.number)
-    if isinstance(expr, Var):
-        return names(expr.name)
-    assert isinstance(expr, Op)
-    args = [tex(arg, show, names) for arg in expr.args]
-    function = functions().get(expr.op)
-    if expr.op in CHOOSERS or (function is not None and function.tex):
-        symbol = function.tex if function is not None else rf"\{expr.op}"
-        return rf"{symbol}\left({', '.join(args)}\right)"
-    if function is not None:  # sqrt, abs
-        return rf"\sqrt{{{args[0]}}}" if expr.op == "sqrt" else rf"\left|{args[0]}\right|"
-    if expr.op == "/":
-        return rf"\frac{{{args[0]}}}{{{args[1]}}}"
-    wrapped = [
-        _tex_wrap(arg, text, expr.op, i)
-        for i, (arg, text) in enumerate(zip(expr.args, args, strict=True))
-    ]
-    if expr.op == "neg":
-        return f"-{wrapped[0]}"
-    if expr.op == "**":
-        return f"{wrapped[0]}^{{{args[1]}}}"
-    symbol = {"*": r" \cdot ", "+": " + ", "-": " - "}[expr.op]
-    return symbol.join(wrapped)
-
-
-def _tex_wrap(arg: Expr, text: str, op: str, position: int) -> str:
-    level = _TEX_PRECEDENCE[op]
-    inner = _TEX_PRECEDENCE.get(arg.op, 9) if isinstance(arg, Op) else 9
-    needs = inner < level or (op in ("-", "**") and position == 1 and inner == level)
-    needs = needs or (op == "**" and position == 0 and isinstance(arg, Op))
-    negative = (isinstance(arg, Num) and arg.number < 0) or text.startswith("-")
-    if needs or (negative and (level > 1 or position > 0)):
-        return rf"\left({text}\right)"
-    return text
+    return formulas.tex(expr, show, names, sep)

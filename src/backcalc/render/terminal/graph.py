@@ -1,6 +1,9 @@
 """A computational graph in the terminal: the forward table (node, formula, value), the
-backward table from the output down (upstream gradient, the gate's local derivatives written out,
-what it sends back), and the gradient of the output with respect to every value, forks summed."""
+backward table from the output down (upstream gradient, the gate's rule, each local derivative
+written symbolically and its value, what it sends back), and the gradient of the output with
+respect to every value, forks summed. Numbers as the graph's other formats write them
+(backcalc.render.gates: an integral value as an integer, `;` between arguments with a decimal
+comma)."""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backcalc.core.expressions import text
-from backcalc.render.gates import gate_rule, local_text
+from backcalc.core.expressions import Expr, Num, Var
+from backcalc.render.derivatives import derivative
+from backcalc.render.formulas import text
+from backcalc.render.gates import gate_rule, integral, separator
 from backcalc.render.terminal.layout import Paragraph, Row, RowTable, report_table
 
 if TYPE_CHECKING:
@@ -24,9 +29,14 @@ class GraphRenderer:
         self.trace = trace
         self.style = style
         self.t = style.t
-        self.fixed = style.numbers.fixed
         self.given = style.numbers.given
+        self.sep = separator(style.numbers)
         self.out = trace.graph.output
+        self.env = dict(trace.graph.values) | {n.node.name: n.value for n in trace.nodes}
+
+    def fixed(self, value: float) -> str:
+        """A computed number: an integral one as an integer."""
+        return self.given(value) if integral(value) else self.style.numbers.fixed(value)
 
     def table(self, title: str, *columns: str) -> Table:
         """A report table whose value column and numeric last column are right-aligned."""
@@ -37,7 +47,8 @@ class GraphRenderer:
         lines: list[RenderableType] = [Text(graph.title or "backcalc", style="bold")]
         if graph.description:
             lines.append(Text(graph.description, style="italic"))
-        values = ", ".join(f"{name} = {self.given(v)}" for name, v in graph.values.items())
+        between = "; " if self.style.numbers.comma else ", "
+        values = between.join(f"{name} = {self.given(v)}" for name, v in graph.values.items())
         lines.append(Paragraph(self.t("graph.values", values=values), indent=2))
         lines.append(Text(self.t("graph.output", out=self.out, value=self.fixed(self.trace.value))))
         if self.trace.hand_decimals is not None:
@@ -53,27 +64,38 @@ class GraphRenderer:
             self.t("column.value"),
         )
         for node in self.trace.nodes:
-            table.add_row(node.node.name, text(node.node.expr, self.given), self.fixed(node.value))
+            formula = text(node.node.expr, self.given, sep=self.sep)
+            table.add_row(node.node.name, formula, self.fixed(node.value))
         return table
 
-    def factor(self, value: float) -> str:
-        shown = self.fixed(value)
+    def factor(self, value: float | str) -> str:
+        """A factor of a product: a negative one in parentheses."""
+        shown = value if isinstance(value, str) else self.fixed(value)
         return f"({shown})" if shown.startswith("-") else shown
+
+    def local_value(self, expr: Expr, value: float) -> str:
+        """A local derivative's value; one that is a given value (∂f0/∂omega0 = x) as given."""
+        values = self.trace.graph.values
+        if isinstance(expr, Var) and expr.name in values and self.env[expr.name] == value:
+            return self.given(value)
+        return self.fixed(value)
 
     def rows(self, node: NodeTrace) -> list[Row]:
         """The gate's rule in words (if it is one gate), then one row per input: ∂node/∂input =
-        rule = value, and what goes back to it, upstream · local."""
+        its symbolic form = value, and what goes back to it, upstream · local."""
         cells = (node.node.name, self.fixed(node.gradient))
         rows = []
         rule = gate_rule(node.node.expr, self.style)
         if rule:
             rows.append(Row(cells, note=rule))
             cells = ("", "")
-        for name, derivative in node.local.items():
-            written = local_text(node.node.expr, name, self.style)
-            shown = f" = {written}" if written and written != self.given(derivative) else ""
-            local = f"∂{node.node.name}/∂{name}{shown} = {self.fixed(derivative)}"
-            product = f"{self.fixed(node.gradient)} · {self.factor(derivative)}"
+        for name, derivative_value in node.local.items():
+            expr = derivative(node.node.expr, name, self.env)
+            written = "" if isinstance(expr, Num) else text(expr, self.given, sep=self.sep)
+            shown = f" = {written}" if written else ""
+            value = self.local_value(expr, derivative_value)
+            local = f"∂{node.node.name}/∂{name}{shown} = {value}"
+            product = f"{self.factor(node.gradient)} · {self.factor(value)}"
             rows.append(Row((*cells, local, f"{product} = {self.fixed(node.sent[name])}")))
             cells = ("", "")
         return rows or [Row(cells)]

@@ -225,7 +225,7 @@ class RowTable:
                     continue
                 rows.append(Row(row.cells[:-1]))
                 blank = ("",) * (len(self.headers) - 2)
-                rows.append(Row((*blank, f"  → {row.cells[-1]}")))
+                rows.append(Row((*blank, f"→ {row.cells[-1]}")))
             groups.append(rows)
         return headers, groups
 
