@@ -117,3 +117,30 @@ def test_a_bad_symbol_is_located(tmp_path, line: str, message: str) -> None:  # 
     row = len(text.splitlines()) + 1
     assert code == 2 and out == ""
     assert err.startswith(f"{spec}:{row}:") and message in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("reference-2-3-1", "--layer", "3"), "--layer 3: the network has 2 layers"),
+        (("reference-2-3-1", "--only", "update"), "no learning_rate"),
+        (("cs231n-circuit", "--only", "loss"), "a forward and a backward pass only"),
+        (("cs231n-circuit", "--layer", "1"), "no --layer"),
+        (("reference-2-3-1", "-f", "json", "--only", "forward"), "tables and documents"),
+        (("reference-2-3-1", "-f", "pdf"), "-o FILE"),
+    ],
+)
+def test_steps_that_do_not_exist_are_refused(args: tuple[str, ...], message: str) -> None:
+    from tests.helpers import invoke
+
+    code, out, err = invoke("run", *args)
+    assert (code, out) == (2, "") and message in err and len(err.splitlines()) == 1
+
+
+def test_a_graph_shows_only_its_forward_or_backward_pass() -> None:
+    from tests.helpers import invoke
+
+    _, forward, _ = invoke("run", "cs231n-circuit", "--only", "forward", "-f", "markdown")
+    _, backward, _ = invoke("run", "cs231n-circuit", "--only", "backward")
+    assert "## Forward pass" in forward and "Backward pass" not in forward
+    assert "Backward pass" in backward and "Forward pass" not in backward

@@ -27,14 +27,21 @@ from backcalc.errors import BackcalcError
 from backcalc.io.limits import MAX_ELEMENTS, Limits, count
 
 if TYPE_CHECKING:
-    from backcalc.core.exercise import TraceKind
-    from backcalc.core.network import Trace
+    from backcalc.core.exercise import ExerciseKind, TraceKind
+    from backcalc.core.network import Exercise, Trace
 
     RunFormat = enum.StrEnum
 else:  # the formats that draw these results, from backcalc.render's one table
     RunFormat = choices("RunFormat", "network", "graph")
 TABLE = RunFormat("table")
 DOCUMENTS = ("markdown", "latex", "html", "pdf")  # the formats --part, --header, --numbered shape
+
+
+class Step(enum.StrEnum):  # the kinds of step --only chooses
+    forward = "forward"
+    loss = "loss"
+    backward = "backward"
+    update = "update"
 
 
 class Part(enum.StrEnum):  # backcalc.render.document.blocks.PARTS
@@ -115,6 +122,32 @@ def run(
     numbered: Annotated[
         bool, typer.Option("--numbered", help="Number the document's equations.")
     ] = False,
+    diagram: Annotated[
+        bool | None,
+        typer.Option(
+            "--diagram/--no-diagram",
+            help="Draw the network or graph in the document (TikZ in LaTeX and PDF, SVG in "
+            "HTML) [default: in HTML only].",
+            show_default=False,
+        ),
+    ] = None,
+    only: Annotated[
+        list[Step] | None,
+        typer.Option(
+            help="Show only these steps: forward, loss, backward or update (repeatable) "
+            "[default: all].",
+            show_default=False,
+        ),
+    ] = None,
+    layer: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Show only layer N's steps (counted from 1) [default: every layer].",
+            show_default=False,
+        ),
+    ] = None,
     lang: LangOption = None,
     comma: CommaOption = None,
     max_elements: MaxElementsOption = MAX_ELEMENTS,
@@ -134,22 +167,52 @@ def run(
     shown = decimals if decimals is not None else hand_rounding if hand_rounding is not None else 4
     look = style(lang, comma, shown, full)
     lines = tuple((key, value) for key, _, value in (h.partition("=") for h in header or []))
-    doc = DocOptions(part=(part or Part.solution).value, numbered=numbered, header=lines)
+    steps = tuple(dict.fromkeys(step.value for step in only or []))
+    doc = DocOptions(
+        part=(part or Part.solution).value,
+        numbered=numbered,
+        diagram=diagram,
+        only=steps,
+        layer=layer,
+        header=lines,
+    )
     look = dataclasses.replace(look, doc=doc)
     try:
-        if output_format.value not in DOCUMENTS and (part or header or numbered):
+        fmt = output_format.value
+        if fmt not in DOCUMENTS and (part or header or numbered or diagram is not None):
             raise BackcalcError(
-                "--part, --header and --numbered shape a document (--format markdown, latex, "
-                "html or pdf)"
+                "--part, --header, --numbered and --diagram shape a document (--format "
+                "markdown, latex, html or pdf)"
             )
+        if fmt in ("json", "dot") and (only or layer is not None):
+            raise BackcalcError("--only and --layer choose the steps of tables and documents")
+        if fmt == "pdf" and output is None:
+            raise BackcalcError("--format pdf writes a file: give it with -o FILE (- for stdout)")
         exercise, source = load_spec(spec, Limits(max_elements, outside_files))
-        require(exercise.kind, output_format.value)  # before the computation, not after
+        require(exercise.kind, fmt)  # before the computation, not after
+        _steps_exist(exercise, steps, layer)
         trace = exercise.run(hand_rounding)
         if output_format.value == "json":
             _json_fits(trace, max_elements)
         emit(render(trace, output_format.value, look), output, force, source.paths())
     except BackcalcError as error:
         raise fail(error, spec, lang) from None
+
+
+def _steps_exist(exercise: ExerciseKind, steps: tuple[str, ...], layer: int | None) -> None:
+    """--only and --layer name steps the exercise has (a graph has no layers, loss or update)."""
+    if exercise.kind == "graph":
+        if layer is not None or set(steps) - {"forward", "backward"}:
+            raise BackcalcError(
+                "a computational graph has a forward and a backward pass only: --only forward "
+                "or backward, and no --layer"
+            )
+        return
+    layers = len(cast("Exercise", exercise).network.layers)
+    if layer is not None and layer > layers:
+        raise BackcalcError(f"--layer {layer}: the network has {layers} layers (1 to {layers})")
+    if "update" in steps and cast("Exercise", exercise).learning_rate is None:
+        raise BackcalcError("--only update: the spec has no learning_rate, so no update step")
 
 
 JSON_SHARE = 10  # JSON writes every number, at ~17 bytes and ~3 µs each: a tenth of the budget

@@ -238,7 +238,12 @@ class GraphSolution:
         ]
 
     def document(self) -> Document:
-        steps = self.precision() + self.forward() + self.backward() + self.summary()
+        only = self.style.doc.only  # --only forward or backward: the summary with the backward
+        steps = self.precision()
+        if not only or "forward" in only:
+            steps += self.forward()
+        if not only or "backward" in only:
+            steps += self.backward() + self.summary()
         return Document(
             self.trace.graph.title or "backcalc",
             tuple(self.head()),

@@ -130,15 +130,13 @@ class GraphRenderer:
         return Group(table, *notes)
 
     def renderable(self) -> RenderableType:
-        return Group(
-            *self.header(),
-            Text(""),
-            self.forward(),
-            Text(""),
-            self.backward(),
-            Text(""),
-            self.gradients(),
-        )
+        only = self.style.doc.only  # --only forward or backward
+        parts: list[RenderableType] = [*self.header()]
+        if not only or "forward" in only:
+            parts += [Text(""), self.forward()]
+        if not only or "backward" in only:
+            parts += [Text(""), self.backward(), Text(""), self.gradients()]
+        return Group(*parts)
 
 
 def graph(trace: GraphTrace, style: Style | None = None) -> RenderableType:
