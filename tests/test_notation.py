@@ -144,3 +144,18 @@ def test_a_graph_shows_only_its_forward_or_backward_pass() -> None:
     _, backward, _ = invoke("run", "cs231n-circuit", "--only", "backward")
     assert "## Forward pass" in forward and "Backward pass" not in forward
     assert "Backward pass" in backward and "Forward pass" not in backward
+
+
+def test_check_reports_follow_the_notation(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers import invoke
+
+    path, _ = examples.resolve("reference-2-3-1")
+    spec = tmp_path / "net.yaml"
+    spec.write_text(path.read_text() + "notation: {activation: y, weights: w}\n")
+    answers = path.parent / "answers" / "reference-2-3-1-hand.yaml"
+    code, out, _ = invoke("check", str(spec), "--answers", str(answers), columns=80)
+    assert code == 1
+    assert "∂J/∂w⁽¹⁾" in out and "y⁽¹⁾" in out and "∂J/∂y⁽¹⁾[1] · g'(z⁽¹⁾)[1]" in out
+    assert "W⁽" not in out and "a⁽" not in out
+    code, out, _ = invoke("check", str(spec), "--answers", str(answers), "-f", "json")
+    assert '"dJ_dW"' in out  # JSON keys never change

@@ -12,6 +12,7 @@ from backcalc.core.registry import fill
 from backcalc.core.rounding import round_half_away
 from backcalc.render.notation import activation_text, layer_index, quantity_label
 from backcalc.render.style import Style
+from backcalc.render.symbols import of as symbols_of
 
 if TYPE_CHECKING:
     from backcalc.core.grading import AnswerSettings, Diagnosis, Grading, Judged, Step
@@ -39,14 +40,20 @@ def graph_output(grading: Grading) -> str | None:
     return output
 
 
+ROLE = {"W": "weights", "b": "bias", "x": "input", "y": "target"}  # a factor's symbol
+
+
 class GradingText:
     """`output`: the graph's output, for answers to a graph (steps named by node)."""
 
-    def __init__(self, style: Style | None = None, output: str | None = None) -> None:
+    def __init__(
+        self, style: Style | None = None, output: str | None = None, exercise: object = None
+    ) -> None:
         self.style = style or Style()
         self.t = self.style.t
         self.numbers = self.style.numbers
         self.output = output
+        self.symbols = symbols_of(exercise)  # the course's symbols (a spec's notation:)
 
     def step(self, name: str, layer: int | str | None) -> str:
         """δ⁽¹⁾; for a graph's step (layer: the node's name), q or ∂f/∂q."""
@@ -54,8 +61,9 @@ class GradingText:
             return f"∂{self.output or 'out'}/∂{layer}" if name == "gradient" else layer
         if name in ("weights_updated", "bias_updated") and layer is not None:
             # an updated parameter as the notes write it, so that an index reads as its own
-            return f"{'W' if name == 'weights_updated' else 'b'}{layer_index(layer)}(t+1)"
-        return quantity_label(name, layer)
+            role = "weights" if name == "weights_updated" else "bias"
+            return f"{self.symbols.text(role)}{layer_index(layer)}(t+1)"
+        return quantity_label(name, layer, self.symbols)
 
     def label(self, item: Step | Judged) -> str:
         """The step of a step or of an entry, by its node in a graph."""
@@ -140,11 +148,12 @@ class GradingText:
         if factor.name in ("eta", "m", "1/m", "2λ"):
             return {"eta": "η"}.get(factor.name, factor.name)
         index = entry_index(factor.index)
-        if factor.name in ("W", "b"):
-            assert factor.layer is not None
-            return f"{factor.name}{layer_index(factor.layer)}{index}"
-        if factor.name in ("x", "y"):
-            return factor.name + index
+        if factor.name in ROLE:
+            symbol = self.symbols.text(ROLE[factor.name])
+            if factor.name in ("W", "b"):
+                assert factor.layer is not None
+                return f"{symbol}{layer_index(factor.layer)}{index}"
+            return symbol + index
         return self.step(factor.name, factor.layer) + index
 
     def factor_value(self, factor: Factor) -> str:

@@ -291,7 +291,7 @@ def answers_document(grading: Grading, style: Style | None = None) -> dict[str, 
     from backcalc.core.grading import STATUSES
     from backcalc.render.grading import GradingText, graph_output
 
-    words = GradingText(style, graph_output(grading))
+    words = GradingText(style, graph_output(grading), grading.exercise)
     s = grading.settings
     first, step = grading.first_wrong, grading.first_wrong_step
     first_document = None

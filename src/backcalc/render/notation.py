@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from backcalc.render.symbols import NOTES, Symbols
+
 if TYPE_CHECKING:
     from backcalc.core.activations import Activation
     from backcalc.render.style import Style
@@ -20,28 +22,32 @@ def activation_text(activation: Activation, z: str, derivative: bool, style: Sty
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def quantity_label(name: str, layer: int | None) -> str:
-    """The notes' notation for a quantity of `run`: delta of layer 1 -> δ⁽¹⁾."""
+def quantity_label(name: str, layer: int | None, symbols: Symbols = NOTES) -> str:
+    """The notes' notation for a quantity of `run` (or the course's `symbols`): delta of
+    layer 1 -> δ⁽¹⁾."""
+    s = symbols.text
+    J = s("loss")
     if layer is None:
         return {
-            "prediction": "ŷ",
+            "prediction": s("output"),
             "probabilities": "p",
             "predicted_class": "argmax p",
             "losses": "ℓ",
-            "loss": "J",
-            "dJ_dx": "∂J/∂x",
+            "loss": J,
+            "dJ_dx": f"∂{J}/∂{s('input')}",
         }[name]
     sup = layer_index(layer)
+    z, a, W, b = (s(role) + sup for role in ("preactivation", "activation", "weights", "bias"))
     return {
-        "z": f"z{sup}",
-        "a": f"a{sup}",
-        "g_prime": f"g'(z{sup})",
-        "dJ_da": f"∂J/∂a{sup}",
-        "delta": f"δ{sup}",
-        "dJ_dW": f"∂J/∂W{sup}",
-        "dJ_db": f"∂J/∂b{sup}",
-        "weights_updated": f"W{sup} − η·∂J/∂W{sup}",
-        "bias_updated": f"b{sup} − η·∂J/∂b{sup}",
+        "z": z,
+        "a": a,
+        "g_prime": f"g'({z})",
+        "dJ_da": f"∂{J}/∂{a}",
+        "delta": f"{s('delta')}{sup}",
+        "dJ_dW": f"∂{J}/∂{W}",
+        "dJ_db": f"∂{J}/∂{b}",
+        "weights_updated": f"{W} − η·∂{J}/∂{W}",
+        "bias_updated": f"{b} − η·∂{J}/∂{b}",
     }[name]
 
 

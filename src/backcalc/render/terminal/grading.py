@@ -30,9 +30,9 @@ STATUS_STYLES = {
 
 
 class GradingRenderer:
-    def __init__(self, style: Style, output: str | None = None) -> None:
+    def __init__(self, style: Style, output: str | None = None, exercise: object = None) -> None:
         self.style = style
-        self.words = GradingText(style, output)
+        self.words = GradingText(style, output, exercise)
         self.t = style.t
 
     def marks(self, value: float) -> str:
@@ -244,4 +244,5 @@ def indented(left: int, text: str) -> Indented:
 
 def answers(grading: Grading, style: Style | None = None) -> RenderableType:
     """Graded hand-worked answers: per step, the first wrong step worked out, the score."""
-    return GradingRenderer(style or Style(), graph_output(grading)).render(grading)
+    renderer = GradingRenderer(style or Style(), graph_output(grading), grading.exercise)
+    return renderer.render(grading)
