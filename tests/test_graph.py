@@ -222,12 +222,6 @@ def test_dot_output(name: str, tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
 
 
-def test_dot_is_for_graphs_only() -> None:
-    code, out, err = invoke("run", "reference-2-3-1", "--format", "dot")
-    assert (code, out) == (2, "")
-    assert err == "reference-2-3-1: --format dot draws computational graphs (a spec with steps)\n"
-
-
 def test_terminal_shows_the_gate_rules() -> None:
     _, out, _ = invoke("run", "cs231n-circuit")
     assert "∂f/∂q = z = -4.0000" in out and "∂f/∂z = q = 3.0000" in out  # multiply swaps

@@ -43,7 +43,7 @@ def run(
             "--format",
             "-f",
             help="table: tables in the terminal; json: one JSON document; markdown, latex: the "
-            "step-by-step solution as a document; dot: a Graphviz drawing (graphs).",
+            "step-by-step solution as a document; dot: a Graphviz drawing.",
         ),
     ] = TABLE,
     decimals: Annotated[
