@@ -188,11 +188,11 @@ def _place(
             neighbours[second].append(first)
     cross = {}
     for layer in layers:
-        cross.update(_spread(layer, dict.fromkeys(layer, 0.0), sizes, 1 - along))
+        cross.update(_spread(layer, dict.fromkeys(layer, 0.0), sizes, 1 - along, items))
     for _ in range(6):
         for layer in [*layers, *reversed(layers)]:
-            wanted = {k: _mean([cross[n] for n in neighbours[k]], cross[k]) for k in layer}
-            cross.update(_spread(layer, wanted, sizes, 1 - along))
+            wanted = {k: _pull(k, neighbours[k], cross, items) for k in layer}
+            cross.update(_spread(layer, wanted, sizes, 1 - along, items))
     boxes, at = {}, 0.0
     for layer, extent in zip(layers, depth, strict=True):
         for key in layer:
@@ -204,20 +204,40 @@ def _place(
     return boxes
 
 
+def _pull(
+    key: str, neighbours: list[str], cross: dict[str, float], items: dict[str, Item]
+) -> float:
+    """Where a node would best be across its rank: the mean of its neighbours that are steps
+    (or bends of edges between them) when it has any, else of all of them; so that a chain of
+    steps runs straight and the values gather beside it."""
+    steps = [n for n in neighbours if items[n].shape != "plain"]
+    return _mean([cross[n] for n in steps or neighbours], cross[key])
+
+
 def _spread(
-    layer: list[str], wanted: dict[str, float], sizes: dict[str, tuple[float, float]], axis: int
+    layer: list[str],
+    wanted: dict[str, float],
+    sizes: dict[str, tuple[float, float]],
+    axis: int,
+    items: dict[str, Item],
 ) -> dict[str, float]:
-    """Positions as near `wanted` as the order and the gaps allow (then shifted as a whole to
-    keep their mean)."""
-    placed: list[float] = []
+    """Positions in the layer's order, each at least its gap from the previous, as near
+    `wanted` as can be: the weighted least-squares fit (pool adjacent violators), steps
+    weighing ten times as much as given values, so that the values make way."""
+    offsets, at = [], 0.0
     for index, key in enumerate(layer):
-        at = wanted[key]
         if index:
-            previous = layer[index - 1]
-            at = max(at, placed[-1] + (sizes[previous][axis] + sizes[key][axis]) / 2 + CROSS_GAP)
-        placed.append(at)
-    shift = _mean([wanted[k] - p for k, p in zip(layer, placed, strict=True)], 0.0)
-    return {key: p + shift for key, p in zip(layer, placed, strict=True)}
+            at += (sizes[layer[index - 1]][axis] + sizes[key][axis]) / 2 + CROSS_GAP
+        offsets.append(at)
+    blocks: list[list[float]] = []  # [weighted sum, weight, count] of each pooled run
+    for key, offset in zip(layer, offsets, strict=True):
+        weight = 1.0 if items[key].shape == "plain" else 10.0
+        blocks.append([weight * (wanted[key] - offset), weight, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            total, weight, count = blocks.pop()
+            blocks[-1] = [blocks[-1][0] + total, blocks[-1][1] + weight, blocks[-1][2] + count]
+    fitted = [block[0] / block[1] for block in blocks for _ in range(int(block[2]))]
+    return {key: f + o for key, f, o in zip(layer, fitted, offsets, strict=True)}
 
 
 def _extent(boxes: dict[str, Box]) -> tuple[float, float]:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 GAP = 44.0  # between two columns whose edges carry no label
 UNIT_GAP = 12.0  # between the units of a column
-LABELLED_UNIT_GAP = 20.0
+LABELLED_UNIT_GAP = 12.0  # and as much again per line of the labels between the columns
 ELLIPSIS = 12.0  # the height a ⋮ takes
 HEADER_GAP = 8.0
 NOTE_GAP = 14.0
@@ -39,7 +39,8 @@ MIN_NOTE_WIDTH = 260.0
 
 def scene(content: Content, style: Style) -> Scene:
     columns = content.columns
-    unit_gap = LABELLED_UNIT_GAP if any(link.label for link in content.links) else UNIT_GAP
+    label_lines = max((len(link.label) for link in content.links), default=0)
+    unit_gap = LABELLED_UNIT_GAP * (1 + label_lines) if label_lines else UNIT_GAP
     sizes = [_unit_size(column) for column in columns]
     widths = [max(size[0], text_width(c.header)) for size, c in zip(sizes, columns, strict=True)]
     boxes: list[Box] = []
