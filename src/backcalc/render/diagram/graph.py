@@ -189,7 +189,7 @@ def _place(
     cross = {}
     for layer in layers:
         cross.update(_spread(layer, dict.fromkeys(layer, 0.0), sizes, 1 - along, items))
-    for _ in range(6):
+    for _ in range(12):
         for layer in [*layers, *reversed(layers)]:
             wanted = {k: _pull(k, neighbours[k], cross, items) for k in layer}
             cross.update(_spread(layer, wanted, sizes, 1 - along, items))

@@ -147,7 +147,7 @@ class NetworkParts:
         header = [line(prose(title)), self.activation_line(layer)]
         if count > MAX_UNITS:
             header.append(line(prose(self.t("diagram.units_count", n=count))))
-        if layer.shared_bias:
+        if self.shared(layer, count):
             header += self.bias_lines(layer, number, None)
         units = [
             self.unit(layer, number, j)
@@ -172,7 +172,7 @@ class NetworkParts:
             lines.append(line(symbol("a", j + 1, number), equals(), self.computed("a", number, j)))
         else:
             lines.append(line(symbol("a", j + 1, number)))
-        if layer.bias is not None and not layer.shared_bias:
+        if layer.bias is not None and not self.shared(layer, self.sizes[number]):
             lines += self.bias_lines(layer, number, j)
         return Unit(unit_key(number, j), tuple(lines))
 
@@ -180,17 +180,23 @@ class NetworkParts:
         values = getattr(self.trace.layers[number - 1], name)
         return self.n.computed(float(values[0, j]))
 
+    @staticmethod
+    def shared(layer: Layer, count: int) -> bool:
+        """One bias for the layer's units, written once above them (with one unit, on it)."""
+        return layer.shared_bias and count > 1
+
     def bias_lines(self, layer: Layer, number: int, j: int | None) -> list[Line]:
         assert layer.bias is not None
         index = None if j is None else j + 1
-        value = float(layer.bias if j is None else layer.bias[j])
+        at = 0 if j is None or layer.shared_bias else j
+        value = float(np.ravel(layer.bias)[at])
         given = line(symbol("b", index, number), equals(), self.n.given(value))
         if j is None:
             given = mixed(self.t("diagram.shared_bias", bias=mark("b")), {"b": _joined(given)})
         lines = [given]
         db = self.trace.layers[number - 1].db
         if self.gradients and db is not None:
-            gradient = float(db if j is None else db[j])
+            gradient = float(np.ravel(db)[at])
             grad = line(symbol("∂J/∂b", index, number), equals(), self.n.computed(gradient))
             lines.append(Line(grad.pieces, "gradient"))
         return lines

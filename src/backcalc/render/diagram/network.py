@@ -34,6 +34,7 @@ LABELLED_UNIT_GAP = 12.0  # and as much again per line of the labels between the
 ELLIPSIS = 12.0  # the height a ⋮ takes
 HEADER_GAP = 8.0
 NOTE_GAP = 14.0
+STEEPEST = 0.85  # run over rise of the steepest labelled edge, at least (about 50°)
 MIN_NOTE_WIDTH = 260.0
 
 
@@ -117,13 +118,17 @@ def _gap(
     taken: list[list[Point]],
 ) -> tuple[float, dict[int, TextBlock] | None]:
     """The width of the gap before `column` and the labels of its edges (by the link's
-    number): the narrowest of a few widths where every label finds a place, else None."""
+    number): the narrowest of a few widths where every label finds a place, else None. The
+    first tried holds the widest label and keeps the steepest edge under about 50°, so that
+    its label still reads."""
     labelled = [number for number, link in enumerate(links) if link.label]
     if not labelled:
         return GAP, {}
     widest = max(text_width(links[number].label) for number in labelled)
-    start = max(GAP, 1.6 * widest + 12.0)
-    for gap in (start, start * 1.35, start * 1.8, start * 2.4):
+    ends = {box.key: box for box in placed + _column(column, size, 0.0, unit_gap)}
+    rise = max(abs(_ends(link, ends)[1][1] - _ends(link, ends)[0][1]) for link in links)
+    start = max(GAP, widest + 14.0, STEEPEST * rise)
+    for gap in (start, start * 1.3, start * 1.6, start * 2.0, start * 2.6):
         right = _column(column, size, x + gap + width / 2, unit_gap)
         ends = {box.key: box for box in placed + right}
         segments = [_ends(link, ends) for link in links]
