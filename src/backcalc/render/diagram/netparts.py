@@ -3,7 +3,8 @@ layer, the loss), the units in each with their lines of text, the edges with the
 the notes under the picture. The diagram (TikZ, SVG) and the DOT drawing both draw this.
 
 - A unit shows its bias (given) and, with `values`, its z and a; with `gradients` also
-  ∂J/∂b. An edge is labelled with its weight and, with `gradients`, ∂J/∂w under it. The
+  ∂J/∂b (b and ∂J/∂b without indices: the unit's a and z name it, and the boxes stay
+  narrow). An edge is labelled with its weight and, with `gradients`, ∂J/∂w under it. The
   statement's figure (`values` False) shows only what the exercise gives.
 - A batch: the picture follows observation 1 (its x, z, a and y), which a note says, so that
   it reads beside the first row (or column) of the tables; ∂J/∂w and ∂J/∂b are of J, over the
@@ -186,19 +187,21 @@ class NetworkParts:
         return layer.shared_bias and count > 1
 
     def bias_lines(self, layer: Layer, number: int, j: int | None) -> list[Line]:
+        """The bias and ∂J/∂b: on a unit as b and ∂J/∂b (its z and a name it), or above the
+        units as b⁽ˡ⁾, shared, and ∂J/∂b⁽ˡ⁾."""
         assert layer.bias is not None
-        index = None if j is None else j + 1
         at = 0 if j is None or layer.shared_bias else j
         value = float(np.ravel(layer.bias)[at])
-        given = line(symbol("b", index, number), equals(), self.n.given(value))
+        layer_shown = number if j is None else None
+        given = line(symbol("b", None, layer_shown), equals(), self.n.given(value))
         if j is None:
             given = mixed(self.t("diagram.shared_bias", bias=mark("b")), {"b": _joined(given)})
         lines = [given]
         db = self.trace.layers[number - 1].db
         if self.gradients and db is not None:
-            gradient = float(np.ravel(db)[at])
-            grad = line(symbol("∂J/∂b", index, number), equals(), self.n.computed(gradient))
-            lines.append(Line(grad.pieces, "gradient"))
+            gradient = self.n.computed(float(np.ravel(db)[at]))
+            grad = line(symbol("∂J/∂b", None, layer_shown), equals(), gradient, tone="gradient")
+            lines.append(grad)
         return lines
 
     def loss(self) -> Column:

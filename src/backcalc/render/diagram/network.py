@@ -30,20 +30,37 @@ if TYPE_CHECKING:
 
 GAP = 44.0  # between two columns whose edges carry no label
 UNIT_GAP = 12.0  # between the units of a column
-LABELLED_UNIT_GAP = 12.0  # and as much again per line of the labels between the columns
+LABELLED_UNIT_GAP = 8.0  # and 6 more per line of the labels between the columns
+HEADER_SPACE = 10.0  # between two headers
 ELLIPSIS = 12.0  # the height a ⋮ takes
 HEADER_GAP = 8.0
 NOTE_GAP = 14.0
-STEEPEST = 0.85  # run over rise of the steepest labelled edge, at least (about 50°)
+# The run over rise a labelled gap is given at least, tried in turn (about 50°, 60°, as
+# steep as the labels allow): the first picture that fits the page's width is kept, since
+# text the page shrinks reads worse than a steeper edge.
+STEEPNESS = (0.85, 0.6, 0.0)
+PAGE_WIDTH = 468.0  # the LaTeX text width (A4, 2.2 cm margins), in pt
+MAX_STEPS = 12  # widths tried for a gap with labels (the last is 5.3 times the first)
 MIN_NOTE_WIDTH = 260.0
 
 
 def scene(content: Content, style: Style) -> Scene:
+    pictures = [_scene(content, style, steepness) for steepness in STEEPNESS]
+    return next((p for p in pictures if p.width <= PAGE_WIDTH), min(pictures, key=_width))
+
+
+def _width(picture: Scene) -> float:
+    return picture.width
+
+
+def _scene(content: Content, style: Style, steepness: float) -> Scene:
     columns = content.columns
     label_lines = max((len(link.label) for link in content.links), default=0)
-    unit_gap = LABELLED_UNIT_GAP * (1 + label_lines) if label_lines else UNIT_GAP
+    unit_gap = LABELLED_UNIT_GAP + 6.0 * label_lines if label_lines else UNIT_GAP
     sizes = [_unit_size(column) for column in columns]
-    widths = [max(size[0], text_width(c.header)) for size, c in zip(sizes, columns, strict=True)]
+    widths = [size[0] for size in sizes]
+    # a header wider than its units spreads over the gaps beside it (the edges pass below)
+    spread = [max(0.0, text_width(c.header) - w) / 2 for c, w in zip(columns, widths, strict=True)]
     boxes: list[Box] = []
     edges: list[Edge] = []
     tables: list[Table] = []
@@ -53,12 +70,12 @@ def scene(content: Content, style: Style) -> Scene:
         right = _column(column, sizes[index], x + widths[index] / 2, unit_gap)
         if index:
             links = [link for link in content.links if link.gap == index - 1]
-            gap, labels = _gap(
-                x, links, boxes, column, sizes[index], widths[index], unit_gap, taken
-            )
+            least = max(GAP, spread[index - 1] + spread[index] + HEADER_SPACE)
+            room = (column, sizes[index], widths[index], unit_gap, steepness)
+            gap, labels = _gap(x, links, boxes, room, taken, least)
             if labels is None:  # no room on the edges: the weights go into a table
                 tables.append(content.weights[index - 1])
-                gap, labels = GAP, {}
+                gap, labels = least, {}
             x += gap
             right = _column(column, sizes[index], x + widths[index] / 2, unit_gap)
             ends = {box.key: box for box in boxes + right}
@@ -111,36 +128,43 @@ def _gap(
     x: float,
     links: list[Link],
     placed: list[Box],
-    column: Column,
-    size: tuple[float, float],
-    width: float,
-    unit_gap: float,
+    room: tuple[Column, tuple[float, float], float, float, float],
     taken: list[list[Point]],
+    least: float,
 ) -> tuple[float, dict[int, TextBlock] | None]:
     """The width of the gap before `column` and the labels of its edges (by the link's
-    number): the narrowest of a few widths where every label finds a place, else None. The
-    first tried holds the widest label and keeps the steepest edge under about 50°, so that
-    its label still reads."""
+    number): the narrowest width, from `start` up in steps of 15 %, where every label finds
+    a place, else None. `start` is at least `least`, holds the widest label, gives the steepest edge
+    `steepness` times its rise (`room`: the column after the gap, its units' size, its
+    width, the gap between its units and the steepness)."""
+    column, size, width, unit_gap, steepness = room
     labelled = [number for number, link in enumerate(links) if link.label]
     if not labelled:
-        return GAP, {}
+        return least, {}
     widest = max(text_width(links[number].label) for number in labelled)
     ends = {box.key: box for box in placed + _column(column, size, 0.0, unit_gap)}
     rise = max(abs(_ends(link, ends)[1][1] - _ends(link, ends)[0][1]) for link in links)
-    start = max(GAP, widest + 14.0, STEEPEST * rise)
-    for gap in (start, start * 1.3, start * 1.6, start * 2.0, start * 2.6):
+    start = max(least, widest + 14.0, steepness * rise)
+    for step in range(MAX_STEPS):
+        gap = start * 1.15**step
         right = _column(column, size, x + gap + width / 2, unit_gap)
         ends = {box.key: box for box in placed + right}
         segments = [_ends(link, ends) for link in links]
-        requests = [
-            Request(*segments[number], links[number].label, links[number].prefer)
-            for number in labelled
-        ]
         obstacles = [box_polygon(box) for box in placed + right] + taken
-        labels = place_labels(requests, obstacles, segments)
-        if labels is not None:
-            return gap, dict(zip(labelled, labels, strict=True))
-    return GAP, None
+        for order in _orders(labelled, links):
+            requests = [Request(*segments[n], links[n].label, prefer) for n, prefer in order]
+            labels = place_labels(requests, obstacles, segments)
+            if labels is not None:
+                return gap, dict(zip((n for n, _ in order), labels, strict=True))
+    return least, None
+
+
+def _orders(labelled: list[int], links: list[Link]) -> list[list[tuple[int, float]]]:
+    """The orders the labels are placed in, each with where along its edge each would best
+    be: near the source end, first to last and last to first, then near the target end."""
+    near_source = [(n, links[n].prefer) for n in labelled]
+    near_target = [(n, 1.0 - links[n].prefer) for n in labelled]
+    return [near_source, near_source[::-1], near_target, near_target[::-1]]
 
 
 def _headers(columns: tuple[Column, ...], boxes: list[Box], widths: list[float]) -> list[TextBlock]:
