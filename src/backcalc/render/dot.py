@@ -75,7 +75,8 @@ def network(trace: Trace, style: Style | None = None) -> str:
         '  edge [fontname="Helvetica", fontsize=10, color="#8A8F98", arrowsize=0.5];',
     ]
     heading = [content.title.replace("\n", " ")] if content.title else []
-    notes = [note.plain for note in content.notes]
+    legend = [content.legend] if content.legend else []
+    notes = [note.plain for note in [*legend, *content.notes]]
     if heading or notes:
         label = "".join(f"{_html(text)}<br/>" for text in heading)
         label += "".join(f'{_html(text)}<br align="left"/>' for text in notes)

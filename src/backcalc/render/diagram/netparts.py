@@ -89,6 +89,7 @@ class Table:
 class Content:
     columns: tuple[Column, ...]
     links: tuple[Link, ...]
+    legend: Line | None  # what the edge labels say (drawn when some edge has one)
     notes: tuple[Line, ...]
     weights: tuple[Table, ...]  # per layer: its W (and ∂J/∂W), to write where labels do not fit
     title: str
@@ -122,7 +123,8 @@ class NetworkParts:
         ]
         weights = tuple(self.weight_table(number) for number in range(1, len(self.sizes)))
         title = self.exercise.title or ""
-        return Content(tuple(columns), tuple(links), tuple(self.notes()), weights, title)
+        notes = tuple(self.notes())
+        return Content(tuple(columns), tuple(links), self.legend(), notes, weights, title)
 
     # -- columns -------------------------------------------------------------------------------
 
@@ -265,16 +267,18 @@ class NetworkParts:
 
     # -- notes -------------------------------------------------------------------------------
 
+    def legend(self) -> Line | None:
+        if not any(self.labelled(number) for number in range(1, len(self.sizes))):
+            return None
+        w, grad = math("w", "w"), math("∂J/∂w", r"\partial J/\partial w")
+        if self.gradients:
+            text = self.t("diagram.legend_gradients", w=mark("w"), grad=mark("g"))
+            return mixed(text, {"w": w, "g": grad}, tone="note")
+        return mixed(self.t("diagram.legend", w=mark("w")), {"w": w}, tone="note")
+
     def notes(self) -> list[Line]:
         notes = []
         labelled = [number for number in range(1, len(self.sizes)) if self.labelled(number)]
-        if labelled:
-            w, grad = math("w", "w"), math("∂J/∂w", r"\partial J/\partial w")
-            if self.gradients:
-                text = self.t("diagram.legend_gradients", w=mark("w"), grad=mark("g"))
-                notes.append(mixed(text, {"w": w, "g": grad}, tone="note"))
-            else:
-                notes.append(mixed(self.t("diagram.legend", w=mark("w")), {"w": w}, tone="note"))
         m = self.exercise.x.shape[0]
         if m > 1:
             names = "x, z, a, y" if self.values else "x, y"

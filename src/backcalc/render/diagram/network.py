@@ -22,7 +22,7 @@ from backcalc.render.diagram.layout import (
     stack,
     text_width,
 )
-from backcalc.render.diagram.text import DESCENT, LINE, mark, mixed
+from backcalc.render.diagram.text import DESCENT, LINE, mark, math, mixed
 
 if TYPE_CHECKING:
     from backcalc.render.diagram.netparts import Column, Content, Link, Table
@@ -90,12 +90,19 @@ def _scene(content: Content, style: Style, steepness: float) -> Scene:
         x += widths[index]
     texts = _headers(columns, boxes, widths)
     bottom = max(box.y + box.h for box in boxes)
-    notes = list(content.notes)
+    labelled = any(edge.labels for edge in edges)
+    notes = [content.legend] if content.legend and labelled else []
+    notes += content.notes
     for table in tables:
         bottom, cells = _table(table, bottom + NOTE_GAP)
         texts += cells
-        text = style.t("diagram.weights_table", W=mark("W"))
-        notes.append(mixed(text, {"W": table.title.pieces[0]}, tone="note"))
+        gradients = any(len(cell) > 1 for row in table.rows for cell in row)
+        if gradients:
+            text = style.t("diagram.weights_table_gradients", W=mark("W"), grad=mark("g"))
+        else:
+            text = style.t("diagram.weights_table", W=mark("W"))
+        grad = math("∂J/∂w", r"\partial J/\partial w")
+        notes.append(mixed(text, {"W": table.title.pieces[0], "g": grad}, tone="note"))
     note = notes_block(notes, 0.0, bottom + NOTE_GAP + LINE / 2, max(x, MIN_NOTE_WIDTH))
     if note is not None:
         texts.append(note)
