@@ -223,12 +223,6 @@ def test_dot_output(name: str, tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
 
 
-def test_dot_is_for_graphs_only() -> None:
-    code, out, err = invoke("run", "reference-2-3-1", "--format", "dot")
-    assert (code, out) == (2, "")
-    assert err == "reference-2-3-1: --format dot draws computational graphs (a spec with steps)\n"
-
-
 def test_terminal_shows_the_gate_rules() -> None:
     _, out, _ = invoke("run", "cs231n-circuit")
     locals_ = [re.split(r"\s{2,}", line.strip())[-2] for line in out.splitlines() if " · " in line]

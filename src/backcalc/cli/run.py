@@ -76,7 +76,7 @@ def run(
             "--format",
             "-f",
             help="table: terminal tables; json: a JSON document; markdown, latex, html, pdf: the "
-            "step-by-step solution as a document; dot: a Graphviz drawing (graphs).",
+            "step-by-step solution as a document; dot: a Graphviz drawing.",
         ),
     ] = TABLE,
     decimals: Annotated[

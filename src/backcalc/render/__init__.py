@@ -28,7 +28,7 @@ FORMATS = {  # format name -> the module that writes it
     "dot": "backcalc.render.dot",
 }
 RENDERERS: dict[tuple[str, str], str] = {  # (result kind, format) -> the function's name
-    **{("network", f): "network" for f in ("table", "json", "markdown", "latex")},
+    **{("network", f): "network" for f in ("table", "json", "markdown", "latex", "dot")},
     **{("graph", f): "graph" for f in ("table", "json", "markdown", "latex", "dot")},
     **{(kind, f): kind for kind in ("network", "graph") for f in ("html", "pdf")},
     **{("check", f): "check" for f in ("table", "json")},
