@@ -96,6 +96,8 @@ def to_latex(document: Document, style: Style | None = None) -> str:
     style = style or Style()
     writer = _Writer(document, style)
     lines = [preamble(style), r"\begin{document}", ""]
+    if style.doc.diagram:  # TikZ (texlive-pictures) only when a picture is drawn
+        lines[0] += "\\usepackage{tikz}\n"
     for number, piece in enumerate(document.parts(style.doc.part)):
         if number:
             lines += [r"\clearpage", ""]
@@ -114,6 +116,7 @@ class _Writer:
     def __init__(self, document: Document, style: Style) -> None:
         self.document = document
         self.numbered = style.doc.numbered
+        self.style = style
 
     def block(self, block: object) -> list[str]:
         if isinstance(block, Heading):
@@ -128,11 +131,21 @@ class _Writer:
             head = " & ".join(prose(cell) for cell in block.header) + r" \\ \hline"
             return [rf"\begin{{tabular}}{{{columns}}}", head, *rows, r"\end{tabular}", ""]
         if isinstance(block, Figure):
-            return []  # drawn by backcalc.render.diagram (TikZ) when style.doc.diagram
+            return self.figure(block)
         lines: list[str] = []
         for item in block.items:  # type: ignore[attr-defined]
             lines += [*display(rf"\boxed{{{item}}}", self.numbered), ""]
         return lines
+
+    def figure(self, figure: Figure) -> list[str]:
+        """The diagram as TikZ, centred (only with --diagram: LaTeX's default is none)."""
+        if not self.style.doc.diagram:
+            return []
+        from backcalc.render import diagram
+
+        picture = diagram.tikz(figure, self.style).strip()
+        caption = [prose(figure.caption)] if figure.caption else []
+        return [r"\begin{center}", picture, *caption, r"\end{center}", ""]
 
     def heading(self, block: Heading) -> list[str]:
         if block.level > 1:
