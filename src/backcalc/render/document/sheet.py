@@ -12,6 +12,7 @@ from backcalc.core.texts import HEADER_KEYS, pick
 from backcalc.render.document.blocks import Block, Heading, Paragraph
 from backcalc.render.document.mathtex import MathWriter, sup
 from backcalc.render.gates import tex_name
+from backcalc.render.symbols import of as symbols_of
 
 if TYPE_CHECKING:
     from backcalc.core.graph import Graph
@@ -64,15 +65,17 @@ def _derivative(of: str, by: str) -> str:
 
 
 def _network_task(exercise: Exercise, style: Style) -> str:
+    symbols = symbols_of(exercise).tex  # the course's symbols (a spec's notation:)
+    J, W, b = symbols("loss"), symbols("weights"), symbols("bias")
     parameters = []
     for number, layer in enumerate(exercise.network.layers, start=1):
-        parameters.append(_derivative("J", f"W{sup(number)}"))
+        parameters.append(_derivative(J, f"{W}{sup(number)}"))
         if layer.bias is not None:
-            parameters.append(_derivative("J", f"b{sup(number)}"))
+            parameters.append(_derivative(J, f"{b}{sup(number)}"))
     text = style.t(
         "document.task_network",
-        yhat=r"$\hat{y}$",
-        loss="$J$",
+        yhat=f"${symbols('output')}$",
+        loss=f"${J}$",
         parameters=listing(parameters, style),
     )
     if exercise.learning_rate is not None:
