@@ -72,14 +72,13 @@ class SolutionBuilder:
         return self.w.t("solution.network", n=len(names), sizes=sizes, activations=activations)
 
     def side_by_side(self, parts: list[tuple[str, Mat]]) -> list[Block]:
-        """`W = …, b = …` on one line where it fits the page, else one equation each."""
-        pieces: list[str | Mat] = []
-        for index, (symbol, item) in enumerate(parts):
-            pieces += [f", \\quad {symbol}" if index else symbol, item]
-        line = self.w.line(*pieces)
-        if width(line) <= PAGE or len(parts) == 1:
+        """`W = …, b = …` on one line where, each shown as it fits the page alone, they fit
+        together; else one equation each (a matrix is not summarised for its neighbour)."""
+        shown = [self.w.line(symbol, item) for symbol, item in parts]
+        line = r", \quad ".join(shown)
+        if width(line) <= PAGE:
             return [Equation(line)]
-        return [Equation(self.w.line(symbol, item)) for symbol, item in parts]
+        return [Equation(text) for text in shown]
 
     def convention(self) -> str:
         """How each layer computes, in the notes' notation."""

@@ -16,6 +16,7 @@ EM = 10.95  # 11 pt
 
 ORD = 6.0  # an italic letter (cmmi averages 0.55 em)
 UPPER = 8.6  # an upper-case letter
+LETTERS = {"W": 11.8, "X": 10.0, "K": 9.6, "H": 10.0, "J": 7.4, "T": 8.2}  # and its kern
 DIGIT = 5.48  # every digit is 0.5 em
 PUNCT = 3.05  # , . ; (0.278 em)
 PAREN = 4.3  # ( ) [ ] at text size
@@ -136,7 +137,7 @@ class _Reader:
         if char.isdigit():
             return DIGIT
         if char.isalpha():
-            return UPPER if char.isupper() else ORD
+            return LETTERS.get(char, UPPER if char.isupper() else ORD)
         if char in "+-":
             return BIN
         if char in "=<>":
