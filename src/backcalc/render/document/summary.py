@@ -4,6 +4,8 @@ updated parameters: one row each, a matrix too wide for the table shown by its c
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from backcalc.render.document.blocks import Block, Equation, Figure, Heading, Paragraph, Table
@@ -13,6 +15,7 @@ from backcalc.render.document.writer import Line, NetworkWriter, d
 
 FRACTION_STRUT = r" \rule[-12pt]{0pt}{30pt}"  # ∂J/∂W in display style, and 3 pt each way
 CELL_PADDING = 24.0  # a two-column tabular's \tabcolsep on each side of each cell
+TABLE_HEIGHT = 640.0  # points of rows in one table, which LaTeX keeps on one page
 
 
 def step(symbol: str) -> tuple[str, str]:
@@ -20,14 +23,15 @@ def step(symbol: str) -> tuple[str, str]:
     return f"{symbol}(t+1)", f"{symbol}(t)"
 
 
-def strut(shown: str) -> str:
+def strut(shown: str) -> tuple[str, float]:
     """An invisible rule as tall and deep as the value shown (its rows, its shape underneath)
-    and 3 pt more each way: a table row then never touches the next, whatever the writer's
-    row spacing."""
+    and 3 pt more each way, so that a table row never touches the next whatever the writer's
+    row spacing; and its height in points."""
     rows = shown.count(r"\cr") + 1
     half = 6.8 * rows if "pmatrix" in shown else 8.0  # a row of a matrix is 13.6 pt (11 pt)
     below = 9.0 if "underbrace" in shown else 0.0  # the shape under a summarised matrix
-    return f"\\rule[-{half - 2.75 + 3 + below:.1f}pt]{{0pt}}{{{2 * half + 6 + below:.1f}pt}}"
+    height = 2 * half + 6 + below
+    return f"\\rule[-{half - 2.75 + 3 + below:.1f}pt]{{0pt}}{{{height:.1f}pt}}", height
 
 
 class SummarySteps:
@@ -95,15 +99,32 @@ class SummarySteps:
     def summary(self) -> list[Block]:
         """The diagram with the results on it, and the table of results: a matrix in a cell
         breaks its rows with \\cr (a table row is one line of Markdown)."""
-        cells = []
+        header = (self.w.t("solution.result"), self.w.t("solution.value"))
+        rows: list[tuple[tuple[str, str], float]] = []
         for symbol, value in self.results():
             budget = PAGE - width(symbol) - CELL_PADDING
             shown = self.w.m.fit([value], budget, inline=True)
+            rule, tall = strut(shown)
             label = f"\\displaystyle {symbol}" + (FRACTION_STRUT if "frac" in symbol else "")
-            cells.append((f"${label}$", f"${shown} {strut(shown)}$"))
-        header = (self.w.t("solution.result"), self.w.t("solution.value"))
+            rows.append(((f"${label}$", f"${shown} {rule}$"), max(tall, 30.0)))
         return [
             Heading(self.w.t("solution.summary"), 2),
             Figure(self.w.trace, values=True, gradients=True),
-            Table(header, tuple(cells)),
+            *(Table(header, part) for part in _pages(rows)),
         ]
+
+
+def _pages(rows: list[tuple[tuple[str, str], float]]) -> list[tuple[tuple[str, str], ...]]:
+    """The rows in as few tables as keep each within TABLE_HEIGHT (LaTeX does not break a
+    table across pages), of about the same height."""
+    total = sum(height for _, height in rows)
+    target = total / math.ceil(total / TABLE_HEIGHT)
+    parts: list[list[tuple[str, str]]] = [[]]
+    height = 0.0
+    for cells, tall in rows:
+        if parts[-1] and height + tall > target + 1:
+            parts.append([])
+            height = 0.0
+        parts[-1].append(cells)
+        height += tall
+    return [tuple(part) for part in parts]
