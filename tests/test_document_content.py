@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -379,3 +380,47 @@ def test_the_hinge_loss_with_its_scores_and_semicolons_in_spanish() -> None:
 def test_no_factor_of_one_is_written() -> None:
     assert "\\frac{1}{1}" not in doc("tanh-batch-column")  # mean over one output unit
     assert "1 e^{" not in doc("binary-cross-entropy")  # ELU with α = 1
+
+
+def test_every_hand_rounded_log_line_multiplies_out() -> None:
+    """Under --hand-rounding a line −log p = ℓ is written only where, with the p it shows, it
+    gives the ℓ it shows (else the core computed ℓ from the logits, and the line is left out)."""
+    found = 0
+    for name in NETWORKS:
+        for aligned in re.findall(
+            r"\\begin\{aligned\}(.*?)\\end\{aligned\}", doc(name, hand=3), re.S
+        ):
+            rows = aligned.split("&= ")
+            for row, following in pairwise(rows):
+                logs = [float(v) for v in re.findall(r"-\\log ([\d.]+)", row)]
+                if not logs:
+                    continue
+                results = [Decimal(v) for v in re.findall(r"-?\d+\.\d+", following)]
+                assert [Decimal(shown(-np.log(v), 3)) for v in logs] == results, (name, row)
+                found += 1
+    assert found >= 1  # softmax-cross-entropy: J = −log 0.151 = 1.890
+
+
+def test_every_hand_rounded_mean_gradient_line_multiplies_out() -> None:
+    """∂J/∂ŷ = 1/m (ŷ − y) (or p − y), written with its numbers only where they give the
+    result shown."""
+    found = 0
+    for name in NETWORKS:
+        for aligned in re.findall(
+            r"\\begin\{aligned\}(.*?)\\end\{aligned\}", doc(name, hand=3), re.S
+        ):
+            rows = aligned.split("&= ")
+            for row, following in pairwise(rows):
+                scale = re.match(r"\\frac\{1\}\{(\d+)\}\\left\(", row)
+                if not scale or "\\cdots" in row or "\\end{pmatrix} -" not in row:
+                    continue
+                values = [Decimal(v) for v in re.findall(r"-?\d+(?:\.\d+)?", row[scale.end() :])]
+                half = len(values) // 2
+                written = [
+                    (a - b) / int(scale[1])
+                    for a, b in zip(values[:half], values[half:], strict=True)
+                ]
+                results = [Decimal(v) for v in re.findall(r"-?\d+\.\d+", following)]
+                assert [Decimal(shown(float(v), 3)) for v in written] == results, (name, row)
+                found += 1
+    assert found >= 1  # binary-cross-entropy's fused δ = 1/2 (ŷ − y)

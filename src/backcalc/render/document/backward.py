@@ -74,7 +74,11 @@ class BackwardSteps:
         yhat = self.w.m.fit([self.w.units(shown)], half)
         y = wrap(self.w.m.fit([self.w.units(self.w.exercise.target, given=True)], half))
         numbers = loss.gradient_numbers(yhat, y, self.w.exercise.target.shape[1])
-        if numbers:
+        factor = 1 / len(shown) if number else 1.0
+        written = factor * (shown - self.w.exercise.target)  # p − y as the line writes it
+        if numbers and (
+            not loss.gradient_of_probabilities or self.w.multiplies_out(written, lt.dJ_da)
+        ):
             steps.append(_times(number, numbers))
         steps.append(self.w.units(lt.dJ_da))
         return self.w.chain(d(r"\hat{y}"), *steps)

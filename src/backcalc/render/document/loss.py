@@ -107,7 +107,8 @@ class LossSteps:
             blocks.append(Paragraph(words))
         else:
             blocks.append(Paragraph(self.w.t("solution.loss_value", output=output)))
-            steps = [self.loss.tex(self.w.given), self.substituted()]
+            steps = [self.loss.tex(self.w.given)]
+            steps.append(self.substituted() if self.multiplies_out() else "")
         value = self.w.m.number(trace.data_loss)
         if self.w.network.l2:
             steps.append(f"{value} + {wrap(self.w.m.number(trace.l2_loss))}")
@@ -153,12 +154,21 @@ class LossSteps:
         steps: list[Line] = []
         if len(trace.losses) <= SHOW_EACH_UNIT:
             numbers = [self.substituted(i) for i in range(len(trace.losses))]
-            if all(numbers):
+            if all(numbers) and self.multiplies_out():
                 cells = [[n] for n in numbers] if not self.w.column else [numbers]
                 steps.append(self.w.text_matrix(cells))
         shown = shapes.vector(trace.losses, not self.w.column)
         steps.append(self.w.weights(shown))
         return self.w.chain(r"\ell", *steps)
+
+    def multiplies_out(self) -> bool:
+        """Whether ℓᵢ = −log p_{i,cᵢ} with the p shown gives the ℓᵢ shown (the losses written
+        with ŷ are computed from the ŷ shown)."""
+        p = self.w.trace.probabilities
+        if not (self.one_hot and p is not None):
+            return True
+        picked = p[np.arange(len(p)), np.argmax(self.w.exercise.target, axis=1)]
+        return self.w.multiplies_out(-np.log(picked), self.w.trace.losses)
 
     def substituted(self, i: int = 0) -> str:
         """ℓ of observation `i` with the numbers in it, for the losses a hand solution writes

@@ -154,6 +154,15 @@ class NetworkWriter:
             lines.append((f"\\frac{{1}}{{{self.m.number(total)}}}", self.units(exps[None, :])))
         return lines
 
+    def multiplies_out(self, expected: Array, result: Array) -> bool:
+        """Whether a line, `expected` computed from the numbers it shows, gives `result` as the
+        document shows it. Under hand rounding a line that does not is left out (the core
+        computed that step another way); exact numbers are shown rounded, and agree."""
+        if self.trace.hand_decimals is None:
+            return True
+        left = [self.m.number(float(v)) for v in np.ravel(self.rounded(expected))]
+        return left == [self.m.number(float(v)) for v in np.ravel(result)]
+
     def rounded(self, values: Array) -> Array:
         """`values` rounded as the document shows them (half away from zero)."""
         return hand_round(np.asarray(values, dtype=np.float64), self.decimals)
