@@ -165,10 +165,11 @@ class LossSteps:
         """Whether ℓᵢ = −log p_{i,cᵢ} with the p shown gives the ℓᵢ shown (the losses written
         with ŷ are computed from the ŷ shown)."""
         p = self.w.trace.probabilities
-        if not (self.one_hot and p is not None):
+        if not (self.one_hot and p is not None and self.w.trace.hand_decimals is not None):
             return True
         picked = p[np.arange(len(p)), np.argmax(self.w.exercise.target, axis=1)]
-        return self.w.multiplies_out(-np.log(picked), self.w.trace.losses)
+        with np.errstate(divide="ignore"):  # −log 0 = ∞, as the loss shows it
+            return self.w.multiplies_out(-np.log(picked), self.w.trace.losses)
 
     def substituted(self, i: int = 0) -> str:
         """ℓ of observation `i` with the numbers in it, for the losses a hand solution writes

@@ -147,10 +147,11 @@ class NetworkWriter:
         powers = [f"e^{{{self.m.number(float(v))}}}" for v in row]
         vector = [[p] for p in powers] if self.column else [powers]
         lines.append(f"\\frac{{1}}{{{' + '.join(powers)}}} {self.text_matrix(vector)}")
-        exps = self.rounded(np.exp(row))
-        total = float(self.rounded(np.asarray(np.sum(exps))))
+        with np.errstate(over="ignore"):  # e^z past float64: no numbers line
+            exps = self.rounded(np.exp(row))
+            total = float(self.rounded(np.asarray(np.sum(exps))))
         shown = [self.m.number(float(v)) for v in result[0]]
-        if total > 0 and [self.m.number(float(v)) for v in exps / total] == shown:
+        if 0 < total < np.inf and [self.m.number(float(v)) for v in exps / total] == shown:
             lines.append((f"\\frac{{1}}{{{self.m.number(total)}}}", self.units(exps[None, :])))
         return lines
 
