@@ -292,7 +292,8 @@ def test_run_in_every_format_and_language(batch: dict[str, Any], fmt: str, lang:
         assert r"&= z^{(1)}\,\sigma(z^{(1)})" in out  # formula_tex
         derivative = r"\sigma(z^{(1)}) + z^{(1)}\,\sigma(z^{(1)})\,(1 - \sigma(z^{(1)}))"
         assert derivative in out  # derivative_formula_tex
-        assert r"\ell = \sum_k \mathrm{huber}_\delta(\hat{y}_k - y_k)" in out  # formula_tex
+        # formula_tex, as the loss of observation i of the batch
+        assert r"\ell_i = \sum_k \mathrm{huber}_\delta(\hat{y}_{ik} - y_{ik})" in out
         assert r"\operatorname{clip}(\hat{y} - y, -\delta, \delta)" in out  # gradient_formula_tex
     if fmt == "latex":
         assert out.lstrip().startswith(r"\documentclass") and r"\end{document}" in out

@@ -223,7 +223,8 @@ def test_hand_rounding_is_an_independent_hand_computation(seed: int, tmp_path: P
 
 # g'(z^{(l)}) &= ... \\ then the substituted line(s) &= ... \\ then the result &= ...
 G_PRIME = re.compile(
-    r"g'\(z\^\{\((\d+)\)\}\) &= [^\n]*?= (a\^\{\(\d+\)\} \\odot \(1 - a|1 - a\^\{\(\d+\)\} \\odot a)"
+    r"g'\(z\^\{\((\d+)\)\}\) &= [^\n]*?= "  # ⊙ between vectors, · between numbers
+    r"(a\^\{\(\d+\)\} \\(?:odot|cdot) \(1 - a|1 - a\^\{\(\d+\)\} \\(?:odot|cdot) a)"
     r"[^\n]*\\\\\n&= (.*?)\\\\\n&= (.*?)\\end\{align(?:ed|\*)\}",
     re.S,
 )

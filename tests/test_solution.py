@@ -50,8 +50,8 @@ def test_golden(name: str, lang: str, fmt: str) -> None:
 # the headings that cut the excerpt: the statement and the forward pass up to the end of its
 # first layer, then the summary to the end
 CUTS = {
-    "en": ("Forward pass", "Layer 1", "Summary"),
-    "es": ("Paso hacia adelante", "Capa 1", "Resumen"),
+    "en": ("Forward pass", "Layer 1 (hidden)", "Summary"),
+    "es": ("Paso hacia adelante", "Capa 1 (oculta)", "Resumen"),
 }
 HEADING = {
     "markdown": re.compile(r"(#{2,3}) (.+)"),
@@ -124,15 +124,17 @@ def test_latex_compiles(name: str, lang: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("width", [15, 30])
 def test_wide_matrices_compile(width: int, tmp_path: Path) -> None:
-    """amsmath stops at 10 columns unless MaxMatrixCols is raised: 15 must work; 30 is more
-    than a page holds, so a corner of it is shown with ellipses."""
-    weights = np.round(np.linspace(-1, 1, width), 2).tolist()
+    """amsmath stops at 10 columns unless MaxMatrixCols is raised: 15 narrow ones must work
+    (they fit the page); 30 are more than a page holds, so a corner is shown with ellipses."""
+    weights = list(range(width))
     spec = tmp_path / "wide.yaml"
     layers = f"layers: [{{weights: [{weights}]}}]\n"
     spec.write_text(f"input: {[1.0] * width}\ntarget: 1\n{layers}loss: half_squared_error\n")
     latex = document(str(spec), "en", "latex")
     assert "\\setcounter{MaxMatrixCols}{20}" in latex
-    assert ("\\cdots" in latex) == (width > 20)
+    whole = " & ".join(str(w) for w in weights)  # the given row, all of it
+    assert (whole in latex) == (width <= 20)
+    assert "\\cdots" in latex  # the gradients, four decimals each, are wider than the page
     if shutil.which("pdflatex"):
         (tmp_path / "wide.tex").write_text(latex)
         code, errors = compile_latex(tmp_path, "wide.tex")
@@ -220,10 +222,12 @@ def test_check_report_in_spanish() -> None:
     assert "Qué falló: δ = z ⊙ g'(z)" in words and "Puntuación: 15 de 16." in words
 
 
-def test_summary_is_boxed_in_latex() -> None:
+def test_summary_is_a_table_in_latex() -> None:
     latex = document("reference-2-3-1", "en", "latex")
     assert latex.startswith("\\documentclass") and latex.rstrip().endswith("\\end{document}")
-    assert "\\boxed{\\frac{\\partial J}{\\partial W^{(1)}}" in latex
+    summary = latex[latex.index("\\section*{Summary}") :]
+    assert "\\begin{tabular}" in summary and "\\boxed" not in summary
+    assert "$\\displaystyle \\frac{\\partial J}{\\partial W^{(1)}}" in summary
     assert "lmodern" not in latex and "siunitx" not in latex
 
 

@@ -17,6 +17,11 @@ def _cases(positive: str, otherwise: str, z: str) -> str:
     return f"\\begin{{cases}}\n{positive} & {z} > 0 \\\\\n{otherwise} & {z} \\le 0\n\\end{{cases}}"
 
 
+def _times(factor: float, text: str, number: Number) -> str:
+    """`factor` times `text` in LaTeX: e^{z}, not 1 e^{z}."""
+    return text if factor == 1 else f"{number(factor)} {text}"
+
+
 @register
 class Identity(Activation):
     """g(z) = z, g'(z) = 1."""
@@ -113,10 +118,12 @@ class Relu(Activation):
         return words("formula.relu_derivative", z=z, d0=number(self.derivative_at_zero))
 
     def derivative_tex(self, z: str, a: str, number: Number) -> str:
+        """The mask 1(z > 0), as the notes write it (1(z ≥ 0) with g'(0) = 1)."""
+        if self.derivative_at_zero in (0.0, 1.0):
+            sign = ">" if self.derivative_at_zero == 0 else r"\ge"
+            return f"\\mathbf{{1}}({z} {sign} 0)"
         d0 = number(self.derivative_at_zero)
-        return (
-            f"\\begin{{cases}}\n1 & {z} > 0 \\\\\n{d0} & {z} = 0 \\\\\n0 & {z} < 0\n\\end{{cases}}"
-        )
+        return f"\\mathbf{{1}}({z} > 0) + {d0} \\cdot \\mathbf{{1}}({z} = 0)"
 
 
 @register
@@ -179,10 +186,10 @@ class Elu(Activation):
         return words("formula.if_positive_else", z=z, value=f"{number(self.alpha)}·exp({z})")
 
     def tex(self, z: str, number: Number) -> str:
-        return _cases(z, f"{number(self.alpha)} (e^{{{z}}} - 1)", z)
+        return _cases(z, _times(self.alpha, f"(e^{{{z}}} - 1)", number), z)
 
     def derivative_tex(self, z: str, a: str, number: Number) -> str:
-        return _cases("1", f"{number(self.alpha)} e^{{{z}}}", z)
+        return _cases("1", _times(self.alpha, f"e^{{{z}}}", number), z)
 
 
 @register

@@ -19,9 +19,14 @@ def _squares(factor: str, yhat: Array, y: Array, fixed: Number, given: Number) -
     if len(y) > 4:
         return ""
     terms = " + ".join(
-        f"({fixed(float(p))} - {given(float(t))})^2" for p, t in zip(yhat, y, strict=True)
+        f"({fixed(float(p))} - {_term(given(float(t)))})^2" for p, t in zip(yhat, y, strict=True)
     )
     return f"{factor}\\left[{terms}\\right]" if len(y) > 1 else f"{factor}{terms}"
+
+
+def _term(number: str) -> str:
+    """A number after a minus sign: in parentheses when negative, 0,5 − (−1)."""
+    return f"({number})" if number.startswith("-") else number
 
 
 def _minus_log(yhat: Array, y: Array, p: Array | None, fixed: Number) -> str:
@@ -89,12 +94,13 @@ class MeanSquaredError(Loss):
     gradient_formula_tex = r"\frac{2}{K}({yhat} - {y})"
 
     def gradient_numbers(self, yhat: str, y: str, k: int) -> str:
-        return rf"\frac{{2}}{{{k}}}\left({yhat} - {y}\right)"
+        factor = rf"\frac{{2}}{{{k}}}" if k > 1 else "2"
+        return rf"{factor}\left({yhat} - {y}\right)"
 
     def value_numbers(
         self, yhat: Array, y: Array, p: Array | None, fixed: Number, given: Number
     ) -> str:
-        return _squares(rf"\frac{{1}}{{{len(y)}}}", yhat, y, fixed, given)
+        return _squares(rf"\frac{{1}}{{{len(y)}}}" if len(y) > 1 else "", yhat, y, fixed, given)
 
     def value(self, yhat: Array, y: Array) -> Array:
         return np.asarray(np.mean((yhat - y) ** 2, axis=1))
@@ -263,9 +269,26 @@ class MulticlassHinge(Loss):
         "1[{yhat}ⱼ − {yhat}_c + 1 > 0] (j ≠ c), −Σⱼ 1[{yhat}ⱼ − {yhat}_c + 1 > 0] (c)"
     )
     gradient_formula_tex = (
-        r"\left(\mathbb{1}[{yhat}_j - {yhat}_c + 1 > 0]\right)_{j \ne c}"
-        r", \quad -\sum_{j \ne c} \mathbb{1}[\cdot]"
+        r"\left(\mathbf{1}[{yhat}_j - {yhat}_c + 1 > 0]\right)_{j \ne c}"
+        r", \quad -\sum_{j \ne c} \mathbf{1}[\cdot]"
     )
+
+    def value_numbers(
+        self, yhat: Array, y: Array, p: Array | None, fixed: Number, given: Number
+    ) -> str:
+        """Σ_{j≠c} max(0, ŷⱼ − ŷ_c + 1) with the scores, for up to 4 classes; the arguments
+        separated by `;` where the numbers have a decimal comma."""
+        if len(y) > 4 or np.count_nonzero(y) != 1:
+            return ""
+        c = int(np.argmax(y))
+        correct = _term(fixed(float(yhat[c])))
+        separator = "; " if "," in fixed(0.5) else ", "
+        terms = [
+            f"\\max(0{separator}{fixed(float(v))} - {correct} + 1)"
+            for j, v in enumerate(yhat)
+            if j != c
+        ]
+        return " + ".join(terms)
 
     def target_problem(self, row: Array) -> str | None:
         if np.all((row == 0) | (row == 1)) and row.sum() == 1:
