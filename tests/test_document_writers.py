@@ -216,7 +216,7 @@ def test_a_document_compiles_without_its_languages_babel(tmp_path: Path) -> None
 def test_a_lead_in_and_its_display_are_one_paragraph() -> None:
     latex = document("reference-2-3-1", "en", "latex")
     assert "The parameters:\n\\[" in latex
-    assert "Now the activation is applied to $z^{(1)}$:\n\\begin{align*}" in latex
+    assert "Now the activation, sigmoid, is applied to $z^{(1)}$:\n\\begin{align*}" in latex
     assert not re.search(r":\n\n\\(\[|begin\{align)", latex)
 
 

@@ -18,7 +18,7 @@ from tests.helpers import invoke
 from tests.test_fuzz import SETTINGS, mutated_specs
 
 # English words no Spanish message should still contain (outside quotes, where the user's own
-# text and key names are echoed).
+# text and key names are echoed, and option names).
 ENGLISH = re.compile(
     r"\b(expected|found|unknown|missing|but|must|give|needs|the|is|not|of|and|cannot|too|"
     r"only|should|has|have|there|no such)\b"
@@ -26,7 +26,8 @@ ENGLISH = re.compile(
 
 
 def without_quotes(text: str) -> str:
-    return re.sub(r"'[^']*'|\"[^\"]*\"", "''", text)
+    """The text without what is echoed as written: quotes and option names (--only)."""
+    return re.sub(r"'[^']*'|\"[^\"]*\"|--[a-z][a-z-]*", "''", text)
 
 
 # -- the catalogue's rules ------------------------------------------------------------------

@@ -122,7 +122,7 @@ def test_a_bad_symbol_is_located(tmp_path, line: str, message: str) -> None:  # 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("reference-2-3-1", "--layer", "3"), "--layer 3: the network has 2 layers"),
+        (("reference-2-3-1", "--layer", "3"), "--layer 3: no such layer"),
         (("reference-2-3-1", "--only", "update"), "no learning_rate"),
         (("cs231n-circuit", "--only", "loss"), "a forward and a backward pass only"),
         (("cs231n-circuit", "--layer", "1"), "no --layer"),
@@ -159,3 +159,35 @@ def test_check_reports_follow_the_notation(tmp_path) -> None:  # type: ignore[no
     assert "W⁽" not in out and "a⁽" not in out
     code, out, _ = invoke("check", str(spec), "--answers", str(answers), "-f", "json")
     assert '"dJ_dW"' in out  # JSON keys never change
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("reference-2-3-1", "--layer", "3"),
+        ("reference-2-3-1", "--only", "update"),
+        ("cs231n-circuit", "--only", "loss"),
+        ("reference-2-3-1", "-f", "json", "--only", "forward"),
+        ("reference-2-3-1", "-f", "json", "--diagram"),
+    ],
+)
+def test_the_refusals_are_in_spanish_too(args: tuple[str, ...]) -> None:
+    from tests.helpers import invoke
+
+    _, _, english = invoke("run", *args)
+    code, _, spanish = invoke("run", *args, "--lang", "es")
+    assert code == 2 and spanish != english
+    assert not re.search(r"\b(the|no such|has|choose|shape)\b", spanish.split(": ", 1)[1])
+
+
+def test_a_bad_symbol_is_refused_in_spanish(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers import invoke
+
+    path, _ = examples.resolve("reference-2-3-1")
+    spec = tmp_path / "net.yaml"
+    spec.write_text(path.read_text() + "notation: {weights: w1}\n")
+    _, _, err = invoke("run", str(spec), "--lang", "es")
+    assert "no es un símbolo" in err
+    spec.write_text(path.read_text() + "notation: [w]\n")
+    _, _, err = invoke("run", str(spec), "--lang", "es")
+    assert "los símbolos a usar" in err

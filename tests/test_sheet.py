@@ -150,7 +150,7 @@ def test_document_options_are_refused_outside_a_document() -> None:
         code, out, err = invoke("run", "reference-2-3-1", *option)
         assert (code, out) == (2, "")
         assert err == (
-            "reference-2-3-1: --part, --header and --numbered shape a document (--format "
+            "reference-2-3-1: --part, --header, --numbered and --diagram shape a document (--format "
             "markdown, latex, html or pdf)\n"
         )
 

@@ -187,7 +187,7 @@ def run(
         if fmt in ("json", "dot") and (only or layer is not None):
             raise BackcalcError("--only and --layer choose the steps of tables and documents")
         if fmt == "pdf" and output is None:
-            raise BackcalcError("--format pdf writes a file: give it with -o FILE (- for stdout)")
+            raise BackcalcError("--format pdf writes a file: give -o FILE (or -o - for stdout)")
         exercise, source = load_spec(spec, Limits(max_elements, outside_files))
         require(exercise.kind, fmt)  # before the computation, not after
         _steps_exist(exercise, steps, layer)
@@ -210,9 +210,11 @@ def _steps_exist(exercise: ExerciseKind, steps: tuple[str, ...], layer: int | No
         return
     layers = len(cast("Exercise", exercise).network.layers)
     if layer is not None and layer > layers:
-        raise BackcalcError(f"--layer {layer}: the network has {layers} layers (1 to {layers})")
+        raise BackcalcError(f"--layer {layer}: no such layer (the network's are 1 to {layers})")
     if "update" in steps and cast("Exercise", exercise).learning_rate is None:
-        raise BackcalcError("--only update: the spec has no learning_rate, so no update step")
+        raise BackcalcError(
+            "--only update: the spec has no learning_rate, so there is no update step"
+        )
 
 
 JSON_SHARE = 10  # JSON writes every number, at ~17 bytes and ~3 µs each: a tenth of the budget

@@ -288,6 +288,35 @@ def _hspace(p: Parser, token: Token) -> Atom:
     return Atom([el("mspace", width=f"{width:.4f}em")], "space")
 
 
+@handles("rule")
+def _rule(p: Parser, token: Token) -> Atom:
+    """\\rule[raise]{width}{height}: a strut (an invisible box that keeps a table's rows
+    apart when its width is 0), as an mspace of that height and depth."""
+    lift = 0.0
+    following = p.peek()
+    if following is not None and following.text == "[":
+        p.take()
+        written = ""
+        while (part := p.take()).text != "]":
+            written += part.text
+        lift = _length(p, written, token)
+    width, height = _length(p, p.raw(), token), _length(p, p.raw(), token)
+    above, below = max(height + lift, 0.0), max(-lift, 0.0)
+    return Atom(
+        [el("mspace", width=f"{width:.4f}em", height=f"{above:.4f}em", depth=f"{below:.4f}em")],
+        "space",
+    )
+
+
+def _length(p: Parser, raw: str, token: Token) -> float:
+    """A TeX length in em (at 10 pt), negative allowed."""
+    sign = -1.0 if raw.strip().startswith("-") else 1.0
+    length = _LENGTH.fullmatch(raw.strip().lstrip("-"))
+    if length is None:
+        raise p.error(f"not a length: {raw!r}", token)
+    return sign * float(length.group(1)) * _EM[length.group(2)]
+
+
 @handles("substack")
 def _substack(p: Parser, token: Token) -> Atom:
     """\\sum_{\\substack{i \\ne c \\\\ j}}: lines under one another."""

@@ -59,7 +59,8 @@ def tokens(tex: str) -> list[Token]:
         kind = match.lastgroup or "char"
         if kind in ("space", "comment"):
             continue
-        found.append(Token(kind, match.group(), match.start(), match.end()))
+        text = "\\\\" if match.group() == "\\cr" else match.group()  # \cr ends a row as \\ does
+        found.append(Token(kind, text, match.start(), match.end()))
     return found
 
 
