@@ -191,3 +191,80 @@ def test_a_bad_symbol_is_refused_in_spanish(tmp_path) -> None:  # type: ignore[n
     spec.write_text(path.read_text() + "notation: [w]\n")
     _, _, err = invoke("run", str(spec), "--lang", "es")
     assert "los símbolos a usar" in err
+
+
+EVERY_ROLE = (
+    ("input", "u"),
+    ("target", "t"),
+    ("output", "o"),
+    ("preactivation", "f"),
+    ("activation", "h"),
+    ("weights", "omega"),
+    ("bias", "beta"),
+    ("loss", "L"),
+    ("delta", "e"),
+)
+NETWORKS = [e.name for e in examples.all_examples() if read(e.path, e.name).kind == "network"]
+DEFAULT_SYMBOL = re.compile(
+    r"(?<![A-Za-z\\])[azWb]\^\{\(|\\delta\^\{\(|\\hat\{y\}|(?<![A-Za-z\\])[Jxy](?![A-Za-z])"
+)
+NUMBER = re.compile(r"-?\d+(?:\{,\}|\.)\d+")
+
+
+def math_of(document: str) -> str:
+    """The math of a Markdown document: displays and inline $...$ (prose left out)."""
+    displays = re.findall(r"\$\$\n(.*?)\n\$\$", document, re.S)
+    inline = re.findall(
+        r"(?<!\$)\$([^$\n]+)\$(?!\$)", re.sub(r"\$\$\n.*?\n\$\$", "", document, flags=re.S)
+    )
+    return "\n".join(displays + inline)
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_every_network_document_follows_a_renamed_notation(name: str) -> None:
+    from backcalc.render.markdown import network as markdown
+
+    plain = markdown(trace_of(name, (), 3 if name == "reference-2-3-1" else None))
+    renamed = markdown(trace_of(name, EVERY_ROLE, 3 if name == "reference-2-3-1" else None))
+    math = math_of(renamed)
+    left = [
+        m.group()
+        for m in DEFAULT_SYMBOL.finditer(re.sub(r"\\(text|texttt|mathrm)\{[^}]*\}", "", math))
+    ]
+    assert left == [], left[:5]
+    assert r"\omega^{(1)}" in math and "h^{(1)}" in math
+    assert NUMBER.findall(plain) == NUMBER.findall(renamed)  # the same numbers, in order
+
+
+def test_a_renamed_latex_document_compiles(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from backcalc.render.latex import network as latex
+    from tests.helpers import compile_latex
+
+    if not shutil.which("pdflatex"):
+        pytest.skip("pdflatex is not installed")
+    (tmp_path / "doc.tex").write_text(latex(trace_of("batch-relu-softmax-row", EVERY_ROLE)))
+    assert compile_latex(tmp_path, "doc.tex") == (0, [])
+
+
+def test_a_document_shows_only_the_steps_asked_for() -> None:
+    from tests.helpers import invoke
+
+    _, forward, _ = invoke("run", "reference-2-3-1", "-f", "markdown", "--only", "forward")
+    headings = [line for line in forward.splitlines() if line.startswith("## ")]
+    assert headings == ["## Statement", "## Forward pass"]
+    _, layer, _ = invoke(
+        "run",
+        "mazur-shared-bias",
+        "-f",
+        "markdown",
+        "--only",
+        "backward",
+        "--only",
+        "update",
+        "--layer",
+        "1",
+    )
+    assert "## Backward pass" in layer and "## Gradient-descent step" in layer
+    assert "### Layer 2" not in layer and "W^{(2)}(t+1)" not in layer and "W^{(1)}" in layer

@@ -35,6 +35,8 @@ class BackwardSteps:
     def backward(self) -> list[Block]:
         blocks: list[Block] = [Heading(self.w.t("solution.backward"), 2)]
         for number in range(self.w.n_layers, 0, -1):
+            if not self.w.shows(number):
+                continue
             layer, lt = self.w.network.layers[number - 1], self.w.trace.layers[number - 1]
             blocks.append(Heading(self.w.layer_heading(number), 3))
             if number == self.w.n_layers:

@@ -17,9 +17,11 @@ from backcalc.render.document.backward import BackwardSteps
 from backcalc.render.document.blocks import Block, Document, Equation, Figure, Heading, Paragraph
 from backcalc.render.document.loss import LossSteps
 from backcalc.render.document.mathtex import Key, Mat, sup
+from backcalc.render.document.rename import renamed
 from backcalc.render.document.summary import SummarySteps
 from backcalc.render.document.texwidth import PAGE, width
 from backcalc.render.document.writer import SHOW_EACH_UNIT, NetworkWriter
+from backcalc.render.symbols import of as symbols_of
 
 if TYPE_CHECKING:
     from backcalc.core.activations import Array
@@ -123,6 +125,8 @@ class SolutionBuilder:
         for number, (layer, lt) in enumerate(
             zip(self.w.network.layers, self.w.trace.layers, strict=True), 1
         ):
+            if not self.w.shows(number):
+                continue
             blocks += [Heading(self.w.layer_heading(number), 3)]
             bias = ""
             if layer.bias is not None:
@@ -198,14 +202,19 @@ class SolutionBuilder:
         return self.w.chain(f"a{s}", *steps)
 
     def document(self) -> Document:
-        steps = (
-            self.precision()
-            + self.forward()
-            + self.loss.section()
-            + BackwardSteps(self.w).backward()
-            + SummarySteps(self.w).update()
-            + SummarySteps(self.w).summary()
-        )
+        only = self.w.style.doc.only  # --only: these kinds of step (the summary with all)
+        sections = {
+            "forward": self.forward,
+            "loss": self.loss.section,
+            "backward": BackwardSteps(self.w).backward,
+            "update": SummarySteps(self.w).update,
+        }
+        steps = self.precision()
+        for step, section in sections.items():
+            if not only or step in only:
+                steps += section()
+        if not only and self.w.style.doc.layer is None:
+            steps += SummarySteps(self.w).summary()
         return Document(
             self.w.exercise.title or "backcalc",
             tuple(self.head()),
@@ -225,5 +234,5 @@ def solution(trace: Trace, style: Style | None = None) -> Document:
         builder = SolutionBuilder(trace, style, known)
         document = builder.document()
         if builder.w.m.cornered <= known:
-            return document
+            return renamed(document, symbols_of(trace.exercise))  # a spec's notation:
         known = frozenset(builder.w.m.cornered)

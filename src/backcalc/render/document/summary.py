@@ -52,6 +52,8 @@ class SummarySteps:
         for number, (layer, lt) in enumerate(
             zip(self.w.network.layers, self.w.trace.layers, strict=True), 1
         ):
+            if not self.w.shows(number):
+                continue
             s = sup(number)
             assert lt.weights_updated is not None
             parameters = [("weights", f"W{s}", self.w.weights(layer.weights, given=True))]

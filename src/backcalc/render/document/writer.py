@@ -97,6 +97,10 @@ class NetworkWriter:
     def weights(self, values: Array, sized: bool = False, given: bool = False) -> Mat:
         return mat(values, given, sized)
 
+    def shows(self, number: int) -> bool:
+        """Whether layer `number`'s steps are written (`--layer`)."""
+        return self.style.doc.layer in (None, number)
+
     def a_name(self, layer: int) -> str:
         return "x" if layer == 0 else f"a{sup(layer)}"
 
