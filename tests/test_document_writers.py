@@ -216,7 +216,7 @@ def test_a_document_compiles_without_its_languages_babel(tmp_path: Path) -> None
 def test_a_lead_in_and_its_display_are_one_paragraph() -> None:
     latex = document("reference-2-3-1", "en", "latex")
     assert "The parameters:\n\\[" in latex
-    assert "Now the activation, sigmoid, is applied to $z^{(1)}$:\n\\begin{align*}" in latex
+    assert "Now the sigmoid activation is applied to $z^{(1)}$:\n\\begin{align*}" in latex
     assert not re.search(r":\n\n\\(\[|begin\{align)", latex)
 
 
@@ -228,7 +228,13 @@ def test_a_derivation_breaks_between_its_lines_and_never_inside_a_matrix() -> No
         "&= {a \\\\ b}",
     ]
     aligned = f"\\begin{{aligned}}\n{chain}\n\\end{{aligned}}"
-    assert display(aligned) == ["\\begin{align*}", chain, "\\end{align*}"]
+    # breakable between its lines, but not after the first nor before the last
+    kept = "z &= W x \\\\*\n&= \\begin{pmatrix}\n1 \\\\\n2\n\\end{pmatrix} \\\\*\n&= {a \\\\ b}"
+    assert display(aligned) == ["\\begin{align*}", kept, "\\end{align*}"]
+    four = "a &= 1 \\\\\n&= 2 \\\\\n&= 3 \\\\\n&= 4"
+    assert display(f"\\begin{{aligned}}\n{four}\n\\end{{aligned}}")[1] == (
+        "a &= 1 \\\\*\n&= 2 \\\\\n&= 3 \\\\*\n&= 4"
+    )
     assert display(f"{aligned}, \\quad y = 1") == ["\\[", f"{aligned}, \\quad y = 1", "\\]"]
 
 

@@ -225,7 +225,7 @@ def test_hand_rounding_is_an_independent_hand_computation(seed: int, tmp_path: P
 G_PRIME = re.compile(
     r"g'\(z\^\{\((\d+)\)\}\) &= [^\n]*?= "  # ⊙ between vectors, · between numbers
     r"(a\^\{\(\d+\)\} \\(?:odot|cdot) \(1 - a|1 - a\^\{\(\d+\)\} \\(?:odot|cdot) a)"
-    r"[^\n]*\\\\\n&= (.*?)\\\\\n&= (.*?)\\end\{align(?:ed|\*)\}",
+    r"[^\n]*\\\\\*?\n&= (.*?)\\\\\*?\n&= (.*?)\\end\{align(?:ed|\*)\}",
     re.S,
 )
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -168,13 +168,23 @@ def display(math: str, numbered: bool = False) -> list[str]:
     chain = _ALIGNED.match(math)
     if chain and "\\begin{aligned}" not in chain.group(1):
         rows = rows_of(chain.group(1))
-        if not numbered:
-            return [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
-        body = " \\\\\n".join([*(row + r" \notag" for row in rows[:-1]), rows[-1]])
-        return [r"\begin{align}", body, r"\end{align}"]
+        if numbered:
+            rows = [*(row + r" \notag" for row in rows[:-1]), rows[-1]]
+        environment = "align" if numbered else "align*"
+        return [rf"\begin{{{environment}}}", _joined(rows), rf"\end{{{environment}}}"]
     if numbered:
         return [r"\begin{equation}", math, r"\end{equation}"]
     return [r"\[", math, r"\]"]
+
+
+def _joined(rows: list[str]) -> str:
+    """The rows of a derivation, breakable between its lines but never after its first line or
+    before its last (`\\\\*`), so no line is left alone at a page's bottom or top: one of up
+    to three lines stays whole."""
+    if len(rows) < 2:
+        return "".join(rows)
+    breaks = [r" \\*" if i in (0, len(rows) - 2) else r" \\" for i in range(len(rows) - 1)]
+    return "".join(row + mark + "\n" for row, mark in zip(rows, breaks, strict=False)) + rows[-1]
 
 
 def rows_of(body: str) -> list[str]:

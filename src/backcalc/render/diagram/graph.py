@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from backcalc.core.expressions import Num, Op, functions, text
 from backcalc.render.diagram.canvas import Box, Edge, Point, Scene, arrowhead, finish
 from backcalc.render.diagram.layout import box_size, make_box
-from backcalc.render.diagram.text import Line, Numbers, equals, line, math, name
-from backcalc.render.gates import tex, tex_name
+from backcalc.render.diagram.text import Line, Numbers, Piece, equals, line, math, name
+from backcalc.render.gates import integral, tex, tex_name
 
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace, NodeTrace
@@ -99,7 +99,7 @@ def _step(node: NodeTrace, trace: GraphTrace, numbers: Numbers, values: bool) ->
         return numbers.given(value).tex
 
     formula = math(text(expr, plain, lambda n: name(n).plain), tex(expr, tex_given))
-    value = [equals(), numbers.computed(node.value)] if values else []
+    value = [equals(), _number(numbers, node.value)] if values else []
     if not trace.graph.gates or not isinstance(expr, Op):
         return (line(name(key), equals(), formula), *([line(name(key), *value)] if values else []))
     gate = expr.op if expr.op in functions() else None
@@ -115,7 +115,7 @@ def _step(node: NodeTrace, trace: GraphTrace, numbers: Numbers, values: bool) ->
 def _gradient(out: str, key: str, value: float, numbers: Numbers) -> Line:
     plain = f"∂{name(out).plain}/∂{name(key).plain}"
     partial = math(plain, rf"\partial {tex_name(out)}/\partial {tex_name(key)}")
-    return line(partial, equals(), numbers.computed(value), tone="gradient")
+    return line(partial, equals(), _number(numbers, value), tone="gradient")
 
 
 def _ranks(trace: GraphTrace) -> dict[str, int]:
@@ -253,3 +253,8 @@ def _end(box: Box, across: bool, out: bool) -> Point:
     if across:
         return (x, box.y + box.h if out else box.y)
     return (box.x + box.w if out else box.x, y)
+
+
+def _number(numbers: Numbers, value: float) -> Piece:
+    """A computed value as the graph's other formats write it: an integral one as an integer."""
+    return numbers.given(value) if integral(value) else numbers.computed(value)

@@ -213,7 +213,19 @@ class NetworkParts:
             head = line(math("J", "J"), equals(), self.n.computed(self.trace.loss))
         formula = loss.describe(self.t, self.style.numbers.given)
         tex = formula_tex(formula) or loss.tex(self.style.numbers.for_math().given)
-        lines = [head, line(math(f"ℓ = {formula}", rf"\ell = {tex}"))]
+        # one observation: J is ℓ, written once (J = ½Σ(ŷ − y)²); a batch's J reduces the ℓᵢ
+        if self.exercise.batched:
+            lines = [head, line(math(f"ℓ = {formula}", rf"\ell = {tex}"))]
+        elif self.values:
+            lines = [
+                line(
+                    math(f"J = {formula}", rf"J = {tex}"),
+                    equals(),
+                    self.n.computed(self.trace.loss),
+                )
+            ]
+        else:
+            lines = [line(math(f"J = {formula}", rf"J = {tex}"))]
         target = self.exercise.target[0]
         if loss.classes and not loss.binary and target.size > 1:
             text = self.t("diagram.target_class", y=mark("y"), c=int(np.argmax(target)))
