@@ -268,3 +268,14 @@ def test_a_document_shows_only_the_steps_asked_for() -> None:
     )
     assert "## Backward pass" in layer and "## Gradient-descent step" in layer
     assert "### Layer 2" not in layer and "W^{(2)}(t+1)" not in layer and "W^{(1)}" in layer
+
+
+def test_the_diagram_follows_the_notation() -> None:
+    from backcalc.render.diagram import svg
+    from backcalc.render.document.blocks import Figure
+
+    drawn = svg(Figure(trace_of("toy-sin-exp-cos", NOTE_003), values=True, gradients=True), Style())
+    assert "h₁⁽¹⁾" in drawn and "f₁⁽¹⁾" in drawn and "∂J/∂β" in drawn
+    assert "a₁⁽¹⁾" not in drawn and "z₁⁽¹⁾" not in drawn and "∂J/∂b" not in drawn
+    plain = svg(Figure(trace_of("toy-sin-exp-cos"), values=True, gradients=True), Style())
+    assert "a₁⁽¹⁾" in plain and "∂J/∂b" in plain

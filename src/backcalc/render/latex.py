@@ -31,16 +31,14 @@ if TYPE_CHECKING:
     from backcalc.render.style import Style
 
 
-def network(trace: Trace, style: Style | None = None) -> str:
-    from backcalc.render.document.network import solution
+def network(trace: Trace | GraphTrace, style: Style | None = None) -> str:
+    """A network's or a graph's solution document."""
+    from backcalc.render.document.build import document
 
-    return to_latex(solution(trace, style), style)
+    return to_latex(document(trace, style), style)
 
 
-def graph(trace: GraphTrace, style: Style | None = None) -> str:
-    from backcalc.render.document.graph import solution
-
-    return to_latex(solution(trace, style), style)
+graph = network
 
 
 def prose(text: str, user: bool = False) -> str:

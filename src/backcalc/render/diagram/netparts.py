@@ -36,6 +36,7 @@ from backcalc.render.diagram.text import (
     symbol,
 )
 from backcalc.render.notation import layer_index
+from backcalc.render.symbols import of as symbols_of
 
 if TYPE_CHECKING:
     from backcalc.core.layer import Layer
@@ -108,6 +109,10 @@ class NetworkParts:
         self.exercise = trace.exercise
         self.network = trace.exercise.network
         self.column = self.network.convention == "column"
+        self.symbols = symbols_of(self.exercise)  # the course's symbols (a spec's notation:)
+        weight = self.symbols.text("weights")
+        self.w = math("w", "w") if weight == "W" else self.of("weights")  # one weight: w
+        self.db = self.dJ(self.of("bias"))
         self.sizes: list[int] = [int(self.exercise.x.shape[1])] + [
             layer.n_out(self.network.convention) for layer in self.network.layers
         ]
@@ -135,7 +140,10 @@ class NetworkParts:
             header.append(line(prose(self.t("diagram.inputs_count", n=count))))
         x = self.exercise.x[0]
         units = [
-            Unit(unit_key(0, i), (line(symbol("x", i + 1), equals(), self.n.given(float(x[i]))),))
+            Unit(
+                unit_key(0, i),
+                (line(self.sym("input", i + 1), equals(), self.n.given(float(x[i]))),),
+            )
             if i is not None
             else Unit(unit_key(0, None), (line(math("⋮", r"\vdots")),), ellipsis=True)
             for i in shown_units(count)
@@ -160,21 +168,44 @@ class NetworkParts:
         ]
         return Column(tuple(header), tuple(units), "unit")
 
+    def dJ(self, by: Piece) -> Piece:
+        """∂J/∂w, ∂J/∂b in the course's symbols."""
+        J = self.symbols
+        plain = f"∂{J.text('loss')}/∂{by.plain}"
+        return math(plain, rf"\partial {J.tex('loss')}/\partial {by.tex}")
+
+    def of(self, role: str) -> Piece:
+        """A role's symbol alone (J, y, b), as the course writes it."""
+        return math(self.symbols.text(role), self.symbols.tex(role))
+
+    def sym(self, role: str, index: int | None = None, layer: int | None = None) -> Piece:
+        """z₁⁽¹⁾ in the course's symbols."""
+        return symbol(self.symbols.text(role), index, layer, tex=self.symbols.tex(role))
+
     def activation_line(self, layer: Layer) -> Line:
         """a = σ(z): the activation's symbol (its options are in the document's text)."""
         activation = layer.activation
+        a, z = self.of("activation"), self.of("preactivation")
         if activation.identity:
-            return line(math("a = z", "a = z"))
-        symbol_tex = activation.symbol()
-        return line(math(f"a = {plain_symbol(symbol_tex)}(z)", f"a = {symbol_tex}(z)"))
+            return line(math(f"{a.plain} = {z.plain}", f"{a.tex} = {z.tex}"))
+        g = activation.symbol()
+        return line(math(f"{a.plain} = {plain_symbol(g)}({z.plain})", f"{a.tex} = {g}({z.tex})"))
 
     def unit(self, layer: Layer, number: int, j: int) -> Unit:
         lines = []
         if self.values:
-            lines.append(line(symbol("z", j + 1, number), equals(), self.computed("z", number, j)))
-            lines.append(line(symbol("a", j + 1, number), equals(), self.computed("a", number, j)))
+            lines.append(
+                line(
+                    self.sym("preactivation", j + 1, number),
+                    equals(),
+                    self.computed("z", number, j),
+                )
+            )
+            lines.append(
+                line(self.sym("activation", j + 1, number), equals(), self.computed("a", number, j))
+            )
         else:
-            lines.append(line(symbol("a", j + 1, number)))
+            lines.append(line(self.sym("activation", j + 1, number)))
         if layer.bias is not None and not self.shared(layer, self.sizes[number]):
             lines += self.bias_lines(layer, number, j)
         return Unit(unit_key(number, j), tuple(lines))
@@ -195,22 +226,23 @@ class NetworkParts:
         at = 0 if j is None or layer.shared_bias else j
         value = float(np.ravel(layer.bias)[at])
         layer_shown = number if j is None else None
-        given = line(symbol("b", None, layer_shown), equals(), self.n.given(value))
+        given = line(self.sym("bias", None, layer_shown), equals(), self.n.given(value))
         if j is None:
             given = mixed(self.t("diagram.shared_bias", bias=mark("b")), {"b": _joined(given)})
         lines = [given]
         db = self.trace.layers[number - 1].db
         if self.gradients and db is not None:
             gradient = self.n.computed(float(np.ravel(db)[at]))
-            grad = line(symbol("∂J/∂b", None, layer_shown), equals(), gradient, tone="gradient")
+            by = self.sym("bias", None, layer_shown)
+            grad = line(self.dJ(by), equals(), gradient, tone="gradient")
             lines.append(grad)
         return lines
 
     def loss(self) -> Column:
         loss = self.network.loss
-        head = line(math("J", "J"))
+        head = line(self.of("loss"))
         if self.values:
-            head = line(math("J", "J"), equals(), self.n.computed(self.trace.loss))
+            head = line(self.of("loss"), equals(), self.n.computed(self.trace.loss))
         formula = loss.describe(self.t, self.style.numbers.given)
         tex = formula_tex(formula) or loss.tex(self.style.numbers.for_math().given)
         # one observation: J is ℓ, written once (J = ½Σ(ŷ − y)²); a batch's J reduces the ℓᵢ
@@ -229,10 +261,10 @@ class NetworkParts:
         target = self.exercise.target[0]
         if loss.classes and not loss.binary and target.size > 1:
             text = self.t("diagram.target_class", y=mark("y"), c=int(np.argmax(target)))
-            lines.append(mixed(text, {"y": math("y", "y")}))
+            lines.append(mixed(text, {"y": self.of("target")}))
         else:
             vector = self.n.vector([float(v) for v in target])
-            lines.append(line(math("y", "y"), equals(), vector))
+            lines.append(line(self.of("target"), equals(), vector))
         units = (Unit("J", tuple(lines)),)
         return Column((line(prose(self.t("diagram.loss"))),), units, "loss")
 
@@ -275,14 +307,14 @@ class NetworkParts:
                     cell += (line(self.n.computed(float(dW[r, c])), tone="gradient"),)
                 row.append(cell)
             rows.append(tuple(row))
-        return Table(line(symbol("W", None, number), equals()), tuple(rows))
+        return Table(line(self.sym("weights", None, number), equals()), tuple(rows))
 
     # -- notes -------------------------------------------------------------------------------
 
     def legend(self) -> Line | None:
         if not any(self.labelled(number) for number in range(1, len(self.sizes))):
             return None
-        w, grad = math("w", "w"), math("∂J/∂w", r"\partial J/\partial w")
+        w, grad = self.w, self.dJ(self.w)
         if self.gradients:
             text = self.t("diagram.legend_gradients", w=mark("w"), grad=mark("g"))
             return mixed(text, {"w": w, "g": grad}, tone="note")
@@ -298,7 +330,8 @@ class NetworkParts:
             notes.append(mixed(text, {"q": math(names, names)}, tone="note"))
             if self.gradients:
                 text = self.t("diagram.batch_gradients", gradients=mark("g"))
-                grads = math("∂J/∂w, ∂J/∂b", r"\partial J/\partial w,\ \partial J/\partial b")
+                dw, db = self.dJ(self.w), self.db
+                grads = math(f"{dw.plain}, {db.plain}", rf"{dw.tex},\ {db.tex}")
                 notes.append(mixed(text, {"g": grads}, tone="note"))
         for number in range(1, len(self.sizes)):
             if number not in labelled:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from backcalc.render import latexchars
 from backcalc.render.gates import GREEK, tex_name
 
 if TYPE_CHECKING:
@@ -96,30 +97,9 @@ def line(*pieces: Piece, tone: str = "text") -> Line:
     return Line(tuple(pieces), tone)
 
 
-_TEX_TEXT = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "&": r"\&",
-    "%": r"\%",
-    "#": r"\#",
-    "_": r"\_",
-    "^": r"\^{}",
-    "~": r"\~{}",
-    "$": r"\$",
-    "−": "$-$",
-    "·": r"$\cdot$",
-    "×": r"$\times$",
-    "→": r"$\to$",
-    "⋮": r"$\vdots$",
-    "…": r"\dots{}",
-}
-_TEX_SPECIAL = re.compile("|".join(re.escape(key) for key in _TEX_TEXT))
-
-
 def prose(text: str) -> Piece:
     """Prose (a locale text, a user's title): specials escaped for TeX."""
-    return Piece(text, _TEX_SPECIAL.sub(lambda m: _TEX_TEXT[m.group()], text), math=False)
+    return Piece(text, latexchars.text(text), math=False)
 
 
 def math(plain: str, tex: str) -> Piece:
@@ -138,10 +118,12 @@ def mixed(text: str, pieces: dict[str, Piece], tone: str = "text") -> Line:
     return Line(tuple(piece for piece in out if piece.plain), tone)
 
 
-def symbol(base: str, index: int | None = None, layer: int | None = None) -> Piece:
+def symbol(
+    base: str, index: int | None = None, layer: int | None = None, tex: str | None = None
+) -> Piece:
     """z₁⁽¹⁾ (`z^{(1)}_{1}`): a unit's quantity, `index` and `layer` counted from 1. `base` is
     a plain letter or a name such as ∂J/∂b, whose TeX `symbol` knows."""
-    tex = _TEX_BASES.get(base, base)
+    tex = tex or _TEX_BASES.get(base, base)
     plain_index = "" if index is None else str(index).translate(SUB)
     plain_layer = "" if layer is None else f"({layer})".translate(SUP)
     tex_sup = "" if layer is None else f"^{{({layer})}}"
