@@ -110,8 +110,8 @@ class NetworkParts:
         self.network = trace.exercise.network
         self.column = self.network.convention == "column"
         self.symbols = symbols_of(self.exercise)  # the course's symbols (a spec's notation:)
-        weight = self.symbols.text("weights")
-        self.w = math("w", "w") if weight == "W" else self.of("weights")  # one weight: w
+        weights = self.of("weights")
+        self.w = math("w", "w") if weights.plain == "W" else weights  # one weight: w
         self.db = self.dJ(self.of("bias"))
         self.sizes: list[int] = [int(self.exercise.x.shape[1])] + [
             layer.n_out(self.network.convention) for layer in self.network.layers
@@ -170,9 +170,8 @@ class NetworkParts:
 
     def dJ(self, by: Piece) -> Piece:
         """∂J/∂w, ∂J/∂b in the course's symbols."""
-        J = self.symbols
-        plain = f"∂{J.text('loss')}/∂{by.plain}"
-        return math(plain, rf"\partial {J.tex('loss')}/\partial {by.tex}")
+        J = self.of("loss")
+        return math(f"∂{J.plain}/∂{by.plain}", rf"\partial {J.tex}/\partial {by.tex}")
 
     def of(self, role: str) -> Piece:
         """A role's symbol alone (J, y, b), as the course writes it."""
