@@ -26,6 +26,7 @@ import pytest
 import backcalc
 from backcalc.core.activations import ACTIVATIONS
 from tests.helpers import invoke
+from tests.test_worked_lines import SOFTMAX_MSE
 
 ONE = Decimal(1)
 
@@ -222,18 +223,7 @@ def test_the_softmax_jacobian_is_diag_a_minus_a_a_transposed_of_the_rounded_a(se
 def test_a_softmax_jacobian_entry_rounded_from_the_unrounded_p_is_not_the_line() -> None:
     """The case that failed: a = (0.722, 0.067, 0.211) at 3 decimals, where −0.722 · 0.067 =
     −0.048374 (−0.048) but −p₁p₂ of the unrounded p rounds to −0.049."""
-    spec = {
-        "input": [0.5, -1.2],
-        "target": [0.2, 0.3, 0.5],
-        "layers": [
-            {
-                "weights": [[0.4, -0.7], [0.1, 0.9], [-0.3, 0.2]],
-                "bias": [0.1, -0.2, 0.3],
-                "activation": "softmax",
-            }
-        ],
-        "loss": "half_squared_error",
-    }
+    spec = SOFTMAX_MSE
     trace = backcalc.run(backcalc.load(spec), hand_rounding=3).trace
     assert trace.layers[0].a[0].tolist() == [0.722, 0.067, 0.211]
     assert trace.layers[0].g_prime[0, 0, 1] == -0.048 == trace.layers[0].g_prime[0, 1, 0]

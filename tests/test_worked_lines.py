@@ -239,18 +239,7 @@ def test_tanh_prime_of_a_negative_a_is_one_minus_its_square_in_parentheses() -> 
 
 def test_a_softmax_jacobian_entry_is_worked_from_a() -> None:
     """∂a/∂z = diag(a) − a·aᵀ: entry [1, 2] is −a₁a₂, entry [1, 1] is a₁ − a₁a₁."""
-    spec = {
-        "input": [0.5, -1.2],
-        "target": [0.2, 0.3, 0.5],
-        "layers": [
-            {
-                "weights": [[0.4, -0.7], [0.1, 0.9], [-0.3, 0.2]],
-                "bias": [0.1, -0.2, 0.3],
-                "activation": "softmax",
-            }
-        ],
-        "loss": "half_squared_error",
-    }
+    spec = SOFTMAX_MSE
     a = [0.722, 0.067, 0.211]
     jacobian = [[a[i] * ((i == j) - a[j]) for j in range(3)] for i in range(3)]
     jacobian[0][1] += 0.3
