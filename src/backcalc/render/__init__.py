@@ -34,6 +34,7 @@ RENDERERS: dict[tuple[str, str], str] = {  # (result kind, format) -> the functi
     **{("check", f): "check" for f in ("table", "json")},
     **{("answers", f): "answers" for f in ("table", "json")},
     **{("train", f): "train" for f in ("table", "json")},
+    **{("key", f): "key" for f in ("markdown", "latex", "html", "pdf")},
 }
 _TERMINAL_MODULE = {"answers": "grading"}
 _WHAT = {
@@ -42,6 +43,7 @@ _WHAT = {
     "check": "check reports",
     "answers": "graded answers",
     "train": "training runs",
+    "key": "the keys of a set of variants",
 }
 
 

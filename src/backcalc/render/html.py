@@ -30,6 +30,7 @@ from backcalc.render.document.blocks import (
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace
     from backcalc.core.network import Trace
+    from backcalc.core.variantkey import VariantKey
     from backcalc.render.style import Style
 
 
@@ -41,6 +42,13 @@ def network(trace: Trace | GraphTrace, style: Style | None = None) -> str:
 
 
 graph = network
+
+
+def key(result: VariantKey, style: Style) -> str:
+    """The teacher's combined key of a set of variants (render.document.key)."""
+    from backcalc.render.document.key import document
+
+    return to_html(document(result, style), style)
 
 
 @cache

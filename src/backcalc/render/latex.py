@@ -28,6 +28,7 @@ from backcalc.render.document.prose import pieces
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace
     from backcalc.core.network import Trace
+    from backcalc.core.variantkey import VariantKey
     from backcalc.render.style import Style
 
 
@@ -39,6 +40,13 @@ def network(trace: Trace | GraphTrace, style: Style | None = None) -> str:
 
 
 graph = network
+
+
+def key(result: VariantKey, style: Style) -> str:
+    """The teacher's combined key of a set of variants (render.document.key)."""
+    from backcalc.render.document.key import document
+
+    return to_latex(document(result, style), style)
 
 
 def prose(text: str, user: bool = False) -> str:

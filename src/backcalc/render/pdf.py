@@ -17,6 +17,7 @@ from backcalc.errors import BackcalcError
 if TYPE_CHECKING:
     from backcalc.core.graph import GraphTrace
     from backcalc.core.network import Trace
+    from backcalc.core.variantkey import VariantKey
     from backcalc.render.style import Style
 
 PDFLATEX = "pdflatex"
@@ -38,6 +39,13 @@ def graph(trace: GraphTrace, style: Style | None = None) -> bytes:
 
     command = _pdflatex()
     return compile_latex(latex.graph(trace, style), command)
+
+
+def key(result: VariantKey, style: Style) -> bytes:
+    from backcalc.render import latex
+
+    command = _pdflatex()
+    return compile_latex(latex.key(result, style), command)
 
 
 def _pdflatex() -> str:

@@ -67,7 +67,7 @@ def renamer(symbols: Symbols) -> Callable[[str], str]:
     return lambda math: found.sub(replace, math)
 
 
-def _prose(text: str, rename: Callable[[str], str]) -> str:
+def in_prose(text: str, rename: Callable[[str], str]) -> str:
     parts = text.split("$")
     return "$".join(rename(part) if index % 2 else part for index, part in enumerate(parts))
 
@@ -82,12 +82,12 @@ def renamed(document: Document, symbols: Symbols) -> Document:
         if isinstance(item, Equation):
             return Equation(rename(item.math))
         if isinstance(item, Paragraph) and not item.user:
-            return Paragraph(_prose(item.text, rename))
+            return Paragraph(in_prose(item.text, rename))
         if isinstance(item, Summary):
             return Summary(tuple(rename(math) for math in item.items))
         if isinstance(item, Table):
-            cells = tuple(tuple(_prose(cell, rename) for cell in row) for row in item.rows)
-            return Table(tuple(_prose(cell, rename) for cell in item.header), cells)
+            cells = tuple(tuple(in_prose(cell, rename) for cell in row) for row in item.rows)
+            return Table(tuple(in_prose(cell, rename) for cell in item.header), cells)
         return item
 
     def blocks(items: tuple[object, ...]) -> tuple[object, ...]:
