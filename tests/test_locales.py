@@ -394,6 +394,7 @@ ERROR_MESSAGE_PARTS = frozenset(
         "check reports",
         "graded answers",
         "training runs",
+        "the keys of a set of variants",
     }
 )
 

@@ -57,10 +57,12 @@ def document(key: VariantKey, style: Style) -> Document:
     named = any(row.student for row in rows)
     first = rows[0].trace
     output = first.graph.output if first.kind == "graph" else ""
-    title = t("key.title", title=key.title) if key.title else t("key.title_untitled")
+    title = (
+        t("variant_key.title", title=key.title) if key.title else t("variant_key.title_untitled")
+    )
     head: list[Block] = [
         Heading(title, 1),
-        Paragraph(t("key.intro", n=len(rows), decimals=key.decimals, seed=f"`{key.seed}`")),
+        Paragraph(t("variant_key.intro", n=len(rows), decimals=key.decimals, seed=f"`{key.seed}`")),
     ]
     blocks: list[Block] = []
     left_out = []
@@ -74,7 +76,7 @@ def document(key: VariantKey, style: Style) -> Document:
         blocks.append(Heading(f"${symbol}$", 2))
         for start in range(0, len(indices), COLUMNS):
             chosen = indices[start : start + COLUMNS]
-            header = (t("key.variant"), *((t("key.student"),) if named else ()))
+            header = (t("variant_key.variant"), *((t("variant_key.student"),) if named else ()))
             header += tuple(_heading(symbol, index) for index in chosen)
             for top in range(0, len(rows), ROWS):
                 cells = []
@@ -84,7 +86,7 @@ def document(key: VariantKey, style: Style) -> Document:
                     cells.append((f"`{row.variant}`", *who, *numbers))
                 blocks.append(Table(header, tuple(cells)))
     if left_out:
-        blocks.append(Paragraph(t("key.left_out", answers=", ".join(left_out))))
+        blocks.append(Paragraph(t("variant_key.left_out", answers=", ".join(left_out))))
     symbols = of(first.exercise)
     if first.kind == "network" and symbols.renamed:  # the course's symbols, as its documents
         rename = renamer(symbols)
