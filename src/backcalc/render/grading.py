@@ -140,6 +140,52 @@ class GradingText:
             values["slips"] = ", ".join(self.slip_name(code) for code in remark.slips)
         return self.style.pick("grading.remark", remark.code, **values)
 
+    # -- the first wrong step, as every report words it -----------------------------------
+
+    def first_lines(self, grading: Grading) -> list[tuple[int, str]]:
+        """The first wrong step as (depth, sentence): its title (0); what was written and the
+        correct value, the rule with the student's own numbers (1, the line worked out 2), the
+        diagnosis (1; an ambiguous one's slips 2) and what follows from it (1). Empty when no
+        step is wrong."""
+        step, entry = grading.first_wrong_step, grading.first_wrong
+        if step is None or entry is None:
+            return []
+        you_have = self.t(
+            "grading.you_have",
+            where=self.where(entry),
+            claimed=self.written(entry),
+            correct=self.correct(entry),
+        )
+        lines = [(0, self.t("grading.first_title", step=self.label(step))), (1, you_have)]
+        if grading.worked is not None and grading.exercise is not None:
+            lines.append((1, self.t("grading.from_yours")))
+            lines.append((2, self.worked(grading.worked, grading.exercise)))
+        return lines + self.diagnosis_lines(step, entry) + self.consequence_lines(grading)
+
+    def diagnosis_lines(self, step: Step, entry: Judged) -> list[tuple[int, str]]:
+        diagnosis = step.diagnosis or entry.diagnosis
+        if diagnosis is None:
+            return [(1, self.t("grading.undiagnosed"))]
+        if diagnosis.code != "ambiguous":
+            return [(1, self.t("grading.diagnosed", slip=self.slip(diagnosis.code)))]
+        alternatives = [(2, f"– {self.slip(code)}") for code in diagnosis.alternatives]
+        return [(1, self.t("grading.ambiguous")), *alternatives]
+
+    def consequence_lines(self, grading: Grading) -> list[tuple[int, str]]:
+        by_key = {step.key: step for step in grading.steps}
+        later = [by_key[key] for key in grading.consequences]
+        carried = [s for s in later if s.status == "carried_forward"]
+        lines = []
+        if carried:
+            names = ", ".join(self.label(s) for s in carried)
+            verb = self.style.pick("grading.verb", "single" if len(carried) == 1 else "several")
+            lines.append((1, self.t("grading.consequences", steps=names, verb=verb)))
+        others = [s for s in later if s.status == "wrong"]
+        if others:
+            names = ", ".join(self.label(s) for s in others)
+            lines.append((1, self.t("grading.consequences_wrong", steps=names)))
+        return lines
+
     # -- the first wrong entry, worked out -------------------------------------------------
 
     def factor_label(self, factor: Factor) -> str:
