@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 
 GIVEN = ("W", "b", "x", "y", "eta", "m", "1/m", "2λ")  # a network's given numbers, as written
+WRONG_SHOWN = 40  # entries of wrong steps listed (the terminal without --full, the feedback)
+STEP_SHOWN = 12  # a wrong step up to this size is listed whole; a larger one, its wrong entries
 MOST_DECIMALS = 12  # a value is shown with one decimal more than written, up to this many
 TERMS_SHOWN = 4  # terms of a long sum written out; the rest as "… (n terms)"
 
@@ -139,6 +141,44 @@ class GradingText:
             values["decimals"] = max(entry.decimals, 0)
             values["slips"] = ", ".join(self.slip_name(code) for code in remark.slips)
         return self.style.pick("grading.remark", remark.code, **values)
+
+    def verdict(self, grading: Grading) -> str:
+        """All right, or how many steps are wrong (the first named), carried, imprecise."""
+        n = len(grading.steps)
+        if grading.passed:
+            return self.t("grading.all_right", n=n)
+        first = grading.first_wrong_step
+        counts = {s: grading.count(s) for s in ("wrong", "carried_forward", "imprecise")}
+        if first is None:
+            return self.t(
+                "grading.summary_no_wrong",
+                n=n,
+                imprecise=counts["imprecise"],
+                carried=counts["carried_forward"],
+            )
+        return self.t(
+            "grading.summary_wrong",
+            n=n,
+            wrong=counts["wrong"],
+            first=self.label(first),
+            carried=counts["carried_forward"],
+            imprecise=counts["imprecise"],
+        )
+
+    def score(self, earned: float, possible: float) -> str:
+        given = self.numbers.given
+        return self.t("grading.score", earned=given(earned), possible=given(possible))
+
+    @staticmethod
+    def wrong_entries(grading: Grading) -> list[Judged]:
+        """The entries of the wrong steps (of a large one, only its wrong entries), in order."""
+        return [
+            entry
+            for step in grading.steps
+            if step.status == "wrong"
+            for entry in step.entries
+            if len(step.entries) <= STEP_SHOWN or entry.status == "wrong"
+        ]
 
     # -- the first wrong step, as every report words it -----------------------------------
 

@@ -71,6 +71,7 @@ class StudentResult:
     possible: float
     source: str | None = None
     named: str | None = None
+    asked: tuple[Key, ...] = ()  # the class's steps, in hand-solution order
     kind: ClassVar[str] = "feedback"
 
     @property
@@ -161,6 +162,7 @@ class ClassGrading:
     title: str | None = None
     manifest: str = "manifest.csv"
     exercise: object = field(default=None, compare=False)  # the first variant's, for its words
+    assignment: str | None = None  # its name in an LMS's gradebook (None: the title)
 
     @property
     def graded(self) -> tuple[StudentResult, ...]:
@@ -222,6 +224,7 @@ def grade_class(
                 possible,
                 None if given is None else given.source,
                 named if named is not None and named != seat.variant else None,
+                tuple(order),
             )
         )
     graded = [r for r in results if not r.missing]

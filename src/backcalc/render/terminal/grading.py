@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
-from backcalc.render.grading import GradingText, entry_index, graph_output
+from backcalc.render.grading import WRONG_SHOWN, GradingText, entry_index, graph_output
 from backcalc.render.style import Style
 from backcalc.render.terminal.layout import report_table
 
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
     from backcalc.core.grading import Grading, Judged
 
-WRONG_SHOWN = 40  # entries of wrong steps listed without --full
-STEP_SHOWN = 12  # a wrong step up to this size is listed whole; a larger one, its wrong entries
 REMARKS_SHOWN = 20
 STATUS_STYLES = {
     "correct": "green",
@@ -72,13 +70,7 @@ class GradingRenderer:
         with its diagnosis, the others with their status; with --full, every entry."""
         if self.style.full:
             return self.every_entry(grading)
-        entries = [
-            entry
-            for step in grading.steps
-            if step.status == "wrong"
-            for entry in step.entries
-            if len(step.entries) <= STEP_SHOWN or entry.status == "wrong"
-        ]
+        entries = self.words.wrong_entries(grading)
         if not entries:
             return None
         shown = entries[:WRONG_SHOWN]
@@ -133,33 +125,9 @@ class GradingRenderer:
         return lines
 
     def summary(self, grading: Grading) -> Text:
-        n = len(grading.steps)
-        score = self.t(
-            "grading.score",
-            earned=self.marks(grading.earned),
-            possible=self.marks(grading.possible),
-        )
-        if grading.passed:
-            return Text.assemble((self.t("grading.all_right", n=n), "bold green"), " ", score, ".")
-        first = grading.first_wrong_step
-        counts = {s: grading.count(s) for s in ("wrong", "carried_forward", "imprecise")}
-        if first is None:
-            text = self.t(
-                "grading.summary_no_wrong",
-                n=n,
-                imprecise=counts["imprecise"],
-                carried=counts["carried_forward"],
-            )
-        else:
-            text = self.t(
-                "grading.summary_wrong",
-                n=n,
-                wrong=counts["wrong"],
-                first=self.words.label(first),
-                carried=counts["carried_forward"],
-                imprecise=counts["imprecise"],
-            )
-        return Text.assemble((text, "bold red"), " ", score, ".")
+        score = self.words.score(grading.earned, grading.possible)
+        colour = "bold green" if grading.passed else "bold red"
+        return Text.assemble((self.words.verdict(grading), colour), " ", score, ".")
 
     def render(self, grading: Grading) -> RenderableType:
         title = grading.title or grading.answers
