@@ -346,3 +346,45 @@ def test_a_bad_csv_cell_is_located(built: classroom.Class, tmp_path: Path) -> No
     assert (
         stderr.strip() == f"{bad}:4: column '{column}': se esperaba un número; se encontró '0.5x'"
     )
+
+
+def test_npz_answers_name_their_student_and_variant(built: classroom.Class, tmp_path: Path) -> None:
+    mine = classroom.solved("v03", "z_instead_of_upstream")
+    arrays = {
+        f"{name}{'' if layer is None else layer}": np.asarray(mine[(name, layer)])
+        for name, layer in classroom.steps_of("v03")
+    }
+    folder = tmp_path / "npz"
+    folder.mkdir()
+    np.savez(folder / "carla.npz", student="s03", variant="v03", **arrays)
+    code, _, stderr, out = run(built, answers=folder, out="npz")
+    assert code == 0, stderr
+    rows = {r["student_id"]: r for r in gradebook(out)}
+    assert rows["s03"]["score"] == str(len(classroom.steps_of("v03")) - 1)
+    assert rows["s03"]["diagnosis"] == "z in place of ∂J/∂a"
+    assert all(r["score"] == "" for sid, r in rows.items() if sid != "s03")
+    np.savez(folder / "carla.npz", student=np.array([1.5]), **arrays)
+    code, _, stderr, _ = run(built, answers=folder, out="npz-bad")
+    assert code == 2 and "carla.npz: student: expected a name or a number" in stderr, stderr
+
+
+def test_a_csv_column_naming_no_entry_is_explained_in_spanish(
+    built: classroom.Class, tmp_path: Path
+) -> None:
+    bad = tmp_path / "answers.csv"
+    bad.write_text('student,variant,"dJ_dW1[4,1]"\ns01,v01,0.5\n', encoding="utf-8")
+    code, _, stderr = invoke(
+        "grade",
+        str(bad),
+        "--manifest",
+        str(built.manifest),
+        "-o",
+        str(tmp_path / "o"),
+        "--lang",
+        "es",
+    )
+    assert code == 2, stderr
+    assert stderr.strip() == (
+        f"{bad}:1: column 'dJ_dW1[4,1]': no existe esa componente: dJ_dW1 es de 3×2 "
+        "(de dJ_dW1[1,1] a dJ_dW1[3,2])"
+    )

@@ -24,7 +24,7 @@ from backcalc.errors import BackcalcError, Location, SpecError
 from backcalc.io.limits import MAX_ELEMENTS, Limits
 
 if TYPE_CHECKING:
-    from backcalc.core.grading import AnswerSettings
+    from backcalc.core.grading import AnswerSettings, Claim
     from backcalc.core.grading.classroom import ClassGrading, Seat, Submission
     from backcalc.core.network import Trace
     from backcalc.io.manifest import Manifest
@@ -158,7 +158,6 @@ class _Variants:
             self.specs.setdefault(entry.variant, entry.spec)
         self.traces: dict[str, Trace] = {}
         self.read: list[Path] = []
-        self.columns: dict[str, list[str]] = {}
 
     def __call__(self, variant: str) -> Trace:
         if variant not in self.traces:
@@ -174,14 +173,6 @@ class _Variants:
 
     def paths(self) -> list[Path]:
         return self.read
-
-    def structure(self, variant: str) -> list[str]:
-        """The entries a student of `variant` can claim (the same for every variant)."""
-        if variant not in self.columns:
-            from backcalc.io.answerscsv import columns
-
-            self.columns[variant] = columns(self(variant))
-        return self.columns[variant]
 
 
 def _manifest(path: Path, bounds: Limits) -> tuple[Manifest, _Variants]:
@@ -231,9 +222,9 @@ def _answer_files(given: list[Path]) -> list[Path]:
 def _submissions(
     given: list[Path], roll: Manifest, variants: _Variants, bounds: Limits
 ) -> tuple[list[Submission], list[Path]]:
-    """Every student's answers, each read as the exercise's answers (the structure every
-    variant shares: the first student's variant, read again with the student's own where it
-    differs)."""
+    """Every student's answers, each read against the first student's variant (every variant
+    has the same entries: the student's own is found only once the file is read), and again
+    against the student's own where its shapes differ."""
     from backcalc.core.grading.classroom import Submission
     from backcalc.io import answers as answers_file
     from backcalc.io import answerscsv
@@ -248,8 +239,10 @@ def _submissions(
             table = answerscsv.read(path, name)
             answerscsv.check(table, variants(reference))
             for row in table:
-                trace = _own(variants, ids, row.student, reference)
-                claims = answerscsv.claims(row, trace)
+                claims = answerscsv.claims(row, variants(reference))
+                entry = ids.get(row.student)
+                if entry is not None and not _fits(claims, variants(entry.variant)):
+                    claims = answerscsv.claims(row, variants(entry.variant))
                 submissions.append(Submission(row.student, row.variant, claims, row.source))
             continue
         read = answers_file.read_answers(path, variants(reference), name, bounds)
@@ -261,20 +254,27 @@ def _submissions(
                 "names no student: add student: <roster id> (and variant: <variant id>)",
                 Location(name),
             )
-        own = _own(variants, ids, student, reference)
-        if own is not variants(reference):
-            read = answers_file.read_answers(path, own, name, bounds)
+        entry = ids.get(student)
+        if entry is not None and not _fits(read.claims, variants(entry.variant)):
+            read = answers_file.read_answers(path, variants(entry.variant), name, bounds)
         submissions.append(Submission(student, read.variant, read.claims, name))
     return submissions, files
 
 
-def _own(variants: _Variants, ids: dict[str, Any], student: str, reference: str) -> Trace:
-    """The trace the student's answers are read against: their variant's when its structure
-    differs from the reference's (it never should), else the reference's."""
-    entry = ids.get(student)
-    if entry is None or variants.structure(entry.variant) == variants.structure(reference):
-        return variants(reference)
-    return variants(entry.variant)
+def _fits(claims: tuple[Claim, ...], trace: Trace) -> bool:
+    """Whether claims read against one variant have the shapes of `trace`'s (every variant of
+    an exercise has the same; answers that do not are read again, against their own)."""
+    import numpy as np
+
+    from backcalc.core.quantities import quantity
+
+    if trace.kind == "graph":
+        return True  # a graph's steps are single numbers
+    for claim in claims:
+        value = quantity(trace, claim.name, claim.layer)
+        if value is None or np.shape(value) != claim.values.shape:
+            return False
+    return True
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -315,20 +315,46 @@ def _write(folder: Path, files: dict[str, str], force: bool, inputs: tuple[Path,
     written (an existing file without --force, an input: nothing is written)."""
     from backcalc.io.files import OutputError, check_target, write_output
 
+    where = Location(str(folder))
     if folder.exists() and not folder.is_dir():
-        raise OutputError(
-            "is a file, not a folder: -o names the folder to write in", Location(str(folder))
-        )
+        raise OutputError("is a file, not a folder: -o names the folder to write in", where)
+    reads = _Inputs(inputs)
     if folder.is_dir():
         for name in files:
             target = folder / name
+            reads.refuse(target)
             if target.parent.is_dir():
-                check_target(target, force, inputs)
+                check_target(target, force)
     try:
         (folder / "feedback").mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputError(
-            f"cannot make the folder: {error.strerror}", Location(str(folder))
-        ) from None
+        raise OutputError(f"cannot make the folder: {error.strerror}", where) from None
     for name, text in files.items():
-        write_output(folder / name, text, force, inputs)
+        reads.refuse(folder / name)
+        write_output(folder / name, text, force)
+
+
+class _Inputs:
+    """The files the command read, resolved once (hundreds of them: io.files.is_input resolves
+    every input for every output)."""
+
+    def __init__(self, inputs: tuple[Path, ...]) -> None:
+        self.paths = {path.resolve() for path in inputs}
+        self.files = {(s.st_dev, s.st_ino) for s in map(_stat, inputs) if s is not None}
+
+    def refuse(self, target: Path) -> None:
+        from backcalc.io.files import OutputError
+
+        found = _stat(target)
+        if target.resolve() in self.paths or (found and (found.st_dev, found.st_ino) in self.files):
+            raise OutputError(
+                "this is a file the command reads; backcalc never overwrites an input",
+                Location(str(target)),
+            )
+
+
+def _stat(path: Path) -> Any:
+    try:
+        return path.stat()
+    except OSError:
+        return None
