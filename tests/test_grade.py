@@ -388,3 +388,59 @@ def test_a_csv_column_naming_no_entry_is_explained_in_spanish(
         f"{bad}:1: column 'dJ_dW1[4,1]': no existe esa componente: dJ_dW1 es de 3×2 "
         "(de dJ_dW1[1,1] a dJ_dW1[3,2])"
     )
+
+
+GRAPH = "title: q and f\nsteps:\n  - q = x + y\n  - f = q * z\nvalues: {{x: {x}, y: 5, z: -4}}\n"
+
+
+def test_a_class_on_a_computational_graph(tmp_path: Path) -> None:
+    """f = (x + y)·z with x = −2 and x = −3: q = 3 and 2, ∂f/∂q = z = −4, ∂f/∂x = ∂f/∂y = −4,
+    ∂f/∂z = q. Bea flips the sign of ∂f/∂q and carries it on to ∂f/∂x and ∂f/∂y."""
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "g1.yaml").write_text(GRAPH.format(x=-2), encoding="utf-8")
+    (tmp_path / "specs" / "g2.yaml").write_text(GRAPH.format(x=-3), encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text(
+        "id,name,email,section,variant,seed,hash,spec,statement,solution\n"
+        "a,Ana,,,g1,1,0000000000000001,specs/g1.yaml,,\n"
+        "b,Bea,,,g2,2,0000000000000002,specs/g2.yaml,,\n",
+        encoding="utf-8",
+    )
+    table = tmp_path / "answers.csv"
+    table.write_text(
+        "student,variant,value_q,value_f,gradient_f,gradient_q,gradient_x,gradient_y,gradient_z\n"
+        "a,g1,3,-12,1,-4,-4,-4,3\n"
+        "b,g2,2,-8,1,4,4,4,2\n",
+        encoding="utf-8",
+    )
+    code, stdout, stderr = invoke(
+        "grade",
+        str(table),
+        "--manifest",
+        str(tmp_path / "manifest.csv"),
+        "-o",
+        str(tmp_path / "out"),
+        columns=80,
+    )
+    assert code == 0, stderr
+    rows = {r["student_id"]: r for r in gradebook(tmp_path / "out")}
+    assert (rows["a"]["score"], rows["a"]["possible"]) == ("7", "7")
+    assert (rows["b"]["score"], rows["b"]["first_wrong"]) == ("6", "∂f/∂q")
+    assert "1 of 2: ∂f/∂q" in stdout
+
+
+def test_the_report_and_a_feedback_page_are_drawn(built: classroom.Class, tmp_path: Path) -> None:
+    """Headless Chromium (skipped where it is missing): the report's histogram stands tall in
+    its bars' colour, and a student's feedback page is text from top to bottom."""
+    from tests.test_html_screenshot import CHROMIUM, INK, ink_rows, screenshot
+
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed")
+    _, _, _, folder = run(built, "--format", "html", out="drawn")
+    report = screenshot((folder / "report.html").read_text("utf-8"), tmp_path)
+    share = float((report < INK).mean())
+    assert 0.01 < share < 0.4, f"{share:.3%} of the report is ink"
+    bar = (report > 60) & (report < 90)  # the bars' #4a6fa5: its darkest channel is 0x4a = 74
+    assert bar.sum(axis=0).max() > 100, "no bar of the histogram is drawn"
+    page = (folder / "feedback" / "s02.html").read_text("utf-8")
+    rows = ink_rows(screenshot(page, tmp_path))
+    assert rows.size and rows[-1] - rows[0] > 1000

@@ -135,6 +135,7 @@ def grade(
         _write(output, files, force, inputs)
     except BackcalcError as error:
         raise fail(error, None, lang) from None
+    from rich.console import Group
     from rich.text import Text
 
     from backcalc.cli.common import console
@@ -142,7 +143,7 @@ def grade(
     shown = [name for name in files if "/" not in name]
     shown.append(f"feedback/ ({sum('/' in name for name in files)})")
     written = look.t("grade.written", folder=str(output), files=", ".join(shown))
-    console().print(render(result, "table", look), Text(""), Text(written))
+    console().print(Group(render(result, "table", look), Text(""), Text(written)))
     if not result.passed:
         raise typer.Exit(EXIT_NOT_ALL_GRADED)
 
