@@ -19,6 +19,7 @@ from backcalc.cli.check import check
 from backcalc.cli.common import language, one_line
 from backcalc.cli.run import run
 from backcalc.cli.train import train
+from backcalc.cli.variants import variants
 
 
 class Group(TyperGroup):
@@ -92,6 +93,7 @@ app = typer.Typer(
 app.command()(run)
 app.command()(check)
 app.command()(train)
+app.command()(variants)
 
 
 def _version(value: bool) -> None:
