@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 from backcalc import __version__, locales
 from backcalc.cli.check import check
 from backcalc.cli.common import language, one_line
+from backcalc.cli.grade import grade
 from backcalc.cli.run import run
 from backcalc.cli.train import train
 from backcalc.cli.variants import variants
@@ -94,6 +95,7 @@ app.command()(run)
 app.command()(check)
 app.command()(train)
 app.command()(variants)
+app.command()(grade)
 
 
 def _version(value: bool) -> None:

@@ -358,4 +358,5 @@ def _write(built: Any, fmt: str, look: Style) -> str | bytes:
 def _answer_sheet(traces: list[tuple[str, Any]], entries: list[Any]) -> str:
     from backcalc.io import answerscsv
 
-    return answerscsv.template(traces, [(entry.id, entry.variant) for entry in entries])
+    first = traces[0][1]  # every variant has the same structure, so the same columns
+    return answerscsv.template(first, [(entry.id, entry.variant) for entry in entries])

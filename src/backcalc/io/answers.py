@@ -76,7 +76,7 @@ def read_answers(
     if path.suffix.lower() == ".npz":
         from backcalc.io import answersnpz  # numpy's own format: arrays, no written decimals
 
-        return Answers(answersnpz.read(path, trace, name, limits))
+        return answersnpz.read_answers(path, trace, name, limits)
     return parse_answers(yamlnodes.read_text(path, name), trace, name, path.parent, limits)
 
 

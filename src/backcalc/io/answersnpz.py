@@ -11,8 +11,10 @@ array has the shape `run` gives the quantity (a vector may be a column or a row)
 not claimed (YAML's null). For a computational graph, `value_<node>` is a node's value and
 `gradient_<name>` the output's gradient with respect to a node or an input (`value_q`,
 `gradient_x`), each one number. The numbers were not written as text, so no entry has written
-decimals (-1). Each array's declared size is taken from the element budget before it is read.
-Errors name the file and the key: `grads.npz: dJ_dW7: the network has 2 layers`.
+decimals (-1). For grading a class, `student` and `variant` may name who answered and which
+variant (`np.savez("ana.npz", student="s001", variant="v3f9a2c", ...)`: text or a whole number,
+as in an answers file). Each array's declared size is taken from the element budget before it
+is read. Errors name the file and the key: `grads.npz: dJ_dW7: the network has 2 layers`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,14 @@ import numpy as np
 from backcalc.core.grading import Claim
 from backcalc.core.quantities import LAYER_QUANTITIES, TOP_QUANTITIES
 from backcalc.errors import Location, SpecError
-from backcalc.io.answers import TRANSPOSABLE, check_shape, expected_quantity, transposed
+from backcalc.io.answers import (
+    LABELS,
+    TRANSPOSABLE,
+    Answers,
+    check_shape,
+    expected_quantity,
+    transposed,
+)
 from backcalc.io.datafiles import npy_header, numeric
 from backcalc.io.limits import Budget, LimitError, Limits, count
 from backcalc.io.reader import plural
@@ -47,6 +56,11 @@ _NOT_NPZ = "not a valid .npz file (numpy.savez writes one)"
 def read(path: Path, trace: Trace, name: str, limits: Limits | None = None) -> tuple[Claim, ...]:
     """The claims in the `.npz` file at `path` (`name` in messages); SpecError for a file that
     is not one, a key that names no quantity, or an array of the wrong shape."""
+    return read_answers(path, trace, name, limits).claims
+
+
+def read_answers(path: Path, trace: Trace, name: str, limits: Limits | None = None) -> Answers:
+    """`read`, with the student and the variant the file names (`student`, `variant`)."""
     if not path.exists():
         raise SpecError("no such file", Location(name))
     if not path.is_file():
@@ -58,9 +72,7 @@ def read(path: Path, trace: Trace, name: str, limits: Limits | None = None) -> t
         raise SpecError(f"cannot read it: {error.strerror}", Location(name)) from None
 
 
-def _read_npz(
-    stream: IO[bytes], trace: Trace, name: str, limits: Limits | None
-) -> tuple[Claim, ...]:
+def _read_npz(stream: IO[bytes], trace: Trace, name: str, limits: Limits | None) -> Answers:
     magic = stream.read(6)
     if magic.startswith(b"\x93NUMPY"):  # a .npy file renamed: one unnamed array, left unread
         raise SpecError(
@@ -77,12 +89,13 @@ def _read_npz(
         raise SpecError(_NOT_NPZ, Location(name)) from None
     with archive:
         reader = _NpzReader(archive, trace, name, Budget((limits or Limits()).max_elements))
-        claims = tuple(reader.claim(key) for key in archive.files)
+        claims = tuple(reader.claim(key) for key in archive.files if key not in LABELS)
+        student, variant = (reader.label(key) if key in archive.files else None for key in LABELS)
     if not claims:
         raise SpecError(
             "no arrays: save them by name, np.savez('grads.npz', dJ_dW1=dW1)", Location(name)
         )
-    return claims
+    return Answers(claims, student, variant)
 
 
 class _NpzReader:
@@ -99,6 +112,18 @@ class _NpzReader:
 
     def fail(self, key: str, message: str) -> SpecError:
         return SpecError(message, Location(self.file, path=key))
+
+    def label(self, key: str) -> str:
+        """`student` or `variant`: one text or one whole number."""
+        try:
+            value = np.asarray(self.archive[key])
+        except _DAMAGED:
+            raise self.fail(key, "expected a name or a number (a damaged .npz file?)") from None
+        if value.size == 1 and value.dtype.kind in "Uiu":
+            text = str(value.reshape(()).item()).strip()
+            if text:
+                return text
+        raise self.fail(key, "expected a name or a number, as np.savez(..., student='s001')")
 
     def claim(self, key: str) -> Claim:
         if self.trace.kind == "graph":

@@ -26,6 +26,8 @@ FORMATS = {  # format name -> the module that writes it
     "html": "backcalc.render.html",
     "pdf": "backcalc.render.pdf",
     "dot": "backcalc.render.dot",
+    "gradebook": "backcalc.render.gradebook",
+    "canvas": "backcalc.render.canvas",
 }
 RENDERERS: dict[tuple[str, str], str] = {  # (result kind, format) -> the function's name
     **{("network", f): "network" for f in ("table", "json", "markdown", "latex", "dot")},
@@ -35,6 +37,8 @@ RENDERERS: dict[tuple[str, str], str] = {  # (result kind, format) -> the functi
     **{("answers", f): "answers" for f in ("table", "json")},
     **{("train", f): "train" for f in ("table", "json")},
     **{("key", f): "key" for f in ("markdown", "latex", "html", "pdf")},
+    **{("classroom", f): "classroom" for f in ("table", "json", "html", "gradebook", "canvas")},
+    **{("feedback", f): "feedback" for f in ("markdown", "html")},
 }
 _TERMINAL_MODULE = {"answers": "grading"}
 _WHAT = {
@@ -44,6 +48,8 @@ _WHAT = {
     "answers": "graded answers",
     "train": "training runs",
     "key": "the keys of a set of variants",
+    "classroom": "graded classes",
+    "feedback": "a student's feedback",
 }
 
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 
 GIVEN = ("W", "b", "x", "y", "eta", "m", "1/m", "2λ")  # a network's given numbers, as written
+WRONG_SHOWN = 40  # entries of wrong steps listed (the terminal without --full, the feedback)
+STEP_SHOWN = 12  # a wrong step up to this size is listed whole; a larger one, its wrong entries
 MOST_DECIMALS = 12  # a value is shown with one decimal more than written, up to this many
 TERMS_SHOWN = 4  # terms of a long sum written out; the rest as "… (n terms)"
 
@@ -139,6 +141,90 @@ class GradingText:
             values["decimals"] = max(entry.decimals, 0)
             values["slips"] = ", ".join(self.slip_name(code) for code in remark.slips)
         return self.style.pick("grading.remark", remark.code, **values)
+
+    def verdict(self, grading: Grading) -> str:
+        """All right, or how many steps are wrong (the first named), carried, imprecise."""
+        n = len(grading.steps)
+        if grading.passed:
+            return self.t("grading.all_right", n=n)
+        first = grading.first_wrong_step
+        counts = {s: grading.count(s) for s in ("wrong", "carried_forward", "imprecise")}
+        if first is None:
+            return self.t(
+                "grading.summary_no_wrong",
+                n=n,
+                imprecise=counts["imprecise"],
+                carried=counts["carried_forward"],
+            )
+        return self.t(
+            "grading.summary_wrong",
+            n=n,
+            wrong=counts["wrong"],
+            first=self.label(first),
+            carried=counts["carried_forward"],
+            imprecise=counts["imprecise"],
+        )
+
+    def score(self, earned: float, possible: float) -> str:
+        given = self.numbers.given
+        return self.t("grading.score", earned=given(earned), possible=given(possible))
+
+    @staticmethod
+    def wrong_entries(grading: Grading) -> list[Judged]:
+        """The entries of the wrong steps (of a large one, only its wrong entries), in order."""
+        return [
+            entry
+            for step in grading.steps
+            if step.status == "wrong"
+            for entry in step.entries
+            if len(step.entries) <= STEP_SHOWN or entry.status == "wrong"
+        ]
+
+    # -- the first wrong step, as every report words it -----------------------------------
+
+    def first_lines(self, grading: Grading) -> list[tuple[int, str]]:
+        """The first wrong step as (depth, sentence): its title (0); what was written and the
+        correct value, the rule with the student's own numbers (1, the line worked out 2), the
+        diagnosis (1; an ambiguous one's slips 2) and what follows from it (1). Empty when no
+        step is wrong."""
+        step, entry = grading.first_wrong_step, grading.first_wrong
+        if step is None or entry is None:
+            return []
+        you_have = self.t(
+            "grading.you_have",
+            where=self.where(entry),
+            claimed=self.written(entry),
+            correct=self.correct(entry),
+        )
+        lines = [(0, self.t("grading.first_title", step=self.label(step))), (1, you_have)]
+        if grading.worked is not None and grading.exercise is not None:
+            lines.append((1, self.t("grading.from_yours")))
+            lines.append((2, self.worked(grading.worked, grading.exercise)))
+        return lines + self.diagnosis_lines(step, entry) + self.consequence_lines(grading)
+
+    def diagnosis_lines(self, step: Step, entry: Judged) -> list[tuple[int, str]]:
+        diagnosis = step.diagnosis or entry.diagnosis
+        if diagnosis is None:
+            return [(1, self.t("grading.undiagnosed"))]
+        if diagnosis.code != "ambiguous":
+            return [(1, self.t("grading.diagnosed", slip=self.slip(diagnosis.code)))]
+        alternatives = [(2, f"– {self.slip(code)}") for code in diagnosis.alternatives]
+        return [(1, self.t("grading.ambiguous")), *alternatives]
+
+    def consequence_lines(self, grading: Grading) -> list[tuple[int, str]]:
+        by_key = {step.key: step for step in grading.steps}
+        later = [by_key[key] for key in grading.consequences]
+        carried = [s for s in later if s.status == "carried_forward"]
+        lines = []
+        if carried:
+            names = ", ".join(self.label(s) for s in carried)
+            verb = self.style.pick("grading.verb", "single" if len(carried) == 1 else "several")
+            lines.append((1, self.t("grading.consequences", steps=names, verb=verb)))
+        others = [s for s in later if s.status == "wrong"]
+        if others:
+            names = ", ".join(self.label(s) for s in others)
+            lines.append((1, self.t("grading.consequences_wrong", steps=names)))
+        return lines
 
     # -- the first wrong entry, worked out -------------------------------------------------
 

@@ -28,6 +28,7 @@ from backcalc.render.document.blocks import (
 )
 
 if TYPE_CHECKING:
+    from backcalc.core.grading.classroom import ClassGrading, StudentResult
     from backcalc.core.graph import GraphTrace
     from backcalc.core.network import Trace
     from backcalc.core.variantkey import VariantKey
@@ -49,6 +50,20 @@ def key(result: VariantKey, style: Style) -> str:
     from backcalc.render.document.key import document
 
     return to_html(document(result, style), style)
+
+
+def feedback(result: StudentResult, style: Style) -> str:
+    """One student's feedback on their graded answers (render.document.feedback)."""
+    from backcalc.render.document.feedback import feedback as document
+
+    return to_html(document(result, style), style)
+
+
+def classroom(result: ClassGrading, style: Style) -> str:
+    """A graded class's report, with its score histogram (render.classreport)."""
+    from backcalc.render.classreport import report
+
+    return report(result, style)
 
 
 @cache

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from backcalc.core.activations import Array
     from backcalc.core.gradcheck import Entry, GradCheck
     from backcalc.core.grading import Diagnosis, Grading, Judged
+    from backcalc.core.grading.classroom import ClassGrading
     from backcalc.core.graph import GraphTrace
     from backcalc.core.network import Trace
     from backcalc.core.training import TrainResult
@@ -387,3 +388,10 @@ def _validation_document(result: TrainResult) -> dict[str, Any]:
         "validation_accuracies": accuracies,
         "validation_accuracy": None if accuracies is None else accuracies[-1],
     }
+
+
+def classroom(result: ClassGrading, style: Style | None = None) -> str:
+    """A graded class (backcalc.render.classjson)."""
+    from backcalc.render.classjson import classroom_document
+
+    return dump(classroom_document(result, style))

@@ -10,6 +10,7 @@ from backcalc.render.document.blocks import Document, Equation, Figure, Heading,
 from backcalc.render.document.prose import pieces
 
 if TYPE_CHECKING:
+    from backcalc.core.grading.classroom import StudentResult
     from backcalc.core.graph import GraphTrace
     from backcalc.core.network import Trace
     from backcalc.core.variantkey import VariantKey
@@ -24,6 +25,13 @@ def network(trace: Trace | GraphTrace, style: Style | None = None) -> str:
 
 
 graph = network
+
+
+def feedback(result: StudentResult, style: Style) -> str:
+    """One student's feedback on their graded answers (render.document.feedback)."""
+    from backcalc.render.document.feedback import feedback as document
+
+    return to_markdown(document(result, style), style)
 
 
 def key(result: VariantKey, style: Style) -> str:

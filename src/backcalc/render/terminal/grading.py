@@ -9,17 +9,15 @@ from typing import TYPE_CHECKING
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
-from backcalc.render.grading import GradingText, entry_index, graph_output
+from backcalc.render.grading import WRONG_SHOWN, GradingText, entry_index, graph_output
 from backcalc.render.style import Style
 from backcalc.render.terminal.layout import report_table
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from backcalc.core.grading import Grading, Judged, Step
+    from backcalc.core.grading import Grading, Judged
 
-WRONG_SHOWN = 40  # entries of wrong steps listed without --full
-STEP_SHOWN = 12  # a wrong step up to this size is listed whole; a larger one, its wrong entries
 REMARKS_SHOWN = 20
 STATUS_STYLES = {
     "correct": "green",
@@ -72,13 +70,7 @@ class GradingRenderer:
         with its diagnosis, the others with their status; with --full, every entry."""
         if self.style.full:
             return self.every_entry(grading)
-        entries = [
-            entry
-            for step in grading.steps
-            if step.status == "wrong"
-            for entry in step.entries
-            if len(step.entries) <= STEP_SHOWN or entry.status == "wrong"
-        ]
+        entries = self.words.wrong_entries(grading)
         if not entries:
             return None
         shown = entries[:WRONG_SHOWN]
@@ -114,54 +106,12 @@ class GradingRenderer:
         )
 
     def first(self, grading: Grading) -> list[RenderableType]:
-        step, entry = grading.first_wrong_step, grading.first_wrong
-        if step is None or entry is None:
-            return []
-        words = self.words
-        name = words.label(step)
-        lines: list[RenderableType] = [
-            Text(self.t("grading.first_title", step=name), style="bold"),
-            indented(
-                2,
-                self.t(
-                    "grading.you_have",
-                    where=words.where(entry),
-                    claimed=words.written(entry),
-                    correct=words.correct(entry),
-                ),
-            ),
+        """The first wrong step (GradingText.first_lines): its title in bold, then each
+        sentence two columns further in per depth."""
+        return [
+            Text(text, style="bold") if depth == 0 else indented(2 * depth, text)
+            for depth, text in self.words.first_lines(grading)
         ]
-        if grading.worked is not None and grading.exercise is not None:
-            lines.append(indented(2, self.t("grading.from_yours")))
-            lines.append(indented(4, words.worked(grading.worked, grading.exercise)))
-        lines += self.diagnosis(step, entry)
-        lines += self.consequences(grading)
-        return lines
-
-    def diagnosis(self, step: Step, entry: Judged) -> list[RenderableType]:
-        diagnosis = step.diagnosis or entry.diagnosis
-        if diagnosis is None:
-            return [indented(2, self.t("grading.undiagnosed"))]
-        if diagnosis.code != "ambiguous":
-            return [indented(2, self.t("grading.diagnosed", slip=self.words.slip(diagnosis.code)))]
-        lines: list[RenderableType] = [indented(2, self.t("grading.ambiguous"))]
-        lines += [indented(4, f"– {self.words.slip(code)}") for code in diagnosis.alternatives]
-        return lines
-
-    def consequences(self, grading: Grading) -> list[RenderableType]:
-        by_key = {step.key: step for step in grading.steps}
-        later = [by_key[key] for key in grading.consequences]
-        carried = [s for s in later if s.status == "carried_forward"]
-        lines: list[RenderableType] = []
-        if carried:
-            names = ", ".join(self.words.label(s) for s in carried)
-            verb = self.style.pick("grading.verb", "single" if len(carried) == 1 else "several")
-            lines.append(indented(2, self.t("grading.consequences", steps=names, verb=verb)))
-        others = [s for s in later if s.status == "wrong"]
-        if others:
-            names = ", ".join(self.words.label(s) for s in others)
-            lines.append(indented(2, self.t("grading.consequences_wrong", steps=names)))
-        return lines
 
     def remarks(self, grading: Grading) -> list[RenderableType]:
         found = [text for entry in grading.entries if (text := self.words.remark(entry))]
@@ -175,33 +125,9 @@ class GradingRenderer:
         return lines
 
     def summary(self, grading: Grading) -> Text:
-        n = len(grading.steps)
-        score = self.t(
-            "grading.score",
-            earned=self.marks(grading.earned),
-            possible=self.marks(grading.possible),
-        )
-        if grading.passed:
-            return Text.assemble((self.t("grading.all_right", n=n), "bold green"), " ", score, ".")
-        first = grading.first_wrong_step
-        counts = {s: grading.count(s) for s in ("wrong", "carried_forward", "imprecise")}
-        if first is None:
-            text = self.t(
-                "grading.summary_no_wrong",
-                n=n,
-                imprecise=counts["imprecise"],
-                carried=counts["carried_forward"],
-            )
-        else:
-            text = self.t(
-                "grading.summary_wrong",
-                n=n,
-                wrong=counts["wrong"],
-                first=self.words.label(first),
-                carried=counts["carried_forward"],
-                imprecise=counts["imprecise"],
-            )
-        return Text.assemble((text, "bold red"), " ", score, ".")
+        score = self.words.score(grading.earned, grading.possible)
+        colour = "bold green" if grading.passed else "bold red"
+        return Text.assemble((self.words.verdict(grading), colour), " ", score, ".")
 
     def render(self, grading: Grading) -> RenderableType:
         title = grading.title or grading.answers

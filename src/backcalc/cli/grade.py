@@ -1,0 +1,334 @@
+"""`backcalc grade`: a whole class's answers, each graded against the student's own variant
+(the manifest `backcalc variants` wrote), into a gradebook, Canvas's import, a JSON document,
+a class report and one feedback document per student, all under -o DIR."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from backcalc.cli.common import (
+    CommaOption,
+    LangOption,
+    MaxElementsOption,
+    OutsideFilesOption,
+    fail,
+    style,
+)
+from backcalc.errors import BackcalcError, Location, SpecError
+from backcalc.io.limits import MAX_ELEMENTS, Limits
+
+if TYPE_CHECKING:
+    from backcalc.core.grading import AnswerSettings
+    from backcalc.core.grading.classroom import ClassGrading, Seat, Submission
+    from backcalc.core.network import Trace
+    from backcalc.io.manifest import Manifest
+
+EXIT_NOT_ALL_GRADED = 1
+ANSWER_SUFFIXES = (".yaml", ".yml", ".npz")
+EXTENSIONS = {"markdown": "md", "html": "html"}
+
+
+class FeedbackFormat(enum.StrEnum):  # the formats that draw a student's feedback
+    markdown = "markdown"
+    html = "html"
+
+
+def grade(
+    answers: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="ANSWERS...",
+            help="The answers: YAML or .npz files (one per student, naming student: and "
+            "variant:), folders of them, or one CSV with a row per student.",
+            show_default=False,
+        ),
+    ],
+    manifest: Annotated[
+        Path,
+        typer.Option(
+            "--manifest",
+            "-m",
+            metavar="FILE",
+            help="The manifest backcalc variants wrote (DIR/manifest.csv or .json).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="The folder to write gradebook.csv, canvas.csv, grades.json, report.html and "
+            "feedback/ in (made if missing).",
+            show_default=False,
+        ),
+    ],
+    output_format: Annotated[
+        FeedbackFormat,
+        typer.Option("--format", "-f", help="The students' feedback documents: markdown or html."),
+    ] = FeedbackFormat.markdown,
+    tolerance: Annotated[
+        str,
+        typer.Option(
+            "--tolerance",
+            metavar="RULE",
+            help="How close a number must be: decimals (within 0.51 of a unit in its last "
+            "written decimal), sigfig:N, rel:R or abs:A.",
+        ),
+    ] = "decimals",
+    carry_forward: Annotated[
+        bool,
+        typer.Option(
+            help="Give method credit to steps computed correctly from a student's own earlier "
+            "wrong values."
+        ),
+    ] = True,
+    marks: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Marks per step (YAML: default, quantity names, layers)."
+        ),
+    ] = None,
+    assignment: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="The assignment's column in canvas.csv [default: the exercise's title].",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+    comma: CommaOption = None,
+    max_elements: MaxElementsOption = MAX_ELEMENTS,
+    outside_files: OutsideFilesOption = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files that exist in DIR.")
+    ] = False,
+) -> None:
+    """Grade a class: each student's answers against their own variant, with the slip named.
+    Exit code 1 if some answers name a student who is not in the manifest.
+
+    Example: backcalc grade answers/ --manifest class/manifest.csv -o grades
+    """
+    from backcalc.core.grading.classroom import grade_class
+    from backcalc.render import render
+
+    try:
+        bounds = Limits(max_elements, outside_files)
+        look = style(lang, comma)
+        roll, variants = _manifest(manifest, bounds)
+        settings, inputs = _settings(tolerance, carry_forward, marks)
+        submissions, read = _submissions(answers, roll, variants, bounds)
+        seats = _seats(roll)
+        result = grade_class(seats, variants, submissions, settings, roll.file)
+        title = result.title
+        result = dataclasses.replace(result, assignment=assignment or title)
+        files = _documents(result, output_format.value, look, render)
+        inputs = (*inputs, Path(manifest), *variants.paths(), *read)
+        _write(output, files, force, inputs)
+    except BackcalcError as error:
+        raise fail(error, None, lang) from None
+    from rich.text import Text
+
+    from backcalc.cli.common import console
+
+    shown = [name for name in files if "/" not in name]
+    shown.append(f"feedback/ ({sum('/' in name for name in files)})")
+    written = look.t("grade.written", folder=str(output), files=", ".join(shown))
+    console().print(render(result, "table", look), Text(""), Text(written))
+    if not result.passed:
+        raise typer.Exit(EXIT_NOT_ALL_GRADED)
+
+
+class _Variants:
+    """The manifest's variants by id, each spec read and run once, when first needed."""
+
+    def __init__(self, roll: Manifest, bounds: Limits | None = None) -> None:
+        self.roll = roll
+        self.bounds = bounds
+        self.specs: dict[str, str] = {}
+        for entry in roll.entries:
+            self.specs.setdefault(entry.variant, entry.spec)
+        self.traces: dict[str, Trace] = {}
+        self.read: list[Path] = []
+        self.columns: dict[str, list[str]] = {}
+
+    def __call__(self, variant: str) -> Trace:
+        if variant not in self.traces:
+            from backcalc.io import sources
+            from backcalc.io.spec import read
+
+            path = self.roll.path(self.specs[variant])
+            with sources.recording(path) as found:
+                exercise = read(path, limits=self.bounds)
+            self.read += found.paths()
+            self.traces[variant] = exercise.run()  # type: ignore[assignment]
+        return self.traces[variant]
+
+    def paths(self) -> list[Path]:
+        return self.read
+
+    def structure(self, variant: str) -> list[str]:
+        """The entries a student of `variant` can claim (the same for every variant)."""
+        if variant not in self.columns:
+            from backcalc.io.answerscsv import columns
+
+            self.columns[variant] = columns(self(variant))
+        return self.columns[variant]
+
+
+def _manifest(path: Path, bounds: Limits) -> tuple[Manifest, _Variants]:
+    from backcalc.io import manifest as manifest_file
+
+    roll = manifest_file.read(path)
+    return roll, _Variants(roll, bounds)
+
+
+def _seats(roll: Manifest) -> list[Seat]:
+    from backcalc.core.grading.classroom import Seat
+
+    return [Seat(e.id, e.variant, e.name, e.email, e.section) for e in roll.entries]
+
+
+def _settings(
+    tolerance: str, carry_forward: bool, marks: Path | None
+) -> tuple[AnswerSettings, tuple[Path, ...]]:
+    from backcalc.core.grading import AnswerSettings, Tolerance
+
+    settings = AnswerSettings(tolerance=Tolerance.parse(tolerance), carry_forward=carry_forward)
+    if marks is None:
+        return settings, ()
+    from backcalc.io import marks as marks_file
+
+    return dataclasses.replace(settings, marks=marks_file.read(marks)), (marks,)
+
+
+def _answer_files(given: list[Path]) -> list[Path]:
+    """The files ANSWERS names: each file, and the YAML and .npz files of each folder."""
+    found: list[Path] = []
+    for path in given:
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.suffix.lower() in ANSWER_SUFFIXES)
+            if not inside:
+                raise SpecError(
+                    "no answers files in this folder (.yaml, .yml or .npz)", Location(str(path))
+                )
+            found += inside
+        elif not path.exists():
+            raise SpecError("no such file", Location(str(path)))
+        else:
+            found.append(path)
+    return found
+
+
+def _submissions(
+    given: list[Path], roll: Manifest, variants: _Variants, bounds: Limits
+) -> tuple[list[Submission], list[Path]]:
+    """Every student's answers, each read as the exercise's answers (the structure every
+    variant shares: the first student's variant, read again with the student's own where it
+    differs)."""
+    from backcalc.core.grading.classroom import Submission
+    from backcalc.io import answers as answers_file
+    from backcalc.io import answerscsv
+
+    reference = roll.entries[0].variant
+    ids = {entry.id: entry for entry in roll.entries}
+    files = _answer_files(given)
+    submissions = []
+    for path in files:
+        name = str(path)
+        if path.suffix.lower() == ".csv":
+            table = answerscsv.read(path, name)
+            answerscsv.check(table, variants(reference))
+            for row in table:
+                trace = _own(variants, ids, row.student, reference)
+                claims = answerscsv.claims(row, trace)
+                submissions.append(Submission(row.student, row.variant, claims, row.source))
+            continue
+        read = answers_file.read_answers(path, variants(reference), name, bounds)
+        student = read.student
+        if student is None and read.variant in ids:  # with --count, a variant's id is its id
+            student = read.variant
+        if student is None:
+            raise SpecError(
+                "names no student: add student: <roster id> (and variant: <variant id>)",
+                Location(name),
+            )
+        own = _own(variants, ids, student, reference)
+        if own is not variants(reference):
+            read = answers_file.read_answers(path, own, name, bounds)
+        submissions.append(Submission(student, read.variant, read.claims, name))
+    return submissions, files
+
+
+def _own(variants: _Variants, ids: dict[str, Any], student: str, reference: str) -> Trace:
+    """The trace the student's answers are read against: their variant's when its structure
+    differs from the reference's (it never should), else the reference's."""
+    entry = ids.get(student)
+    if entry is None or variants.structure(entry.variant) == variants.structure(reference):
+        return variants(reference)
+    return variants(entry.variant)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def feedback_stem(student: str, taken: set[str]) -> str:
+    """A student id as a file name: letters, digits, `.`, `_` and `-` kept, anything else
+    (a `/`, a space) a `_`; never hidden or empty; `-2`, `-3` after one already taken."""
+    stem = _UNSAFE.sub("_", student).lstrip(".") or "_"
+    found, n = stem, 1
+    while found.lower() in taken:
+        n += 1
+        found = f"{stem}-{n}"
+    taken.add(found.lower())
+    return found
+
+
+def _documents(
+    result: ClassGrading, feedback_format: str, look: Any, render: Any
+) -> dict[str, str]:
+    """Every file to write, by its path under DIR, rendered before anything is written."""
+    files = {
+        "gradebook.csv": render(result, "gradebook", look),
+        "canvas.csv": render(result, "canvas", look),
+        "grades.json": render(result, "json", look),
+        "report.html": render(result, "html", look),
+    }
+    taken: set[str] = set()
+    extension = EXTENSIONS[feedback_format]
+    for student in result.graded:
+        stem = feedback_stem(student.seat.id, taken)
+        files[f"feedback/{stem}.{extension}"] = render(student, feedback_format, look)
+    return files
+
+
+def _write(folder: Path, files: dict[str, str], force: bool, inputs: tuple[Path, ...]) -> None:
+    """Every file under `folder`, each atomically; each target checked before the first is
+    written (an existing file without --force, an input: nothing is written)."""
+    from backcalc.io.files import OutputError, check_target, write_output
+
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(
+            "is a file, not a folder: -o names the folder to write in", Location(str(folder))
+        )
+    if folder.is_dir():
+        for name in files:
+            target = folder / name
+            if target.parent.is_dir():
+                check_target(target, force, inputs)
+    try:
+        (folder / "feedback").mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(
+            f"cannot make the folder: {error.strerror}", Location(str(folder))
+        ) from None
+    for name, text in files.items():
+        write_output(folder / name, text, force, inputs)
