@@ -53,7 +53,7 @@ CASES = {
     "unknown_top_key": (
         "inputs: [1, 2]\n",
         "net.yaml:1:1: inputs: unknown key 'inputs'; did you mean 'input'? (expected: title, "
-        "description, task, course, author, date, convention, input, target, layers, loss, learning_rate, l2, validation, "
+        "description, task, course, author, date, student, convention, input, target, layers, loss, learning_rate, l2, validation, "
         "answer_decimals, notation, vary)",
     ),
     "missing_key": (

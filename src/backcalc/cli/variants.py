@@ -248,6 +248,7 @@ class _Plan:
             who = slug(student.name) if student is not None else ""
             stem = f"{variant.id}-{who}" if who else variant.id
             data = template_file.variant_document(loaded, variant, self.decimals)
+            data["student"] = f"{student.name or student.id} · {variant.id}" if student else variant.id
             header = f"variant {variant.id} of {name} (seed {variant.seed}, hash {variant.hash})"
             spec = self.add(f"specs/{stem}.yaml", template_file.dump(data, header))
             trace = variant.exercise.run(self.decimals if self.hand else None)
@@ -295,13 +296,21 @@ class _Plan:
         return dataclasses.replace(self.look, doc=dataclasses.replace(self.look.doc, part=part))
 
     def write(self, force: bool, inputs: tuple[Path, ...]) -> None:
-        from backcalc.io.files import check_target, write_output
+        from backcalc.errors import Location
+        from backcalc.io.files import OutputError, check_target, write_output
 
         targets = [self.folder / relative for relative in self.files]
         for target in targets:  # every file checked before any is written
-            check_target(target, force, inputs)
+            if target.parent.is_dir():  # else nothing is there yet: it is made below
+                check_target(target, force, inputs)
         for target, content in zip(targets, self.files.values(), strict=True):
-            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                reason = error.strerror or str(error)
+                raise OutputError(
+                    f"cannot make the folder: {reason}", Location(str(target.parent))
+                ) from None
             write_output(target, content, force, inputs)
 
     def summary(self, name: str, seed: int, chosen: bool, drawn: list[Variant]) -> str:
