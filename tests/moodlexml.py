@@ -199,9 +199,8 @@ def _alternatives(written: str) -> list[Alternative]:
     found = []
     remaining = written
     while match := ONE_ALTERNATIVE.search(remaining):
-        fraction = (
-            1.0 if match.group(1) == "=" else float((match.group(2) or "0").replace(",", "."))
-        )
+        percent = (match.group(2) or "0").replace(",", ".")  # Moodle: .01 * the percentile
+        fraction = 1.0 if match.group(1) == "=" else 0.01 * float(percent)
         answer = match.group(3)
         number = NUMERICAL.match(answer)
         assert number, f"a NUMERICAL answer that is not a number: {answer!r}"

@@ -106,10 +106,16 @@ def reference_steps() -> list[tuple[str, np.ndarray]]:
     ]  # fmt: skip
 
 
+TITLES = {
+    "en": "2-3-1 sigmoid network (reference exercise)",
+    "es": "Red sigmoidea 2-3-1 (ejercicio de referencia)",
+}
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_reference_exercise_a_question_per_step_with_the_numpy_values(lang: str) -> None:
     _, found = export("reference-2-3-1", lang)
-    assert found[0].category == ("$course$", "backcalc", *found[0].category[2:3], "v01")
+    assert found[0].category == ("$course$", "backcalc", TITLES[lang], "v01")
     steps = reference_steps()
     asked = clozes(found)
     assert [q.name for q in asked] == [f"v01 · {n:02d} · {s}" for n, (s, _) in enumerate(steps, 1)]
@@ -138,6 +144,35 @@ def test_a_slip_is_a_zero_answer_naming_it_in_english_and_in_spanish() -> None:
         assert slip.fraction == 0
         assert slip.shown == slip_texts(lang)[0]["forgot_activation_derivative"]
         assert sub.correct.shown == {"en": "Correct.", "es": "Correcto."}[lang]
+
+
+def test_a_number_cut_or_rounded_at_every_step_is_accepted_as_the_grader_does() -> None:
+    _, found = export("reference-2-3-1", "en")
+    a1 = clozes(found)[1].by_title()["a⁽¹⁾[1]"]  # σ(1.98) = 0.87868: 0.879, cut 0.878
+    cut = a1.first(0.878)
+    assert cut is not None and cut.fraction == 1
+    assert cut.shown == "a⁽¹⁾[1]: 0.878 is cut, not rounded (0.8787 rounds to 0.879); accepted."
+    assert a1.first(0.877) is None and a1.first(0.879) is a1.correct
+    delta2 = clozes(found)[7].by_title()["δ⁽²⁾[1]"]  # −1.11707, by hand at 3 decimals −1.120
+    hand = [a for a in delta2.alternatives[1:] if a.fraction == 1]
+    assert [a.shown for a in hand] == [
+        "Correct: this is what rounding every step to 3 decimals gives."
+    ]
+    assert 0.00051 < abs(hand[0].value - delta2.correct.value) < 0.01
+
+
+def test_several_variants_each_in_its_own_category() -> None:
+    first, second = backcalc.load("reference-2-3-1"), backcalc.load(reference_spec("other"))
+    pairs = [("v01", first.run()), ("v3f9a2c-ana-perez", second.run())]
+    found = moodlexml.read(questions(pairs, 2, style_for("en"), "$course$/backcalc"))
+    categories = [q.category for q in found if q.kind == "category"]
+    assert categories == [
+        ("$course$", "backcalc", TITLES["en"], "v01"),
+        ("$course$", "backcalc", "other", "v3f9a2c-ana-perez"),
+    ]
+    assert found[16].kind == "category"  # after the first variant's 15 questions
+    assert {q.name.split(" · ")[0] for q in found[17:]} == {"v3f9a2c-ana-perez"}
+    assert clozes(found)[0].subquestions[0].correct.tolerance == 0.0051  # 2 decimals
 
 
 def test_the_statement_is_the_variants_in_tex_with_the_languages_numbers() -> None:
