@@ -238,6 +238,7 @@ class _Plan:
         from backcalc.io import manifest
         from backcalc.io import variants as template_file
         from backcalc.io.roster import slug
+        from backcalc.io.spec import parse as read_spec
         from backcalc.render import render
         from backcalc.render.document.build import document
 
@@ -248,10 +249,15 @@ class _Plan:
             who = slug(student.name) if student is not None else ""
             stem = f"{variant.id}-{who}" if who else variant.id
             data = template_file.variant_document(loaded, variant, self.decimals)
-            data["student"] = f"{student.name or student.id} · {variant.id}" if student else variant.id
+            data["student"] = (
+                f"{student.name or student.id} · {variant.id}" if student else variant.id
+            )
             header = f"variant {variant.id} of {name} (seed {variant.seed}, hash {variant.hash})"
-            spec = self.add(f"specs/{stem}.yaml", template_file.dump(data, header))
-            trace = variant.exercise.run(self.decimals if self.hand else None)
+            text = template_file.dump(data, header)
+            spec = self.add(f"specs/{stem}.yaml", text)
+            # the documents are made from the spec as written: what the student's spec says
+            exercise = read_spec(text, spec, self.folder / "specs")
+            trace = exercise.run(self.decimals if self.hand else None)
             self.traces.append((variant.id, trace))
             built = document(in_language(trace, self.look.lang), self.look)
             written: dict[str, str] = {}

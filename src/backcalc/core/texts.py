@@ -12,7 +12,12 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-HEADER_KEYS = ("course", "author", "date", "student")  # the header lines, in the order they are shown
+HEADER_KEYS = (
+    "course",
+    "author",
+    "date",
+    "student",
+)  # the header lines, in the order they are shown
 
 T = TypeVar("T")
 
