@@ -264,8 +264,8 @@ class _Plan:
             for fmt in self.formats:
                 ext = EXTENSIONS[fmt]
                 for part, folder in (("statement", "statements"), ("solution", "solutions")):
-                    text = _write(built, fmt, self._part(part))
-                    written.setdefault(part, self.add(f"{folder}/{stem}.{ext}", text))
+                    made = _write(built, fmt, self._part(part))
+                    written.setdefault(part, self.add(f"{folder}/{stem}.{ext}", made))
             rows.append(KeyRow(variant.id, student.name if student else "", trace))
             entries.append(
                 manifest.Entry(
