@@ -111,6 +111,11 @@ def solved(variant: str, code: str | None) -> slipref.Values:
     return slipref.solve(net(variant), None if code is None else slip(code))
 
 
+def steps_of(variant: str) -> list[slipref.Step]:
+    """Every step a student solves, as slipref counts them (a mark each)."""
+    return slipref.claimed(net(variant))
+
+
 def user_shape(step: slipref.Step) -> tuple[int, ...]:
     """The shape `run --format json` gives a step of this network (one observation)."""
     name, layer = step
@@ -191,7 +196,14 @@ def build(folder: Path, comma_students: tuple[str, ...] = ("s02", "s05")) -> Cla
         (specs / f"{variant}.yaml").write_text(spec_text(variant), encoding="utf-8")
         entries.append(
             manifest_file.Entry(
-                sid, name, email, section, variant, number, f"{number:016x}", f"specs/{variant}.yaml"
+                sid,
+                name,
+                email,
+                section,
+                variant,
+                number,
+                f"{number:016x}",
+                f"specs/{variant}.yaml",
             )
         )
     roll = manifest_file.Manifest(tuple(entries), folder / "class")

@@ -103,7 +103,7 @@ def test_each_student_s_slip_is_named_at_its_step(graded: tuple) -> None:
 
 
 def test_the_summary_names_the_most_common_slip(graded: tuple) -> None:
-    code, stdout, _, folder = graded
+    _, stdout, _, folder = graded
     summary = grades(folder)["summary"]
     top = summary["slips"][0]
     assert (top["code"], top["quantity"], top["layer"], top["count"], top["of"]) == (
@@ -210,9 +210,9 @@ def test_missing_unknown_and_wrong_variant_are_listed_everywhere(graded: tuple) 
 def test_csv_answers_are_graded_as_the_yaml_answers(built: classroom.Class, graded: tuple) -> None:
     code, _, stderr, folder = run(built, out="from-csv", answers=built.csv)
     assert code == 1, stderr
-    assert (folder / "gradebook.csv").read_text("utf-8") == (
-        graded[3] / "gradebook.csv"
-    ).read_text("utf-8")
+    assert (folder / "gradebook.csv").read_text("utf-8") == (graded[3] / "gradebook.csv").read_text(
+        "utf-8"
+    )
     for sid in classroom.PLAN:
         mine = (folder / "feedback" / f"{sid}.md").read_text("utf-8")
         theirs = (graded[3] / "feedback" / f"{sid}.md").read_text("utf-8")
@@ -269,7 +269,7 @@ def test_the_terminal_summary_fits_80_columns(graded: tuple) -> None:
 
 
 def test_existing_files_are_refused_without_force(built: classroom.Class) -> None:
-    code, _, _, folder = run(built, out="twice")
+    _, _, _, folder = run(built, out="twice")
     before = (folder / "gradebook.csv").read_text("utf-8")
     (folder / "gradebook.csv").write_text("mine", encoding="utf-8")
     code, stdout, stderr, _ = run(built, out="twice")
@@ -334,7 +334,15 @@ def test_a_bad_csv_cell_is_located(built: classroom.Class, tmp_path: Path) -> No
     assert code == 2 and not (tmp_path / "o").exists()
     assert stderr.strip() == f"{bad}:4: column '{column}': expected a number, found '0.5x'"
     code, _, stderr = invoke(
-        "grade", str(bad), "--manifest", str(built.manifest), "-o", str(tmp_path / "o"),
-        "--lang", "es",
+        "grade",
+        str(bad),
+        "--manifest",
+        str(built.manifest),
+        "-o",
+        str(tmp_path / "o"),
+        "--lang",
+        "es",
     )
-    assert stderr.strip() == f"{bad}:4: column '{column}': se esperaba un número; se encontró '0.5x'"
+    assert (
+        stderr.strip() == f"{bad}:4: column '{column}': se esperaba un número; se encontró '0.5x'"
+    )

@@ -378,6 +378,9 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 NOT_PROSE = frozenset(
     {
         "digraph backcalc",  # the DOT output's first line: a Graphviz keyword and the graph's id
+        "SIS User",  # Canvas's gradebook columns (render/canvas.py): its importer's keywords
+        "SIS Login",
+        "Points Possible",
     }
 )
 # rich style names ("bold red", "bold underline"): a pair made only of these is a style,
@@ -395,6 +398,7 @@ ERROR_MESSAGE_PARTS = frozenset(
         "graded answers",
         "training runs",
         "the keys of a set of variants",
+        "graded classes",
     }
 )
 

@@ -1,8 +1,8 @@
-"""`report.html`: a graded class on one self-contained page (backcalc.render.html's template and
-stylesheet, nothing fetched, no script): the rule in force, who was graded, the scores as an
-inline SVG histogram, the most common slips and first wrong steps, a table of the share of each
-status per step (with a bar each), the students, and who is missing, unknown or named another
-variant."""
+"""`report.html`: a graded class on one self-contained page (backcalc.render.html's template,
+its stylesheet and classreport.css; nothing fetched, no script): the rule in force, who was
+graded, the scores as an inline SVG histogram, the most common slips and first wrong steps, a
+table of the share of each status per step (with a bar each), the students, and who is missing,
+unknown or named another variant."""
 
 from __future__ import annotations
 
@@ -25,15 +25,6 @@ COLOURS = {  # a status's colour in the bars and the legend
     "wrong": "#c62828",
     "missing": "#bdbdbd",
 }
-CSS = """
-.histogram { margin: 1rem 0; text-align: center; }
-.histogram svg { max-width: 100%; height: auto; }
-.histogram text { font-family: inherit; fill: #1a1a1a; }
-table.results td.number, table.results th.number { text-align: right; }
-.legend span { display: inline-block; margin-right: 1rem; }
-.legend i { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.3em; }
-ul.flat { padding-left: 1.2rem; }
-"""
 
 
 def report(result: ClassGrading, style: Style | None = None) -> str:
@@ -56,7 +47,7 @@ def report(result: ClassGrading, style: Style | None = None) -> str:
     return Template(_data("html.xhtml")).substitute(
         lang=escape(style.lang),
         title=_esc(title),
-        style=stylesheet() + "\n" + CSS.strip(),
+        style=stylesheet() + "\n" + _data("classreport.css").strip(),
         body=section,
     )
 

@@ -25,7 +25,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from backcalc.core.grading import STATUSES, AnswerSettings, Claim, Diagnosis, Grading, grade
+from backcalc.core.grading import (
+    STATUSES,
+    AnswerSettings,
+    Claim,
+    Diagnosis,
+    Grading,
+    grade,
+    steps_for,
+)
 from backcalc.errors import BackcalcError, Location
 
 if TYPE_CHECKING:
@@ -208,10 +216,14 @@ def grade_class(
             continue
         found[submission.student] = submission
     gradings = {}
+    order: list[Key] = []
     for student, submission in found.items():
         trace = trace_of(by_id[student].variant)
         gradings[student] = grade(trace, submission.claims, settings, submission.source)
-    order = _class_steps(list(gradings.values()))
+        if not order:  # every variant has the same steps: the first one's order is theirs
+            order = list(steps_for(trace).order)
+    answered = {step.key for grading in gradings.values() for step in grading.steps}
+    order = [key for key in order if key in answered]
     possible = sum(settings.marks.of(key) for key in order)
     results = []
     for seat in seats:
@@ -251,21 +263,6 @@ def _where(source: str) -> Location:
     if file and line.isdigit():
         return Location(file, int(line))
     return Location(source)
-
-
-def _class_steps(gradings: list[Grading]) -> list[Key]:
-    """The steps any student claimed, in hand-solution order (every grading lists its steps
-    in that order; a step one student has comes after those before it in theirs)."""
-    order: list[Key] = []
-    for grading in gradings:
-        keys = [step.key for step in grading.steps]
-        for position, key in enumerate(keys):
-            if key in order:
-                continue
-            before = [k for k in keys[:position] if k in order]
-            at = order.index(before[-1]) + 1 if before else 0
-            order.insert(at, key)
-    return order
 
 
 def _share(key: Key, graded: list[StudentResult]) -> StepShare:
