@@ -32,10 +32,20 @@ def timed(command: list[str]) -> float:
     return elapsed
 
 
+def written(values: object) -> object:
+    """Numbers as a student writes them: with exactly 3 decimals (as text, so that 0.250 keeps
+    its zero)."""
+    import numpy as np
+
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 0:
+        return f"{float(array):.3f}"
+    return [written(row) for row in array]
+
+
 def answer_files(folder: Path, out: Path) -> list[Path]:
     """Every student's full answers, from their variant's exact values at the answers'
     decimals (a third of them with δ⁽¹⁾ computed without g'(z⁽¹⁾), carried forward)."""
-    import numpy as np
     import yaml
 
     import backcalc
@@ -48,7 +58,7 @@ def answer_files(folder: Path, out: Path) -> list[Path]:
         layers = {}
         for index, layer in enumerate(result["layers"], start=1):
             layers[index] = {
-                name: np.round(np.asarray(layer[name]), 3).tolist()
+                name: written(layer[name])
                 for name in ("z", "a", "dJ_da", "g_prime", "delta", "dJ_dW", "dJ_db")
                 if layer.get(name) is not None
             }
@@ -57,8 +67,8 @@ def answer_files(folder: Path, out: Path) -> list[Path]:
         document = {
             "student": entry.id,
             "variant": entry.variant,
-            "prediction": np.round(np.asarray(result["prediction"]), 3).tolist(),
-            "loss": round(float(result["loss"]), 3),
+            "prediction": written(result["prediction"]),
+            "loss": written(result["loss"]),
             "layers": layers,
         }
         path = out / f"{entry.id}.yaml"
