@@ -227,8 +227,11 @@ def test_header_options_replace_add_and_drop_lines(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("autor=A", "unknown key 'autor'; did you mean 'author'? (expected: course, author, date)"),
-        ("title=A", "unknown key 'title' (expected: course, author, date)"),
+        (
+            "autor=A",
+            "unknown key 'autor'; did you mean 'author'? (expected: course, author, date, student)",
+        ),
+        ("title=A", "unknown key 'title' (expected: course, author, date, student)"),
         ("author", "expected KEY=VALUE (course=..., author=..., date=...), found 'author'"),
     ],
 )

@@ -53,8 +53,8 @@ CASES = {
     "unknown_top_key": (
         "inputs: [1, 2]\n",
         "net.yaml:1:1: inputs: unknown key 'inputs'; did you mean 'input'? (expected: title, "
-        "description, task, course, author, date, convention, input, target, layers, loss, learning_rate, l2, validation, "
-        "answer_decimals, notation)",
+        "description, task, course, author, date, student, convention, input, target, layers, loss, learning_rate, l2, validation, "
+        "answer_decimals, notation, vary)",
     ),
     "missing_key": (
         "input: [1, 2]\nlayers:\n  - weights: [[1, 2]]\nloss: squared_error\n",

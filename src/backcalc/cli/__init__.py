@@ -20,6 +20,7 @@ from backcalc.cli.common import language, one_line
 from backcalc.cli.grade import grade
 from backcalc.cli.run import run
 from backcalc.cli.train import train
+from backcalc.cli.variants import variants
 
 
 class Group(TyperGroup):
@@ -93,6 +94,7 @@ app = typer.Typer(
 app.command()(run)
 app.command()(check)
 app.command()(train)
+app.command()(variants)
 app.command()(grade)
 
 

@@ -12,7 +12,12 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-HEADER_KEYS = ("course", "author", "date")  # the header lines, in the order they are shown
+HEADER_KEYS = (
+    "course",
+    "author",
+    "date",
+    "student",
+)  # the header lines, in the order they are shown
 
 T = TypeVar("T")
 
@@ -52,6 +57,7 @@ class Sheet:
     course: str | None = None
     author: str | None = None
     date: str | None = None
+    student: str | None = None  # whose variant this is (backcalc variants writes it)
 
     def header(self) -> tuple[tuple[str, str], ...]:
         """(key, value) of every header line given, in HEADER_KEYS' order."""

@@ -19,7 +19,7 @@ from backcalc.core.expressions import CHOOSERS, Expr, ExpressionError, functions
 from backcalc.core.graph import Graph, StepError, from_expression, from_steps
 from backcalc.io.expressions import parse
 from backcalc.io.reader import ValueReader, describe
-from backcalc.io.spec import answer_decimals
+from backcalc.io.spec import answer_decimals, check_vary
 from backcalc.io.texts import SHEET_KEYS, sheet, user_text
 from backcalc.io.yamlnodes import child
 
@@ -32,6 +32,7 @@ GRAPH_KEYS = (
     "values",
     "output",
     "answer_decimals",
+    "vary",
 )
 
 
@@ -55,7 +56,7 @@ class GraphReader(ValueReader):
             if error.index is None and "output" in top and "output" in error.message:
                 path = "output"
             raise self.fail(path, error.message) from None
-        return Graph(
+        result = Graph(
             graph.values,
             graph.nodes,
             graph.output,
@@ -65,6 +66,9 @@ class GraphReader(ValueReader):
             answer_decimals=answer_decimals(self, top),
             sheet=sheet(self, top),
         )
+        if "vary" in top:
+            check_vary(self.doc, result)
+        return result
 
     def values(self, value: Any) -> dict[str, float]:
         if not isinstance(value, dict):

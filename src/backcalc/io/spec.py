@@ -43,6 +43,7 @@ TOP_KEYS = (
     "validation",
     "answer_decimals",
     "notation",
+    "vary",  # a template's numbers to vary (io/vary.py): checked, then ignored by run
 )
 LAYER_KEYS = ("units", "weights", "bias", "activation", "freeze")
 FREEZABLE = ("weights", "bias")
@@ -111,7 +112,7 @@ class _Reader(ValueReader):
         validation = None
         if "validation" in top:
             validation = self.validation(top["validation"], x.shape[1], loss, target.shape[1])
-        return Exercise(
+        exercise = Exercise(
             network=network,
             x=x,
             target=target,
@@ -124,6 +125,9 @@ class _Reader(ValueReader):
             sheet=sheet(self, top),
             notation=notation(self, top.get("notation")),
         )
+        if "vary" in top:
+            check_vary(self.doc, exercise)
+        return exercise
 
     def validation(self, value: Any, n: int, loss: Loss, k: int) -> tuple[Array, Array]:
         """Observations to evaluate the trained network on, written as `input` and `target`."""
@@ -373,6 +377,13 @@ def answer_decimals(reader: ValueReader, top: dict[str, Any]) -> int | None:
     raise reader.fail(
         "answer_decimals", f"expected a whole number from 0 to {MAX_ANSWER_DECIMALS}, found {found}"
     )
+
+
+def check_vary(doc: yamlnodes.Document, template: ExerciseKind) -> None:
+    """A template's `vary:` section, checked against its exercise (a located SpecError)."""
+    from backcalc.io.vary import read as read_vary  # templates only
+
+    read_vary(doc, template)
 
 
 def _missing_hint(key: str) -> str:

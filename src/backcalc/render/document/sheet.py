@@ -35,10 +35,20 @@ def task(exercise: Exercise | Graph, style: Style) -> tuple[Block, ...]:
     heading = Heading(style.t("document.task"), 2)
     given = pick(exercise.sheet.task, style.lang)
     if given:
-        return heading, Paragraph(given, user=True)
+        return heading, Paragraph(given, user=True), *_precision(exercise, style)
     if exercise.kind == "graph":
-        return heading, Paragraph(_graph_task(exercise, style))  # type: ignore[arg-type]
-    return heading, Paragraph(_network_task(exercise, style))  # type: ignore[arg-type]
+        paragraph = Paragraph(_graph_task(exercise, style))  # type: ignore[arg-type]
+    else:
+        paragraph = Paragraph(_network_task(exercise, style))  # type: ignore[arg-type]
+    return heading, paragraph, *_precision(exercise, style)
+
+
+def _precision(exercise: Exercise | Graph, style: Style) -> tuple[Block, ...]:
+    """How precisely to answer, where the spec asks (`answer_decimals`, as every variant does)."""
+    places = exercise.answer_decimals
+    if places is None:
+        return ()
+    return (Paragraph(style.t("document.task_decimals", n=places)),)
 
 
 def header(exercise: Exercise | Graph, style: Style) -> tuple[tuple[str, str], ...]:

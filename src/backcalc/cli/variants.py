@@ -1,0 +1,377 @@
+"""`backcalc variants`: a variant of an exercise per student, with its statement, its solution,
+the teacher's combined key, a manifest of who has which and an empty answer sheet."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from backcalc.cli.common import (
+    MAX_DECIMALS,
+    CommaOption,
+    LangOption,
+    MaxElementsOption,
+    OutsideFilesOption,
+    complete_spec,
+    fail,
+    style,
+)
+from backcalc.cli.run import header_lines
+from backcalc.errors import BackcalcError
+from backcalc.io.limits import MAX_ELEMENTS, Limits
+
+if TYPE_CHECKING:
+    from backcalc.core.variants import Variant
+    from backcalc.io.roster import Student
+    from backcalc.render.style import Style
+
+MAX_COUNT = 10_000  # variants in one set (a class, a year of classes)
+EXTENSIONS = {"markdown": "md", "latex": "tex", "html": "html", "pdf": "pdf"}
+
+
+class DocFormat(enum.StrEnum):
+    markdown = "markdown"
+    latex = "latex"
+    html = "html"
+    pdf = "pdf"
+
+
+class Export(enum.StrEnum):
+    moodle = "moodle"
+
+
+def variant_id(seed: int, student: str, digits: int = 6) -> str:
+    """A roster student's variant id: `v` and hex digits of HMAC-SHA256(seed, "id:" + id), the
+    same whatever the roster's order or who else is on it."""
+    digest = hmac.new(str(seed).encode(), f"id:{student}".encode(), hashlib.sha256).hexdigest()
+    return "v" + digest[:digits]
+
+
+def keys_for(
+    seed: int, count: int | None, students: tuple[Student, ...] | None
+) -> list[tuple[str, str]]:
+    """(variant id, student key) for every variant: v01... with --count; with a roster, ids from
+    the students' (longer where two would share one)."""
+    if students is None:
+        assert count is not None
+        width = max(2, len(str(count)))
+        return [(f"v{n:0{width}d}", f"v{n:0{width}d}") for n in range(1, count + 1)]
+    for digits in range(6, 65, 2):
+        ids = [variant_id(seed, student.id, digits) for student in students]
+        if len(set(ids)) == len(ids):
+            return [(vid, student.id) for vid, student in zip(ids, students, strict=True)]
+    raise BackcalcError("two students' ids give the same variant id")  # pragma: no cover
+
+
+def variants(
+    template: Annotated[
+        str,
+        typer.Argument(
+            metavar="TEMPLATE",
+            help="A spec (any example works), optionally with a vary: section saying which "
+            "numbers vary and how.",
+            autocompletion=complete_spec,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="DIR", help="The folder to write the variants into."
+        ),
+    ],
+    count: Annotated[
+        int | None,
+        typer.Option(min=1, max=MAX_COUNT, metavar="N", help="Draw N variants, v01 to vN."),
+    ] = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="A variant per student of this CSV roster (columns id, and optionally name, "
+            "email, section).",
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="The seed the variants are drawn from: the same seed and student give the "
+            "same variant [default: a new one, printed].",
+            show_default=False,
+        ),
+    ] = None,
+    decimals: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=MAX_DECIMALS,
+            help="The decimals answers are asked at (answer_decimals in each variant's spec).",
+        ),
+    ] = 3,
+    output_format: Annotated[
+        list[DocFormat] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="The statements', solutions' and key's format (repeatable) [default: markdown].",
+            show_default=False,
+        ),
+    ] = None,
+    hand_rounding: Annotated[
+        bool,
+        typer.Option(
+            "--hand-rounding",
+            help="Work the solutions and the key as by hand: every number rounded to --decimals "
+            "and used rounded in the next step.",
+        ),
+    ] = False,
+    diagram: Annotated[
+        bool | None,
+        typer.Option(
+            "--diagram/--no-diagram",
+            help="Draw the network or graph in the documents [default: in HTML only].",
+            show_default=False,
+        ),
+    ] = None,
+    header: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="KEY=VALUE",
+            callback=header_lines,
+            help="A line under each document's title: course=..., author=... or date=... "
+            "(repeatable).",
+        ),
+    ] = None,
+    export: Annotated[
+        list[Export] | None,
+        typer.Option(
+            help="Also write the questions for an LMS: moodle (Moodle XML, moodle.xml).",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+    comma: CommaOption = None,
+    max_elements: MaxElementsOption = MAX_ELEMENTS,
+    outside_files: OutsideFilesOption = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files of an earlier run in DIR.")
+    ] = False,
+) -> None:
+    """Draw a variant of an exercise for each student (or N), each with its spec, statement and
+    solution, plus the teacher's combined key, a manifest and an empty answer sheet.
+
+    Example: backcalc variants reference-2-3-1 --roster students.csv --seed 2026 -o class
+    """
+    from backcalc.io import examples
+    from backcalc.io import roster as roster_file
+    from backcalc.io import variants as template_file
+
+    formats = list(dict.fromkeys(f.value for f in output_format or [DocFormat.markdown]))
+    look = style(lang, comma, decimals)
+    lines = tuple((key, value) for key, _, value in (h.partition("=") for h in header or []))
+    look = dataclasses.replace(
+        look, doc=dataclasses.replace(look.doc, diagram=diagram, header=lines)
+    )
+    try:
+        if (count is None) == (roster is None):
+            raise BackcalcError("give either --count N or --roster FILE (one of them)")
+        if "pdf" in formats:
+            from backcalc.render.pdf import _pdflatex
+
+            _pdflatex()  # before anything is drawn: a clear message without pdflatex
+        chosen = secrets.randbelow(2**32) if seed is None else seed
+        path, name = examples.resolve(template)
+        bounds = Limits(max_elements, outside_files)
+        loaded = template_file.read_template(path, name, bounds)
+        students = None if roster is None else roster_file.read(roster, str(roster))
+        inputs = (path, *(() if roster is None else (roster,)))
+        plan = _Plan(output, look, formats, hand_rounding, decimals)
+        drawn = _draw(loaded, keys_for(chosen, count, students), chosen, decimals)
+        plan.add_variants(loaded, drawn, students, chosen, name)
+        if export:
+            plan.add_moodle(drawn)
+        plan.write(force, inputs)
+    except BackcalcError as error:
+        raise fail(error, template, lang) from None
+    print(plan.summary(name, chosen, seed is None, drawn))
+
+
+def _draw(loaded: Any, keys: list[tuple[str, str]], seed: int, decimals: int) -> list[Variant]:
+    from backcalc.core.variants import draw_all
+
+    return draw_all(loaded.exercise, loaded.vary, keys, seed, decimals)
+
+
+class _Plan:
+    """Every file of a set of variants, made in memory first and written only when none of them
+    exists (or with --force), each atomically; the paths relative to DIR."""
+
+    def __init__(
+        self, folder: Path, look: Style, formats: list[str], hand: bool, decimals: int
+    ) -> None:
+        self.folder, self.look, self.formats = folder, look, formats
+        self.hand, self.decimals = hand, decimals
+        self.files: dict[str, str | bytes] = {}
+        self.traces: list[Any] = []
+
+    def add(self, relative: str, content: str | bytes) -> str:
+        self.files[relative] = content
+        return relative
+
+    def add_variants(
+        self,
+        loaded: Any,
+        drawn: list[Variant],
+        students: tuple[Student, ...] | None,
+        seed: int,
+        name: str,
+    ) -> None:
+        from backcalc.core.texts import in_language
+        from backcalc.core.variantkey import KeyRow, VariantKey
+        from backcalc.io import manifest
+        from backcalc.io import variants as template_file
+        from backcalc.io.roster import slug
+        from backcalc.io.spec import parse as read_spec
+        from backcalc.render import render
+        from backcalc.render.document.build import document
+
+        people = {s.id: s for s in students or ()}
+        entries, rows = [], []
+        for variant in drawn:
+            student = people.get(variant.key)
+            who = slug(student.name) if student is not None else ""
+            stem = f"{variant.id}-{who}" if who else variant.id
+            data = template_file.variant_document(loaded, variant, self.decimals)
+            data["student"] = (
+                f"{student.name or student.id} · {variant.id}" if student else variant.id
+            )
+            header = f"variant {variant.id} of {name} (seed {variant.seed}, hash {variant.hash})"
+            text = template_file.dump(data, header)
+            spec = self.add(f"specs/{stem}.yaml", text)
+            # the documents are made from the spec as written: what the student's spec says
+            exercise = read_spec(text, spec, self.folder / "specs")
+            trace = exercise.run(self.decimals if self.hand else None)
+            self.traces.append((variant.id, trace))
+            built = document(in_language(trace, self.look.lang), self.look)
+            written: dict[str, str] = {}
+            for fmt in self.formats:
+                ext = EXTENSIONS[fmt]
+                for part, folder in (("statement", "statements"), ("solution", "solutions")):
+                    made = _write(built, fmt, self._part(part))
+                    written.setdefault(part, self.add(f"{folder}/{stem}.{ext}", made))
+            rows.append(KeyRow(variant.id, student.name if student else "", trace))
+            entries.append(
+                manifest.Entry(
+                    student.id if student else variant.id,
+                    student.name if student else "",
+                    student.email if student else "",
+                    student.section if student else "",
+                    variant.id,
+                    variant.seed,
+                    variant.hash,
+                    spec,
+                    written["statement"],
+                    written["solution"],
+                )
+            )
+        title = loaded.exercise.title
+        key = VariantKey(title, tuple(rows), self.decimals, seed)
+        for fmt in self.formats:
+            self.add(f"key.{EXTENSIONS[fmt]}", render(key, fmt, self.look))
+        self.manifest = manifest.Manifest(
+            tuple(entries), self.folder, "manifest.csv", name, seed, self.decimals
+        )
+        self.add("manifest.csv", manifest.to_csv(self.manifest))
+        self.add("manifest.json", manifest.to_json(self.manifest))
+        self.add("answers.csv", _answer_sheet(self.traces, entries))
+
+    def add_moodle(self, drawn: list[Variant]) -> None:
+        from backcalc.render import moodle
+
+        title = str(drawn[0].exercise.title or "backcalc")
+        self.add("moodle.xml", moodle.questions(self.traces, self.decimals, self.look, title))
+
+    def _part(self, part: str) -> Style:
+        return dataclasses.replace(self.look, doc=dataclasses.replace(self.look.doc, part=part))
+
+    def write(self, force: bool, inputs: tuple[Path, ...]) -> None:
+        from backcalc.errors import Location
+        from backcalc.io.files import OutputError, check_target, write_output
+
+        targets = [self.folder / relative for relative in self.files]
+        for target in targets:  # every file checked before any is written
+            if target.parent.is_dir():  # else nothing is there yet: it is made below
+                check_target(target, force, inputs)
+        for target, content in zip(targets, self.files.values(), strict=True):
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                reason = error.strerror or str(error)
+                raise OutputError(
+                    f"cannot make the folder: {reason}", Location(str(target.parent))
+                ) from None
+            write_output(target, content, force, inputs)
+
+    def summary(self, name: str, seed: int, chosen: bool, drawn: list[Variant]) -> str:
+        t = self.look.t
+        draws = sum(variant.attempts for variant in drawn)
+        lines = [
+            t(
+                "variants.done",
+                n=len(drawn),
+                template=name,
+                seed=seed,
+                decimals=self.decimals,
+                folder=str(self.folder),
+            ),
+            t("variants.draws", draws=draws, rejected=draws - len(drawn)),
+        ]
+        if chosen:
+            lines.append(t("variants.seed_chosen", seed=seed))
+        files = [
+            ("specs/", t("variants.specs")),
+            ("statements/", t("variants.statements", formats=", ".join(self.formats))),
+            ("solutions/", t("variants.solutions")),
+            (", ".join(f"key.{EXTENSIONS[f]}" for f in self.formats), t("variants.key")),
+            ("manifest.csv", t("variants.manifest")),
+            ("answers.csv", t("variants.answers")),
+        ]
+        if "moodle.xml" in self.files:
+            files.append(("moodle.xml", t("variants.moodle")))
+        width = max(len(file) for file, _ in files)
+        lines += [f"  {file:<{width}}  {what}" for file, what in files]
+        return "\n".join(lines)
+
+
+def _write(built: Any, fmt: str, look: Style) -> str | bytes:
+    """A document in one format and part, from the Document built once per variant."""
+    if fmt == "markdown":
+        from backcalc.render.markdown import to_markdown
+
+        return to_markdown(built, look)
+    if fmt == "html":
+        from backcalc.render.html import to_html
+
+        return to_html(built, look)
+    from backcalc.render.latex import to_latex
+
+    text = to_latex(built, look)
+    if fmt == "latex":
+        return text
+    from backcalc.render.pdf import compile_latex
+
+    return compile_latex(text)
+
+
+def _answer_sheet(traces: list[tuple[str, Any]], entries: list[Any]) -> str:
+    from backcalc.io import answerscsv
+
+    first = traces[0][1]  # every variant has the same structure, so the same columns
+    return answerscsv.template(first, [(entry.id, entry.variant) for entry in entries])

@@ -1,0 +1,177 @@
+"""Drawing the variants of a template: one per key, reproducible, distinct and good.
+
+Each key (variant id, student key) has its own seed, `student_seed(seed, key)`, and its own
+stream of draws (numpy's default generator on that seed): the first draw with no problem
+(backcalc.core.variants.problems) whose numbers no other variant has is the variant. The keys
+are served in sorted order (student key, then id), so a variant depends on the template, the
+seed, its key and, only where two keys' first good draws coincide, on the keys sorted before it:
+never on the order the keys are given in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from backcalc.core.variants.problems import problems
+from backcalc.core.variants.rules import FIXED, Choice, Fixed, Range, Rule, Vary
+from backcalc.core.variants.seeds import numbers_hash, student_seed
+from backcalc.errors import BackcalcError
+
+if TYPE_CHECKING:
+    from backcalc.core.activations import Array
+    from backcalc.core.exercise import ExerciseKind
+    from backcalc.core.graph import Graph
+    from backcalc.core.network import Exercise
+
+ATTEMPTS = 500  # draws per variant before giving up
+SHOWN = 3  # reasons named in the error
+COLLISION = "the same numbers as another variant"
+
+
+class VariantError(BackcalcError):
+    """No good variant within the draws allowed: the message says which constraints failed."""
+
+
+@dataclass(frozen=True, eq=False)
+class Variant:
+    """One drawn variant: its `id`, the student `key` it was drawn for, its own `seed`, the
+    `hash` of its numbers (16 hex digits), the `exercise` (with `answer_decimals` set) and how
+    many draws it took (`attempts`)."""
+
+    id: str
+    key: str
+    seed: int
+    hash: str
+    exercise: ExerciseKind
+    attempts: int
+
+
+def draw_all(
+    template: ExerciseKind,
+    vary: Vary,
+    keys: Sequence[tuple[str, str]],
+    seed: int,
+    decimals: int,
+    attempts: int = ATTEMPTS,
+) -> list[Variant]:
+    """A good, distinct variant for each (variant id, student key), in the order of `keys`;
+    VariantError when one cannot be found within `attempts` draws."""
+    taken: set[str] = set()
+    found: dict[int, Variant] = {}
+    constant = not varies(template, vary)
+    for index in sorted(range(len(keys)), key=lambda i: (keys[i][1], keys[i][0])):
+        ident, key = keys[index]
+        found[index] = _draw_one(
+            template, vary, ident, key, seed, decimals, 1 if constant else attempts, taken
+        )
+        taken.add(found[index].hash)
+    return [found[index] for index in range(len(keys))]
+
+
+def _draw_one(
+    template: ExerciseKind,
+    vary: Vary,
+    ident: str,
+    key: str,
+    seed: int,
+    decimals: int,
+    attempts: int,
+    taken: set[str],
+) -> Variant:
+    own = student_seed(seed, key)
+    rng = np.random.default_rng(own)
+    tally: Counter[str] = Counter()
+    for attempt in range(1, attempts + 1):
+        exercise = draw(template, vary, rng, decimals)
+        found = problems(exercise, decimals)
+        if found:
+            tally.update({str(problem) for problem in found})
+            continue
+        digest = numbers_hash(exercise)
+        if digest in taken:
+            tally[COLLISION] += 1
+            continue
+        return Variant(ident, key, own, digest, exercise, attempt)
+    raise VariantError(_message(ident, attempts, tally))
+
+
+def _message(ident: str, attempts: int, tally: Counter[str]) -> str:
+    draws = "1 draw" if attempts == 1 else f"{attempts} draws"
+    reasons = [f"{count} had {reason}" for reason, count in tally.most_common(SHOWN)]
+    return f"no good variant in {draws} for '{ident}': " + ", ".join(reasons)
+
+
+def varies(template: ExerciseKind, vary: Vary) -> bool:
+    """Whether any number of the template is drawn at all."""
+    if template.kind == "graph":
+        graph: Graph = template  # type: ignore[assignment]
+        return any(not isinstance(vary.value_of(name), Fixed) for name in graph.values)
+    exercise: Exercise = template  # type: ignore[assignment]
+    rules: list[Rule] = [vary.input, vary.target]
+    for number, layer in enumerate(exercise.network.layers, start=1):
+        rules.append(vary.weights_of(number))
+        if layer.bias is not None:
+            rules.append(vary.bias_of(number))
+    return any(not isinstance(rule, Fixed) for rule in rules)
+
+
+def draw(
+    template: ExerciseKind, vary: Vary, rng: np.random.Generator, decimals: int
+) -> ExerciseKind:
+    """One draw of the template's numbers by the rules (not checked), `answer_decimals` set."""
+    if template.kind == "graph":
+        graph: Graph = template  # type: ignore[assignment]
+        values = {
+            name: float(_drawn(vary.value_of(name), np.asarray(value), rng))
+            for name, value in graph.values.items()
+        }
+        return dataclasses.replace(graph, values=values, answer_decimals=decimals)
+    exercise: Exercise = template  # type: ignore[assignment]
+    network = exercise.network
+    x = _drawn(vary.input, exercise.x, rng)
+    target = _target(exercise, vary.target, rng)
+    layers = []
+    for number, layer in enumerate(network.layers, start=1):
+        weights = _drawn(vary.weights_of(number), layer.weights, rng)
+        bias = None if layer.bias is None else _drawn(vary.bias_of(number), layer.bias, rng)
+        layers.append(dataclasses.replace(layer, weights=weights, bias=bias))
+    return dataclasses.replace(
+        exercise,
+        network=dataclasses.replace(network, layers=tuple(layers)),
+        x=x,
+        target=target,
+        validation=None,
+        answer_decimals=decimals,
+    )
+
+
+def _drawn(rule: Rule, values: Array, rng: np.random.Generator) -> Array:
+    if isinstance(rule, Range | Choice):
+        return rule.draw(rng, np.shape(values))
+    return values
+
+
+def _target(exercise: Exercise, rule: Rule, rng: np.random.Generator) -> Array:
+    """Class targets one class per observation (one-hot rows), others entry by entry."""
+    y = exercise.target
+    if rule is FIXED or isinstance(rule, Fixed):
+        return y
+    if not exercise.network.loss.classes:
+        return _drawn(rule, y, rng)
+    classes = _classes(rule, y.shape[1])
+    picks = classes.draw(rng, (y.shape[0],)).astype(np.int64)
+    return np.asarray(np.eye(y.shape[1])[picks], dtype=np.float64)
+
+
+def _classes(rule: Range | Choice, k: int) -> Choice:
+    """The class indices a rule allows (a range: its whole numbers)."""
+    if isinstance(rule, Choice):
+        return rule
+    first, last = max(int(np.ceil(rule.low)), 0), min(int(np.floor(rule.high)), k - 1)
+    return Choice(tuple(float(c) for c in range(first, last + 1)))
