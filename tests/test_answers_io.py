@@ -346,7 +346,7 @@ def test_npz_key_of_a_layer_the_network_lacks(tmp_path: Path) -> None:
     ("key", "message"),
     [
         ("dJdW1", "unknown quantity; expected names such as dJ_dW1, delta2, loss"),
-        ("student", "unknown quantity; expected names such as dJ_dW1, delta2, loss"),
+        ("student", "expected a name or a number, as np.savez(..., student='s001')"),
         ("loss1", "unknown quantity; expected names such as dJ_dW1, delta2, loss"),
         ("delta", "expected the layer's number after the name, counted from 1: delta1"),
         ("delta0", "layers are counted from 1, without leading zeros: delta1"),
