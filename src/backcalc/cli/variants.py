@@ -8,6 +8,8 @@ import enum
 import hashlib
 import hmac
 import secrets
+import shutil
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -331,15 +333,19 @@ class _Plan:
                 decimals=self.decimals,
                 folder=str(self.folder),
             ),
-            t("variants.draws", draws=draws, rejected=draws - len(drawn)),
+            t("variants.draws", draws=draws, n=len(drawn))
+            if draws > len(drawn)
+            else t("variants.draws_none", n=draws),
         ]
         if chosen:
             lines.append(t("variants.seed_chosen", seed=seed))
+        width = min(shutil.get_terminal_size().columns, 100)
+        lines = [textwrap.fill(line, width, break_on_hyphens=False) for line in lines]
         files = [
             ("specs/", t("variants.specs")),
             ("statements/", t("variants.statements", formats=", ".join(self.formats))),
             ("solutions/", t("variants.solutions")),
-            (", ".join(f"key.{EXTENSIONS[f]}" for f in self.formats), t("variants.key")),
+            (_keys(self.formats), t("variants.key")),
             ("manifest.csv", t("variants.manifest")),
             ("answers.csv", t("variants.answers")),
         ]
@@ -348,6 +354,12 @@ class _Plan:
         width = max(len(file) for file, _ in files)
         lines += [f"  {file:<{width}}  {what}" for file, what in files]
         return "\n".join(lines)
+
+
+def _keys(formats: list[str]) -> str:
+    """key.md, or key.md, .tex where there are several formats."""
+    first, *rest = (EXTENSIONS[f] for f in formats)
+    return ", ".join([f"key.{first}", *(f".{ext}" for ext in rest)])
 
 
 def _write(built: Any, fmt: str, look: Style) -> str | bytes:
