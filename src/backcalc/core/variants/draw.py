@@ -98,27 +98,54 @@ def _draw_one(
             tally[COLLISION] += 1
             continue
         return Variant(ident, key, own, digest, exercise, attempt)
-    raise VariantError(_message(ident, attempts, tally))
+    raise VariantError(_message(ident, attempts, tally, possible(template, vary)))
 
 
-def _message(ident: str, attempts: int, tally: Counter[str]) -> str:
+def _message(ident: str, attempts: int, tally: Counter[str], possible: int) -> str:
     draws = "1 draw" if attempts == 1 else f"{attempts} draws"
     reasons = [f"{count} had {reason}" for reason, count in tally.most_common(SHOWN)]
-    return f"no good variant in {draws} for '{ident}': " + ", ".join(reasons)
+    message = f"no good variant in {draws} for '{ident}': " + ", ".join(reasons)
+    if tally.most_common(1)[0][0] == COLLISION and possible <= attempts:
+        message += (
+            f" (the rules allow {possible} different draws at most: widen a range or allow "
+            "more decimals under vary:)"
+        )
+    return message
+
+
+def possible(template: ExerciseKind, vary: Vary) -> int:
+    """How many different draws the rules allow (at most; capped at 10¹⁸)."""
+    total = 1
+    for rule, count in _rules(template, vary):
+        if isinstance(rule, Range | Choice):
+            total = min(total * rule.size() ** count, 10**18)
+    return total
+
+
+def _rules(template: ExerciseKind, vary: Vary) -> list[tuple[Rule, int]]:
+    """Every group's rule and how many numbers it draws (a class target: one per row)."""
+    if template.kind == "graph":
+        graph: Graph = template  # type: ignore[assignment]
+        return [(vary.value_of(name), 1) for name in graph.values]
+    exercise: Exercise = template  # type: ignore[assignment]
+    y = exercise.target
+    found: list[tuple[Rule, int]] = [(vary.input, exercise.x.size), (vary.target, y.size)]
+    if exercise.network.loss.classes and isinstance(vary.target, Range | Choice):
+        found[1] = (_classes(vary.target, y.shape[1]), y.shape[0])
+    for number, layer in enumerate(exercise.network.layers, start=1):
+        found.append((vary.weights_of(number), layer.weights.size))
+        if layer.bias is not None:
+            found.append((vary.bias_of(number), layer.bias.size))
+    return found
+
+
+def _class_rule(exercise: Exercise, rule: Rule) -> bool:
+    return exercise.network.loss.classes and isinstance(rule, Range | Choice)
 
 
 def varies(template: ExerciseKind, vary: Vary) -> bool:
     """Whether any number of the template is drawn at all."""
-    if template.kind == "graph":
-        graph: Graph = template  # type: ignore[assignment]
-        return any(not isinstance(vary.value_of(name), Fixed) for name in graph.values)
-    exercise: Exercise = template  # type: ignore[assignment]
-    rules: list[Rule] = [vary.input, vary.target]
-    for number, layer in enumerate(exercise.network.layers, start=1):
-        rules.append(vary.weights_of(number))
-        if layer.bias is not None:
-            rules.append(vary.bias_of(number))
-    return any(not isinstance(rule, Fixed) for rule in rules)
+    return any(not isinstance(rule, Fixed) for rule, _ in _rules(template, vary))
 
 
 def draw(
@@ -162,8 +189,9 @@ def _target(exercise: Exercise, rule: Rule, rng: np.random.Generator) -> Array:
     y = exercise.target
     if rule is FIXED or isinstance(rule, Fixed):
         return y
-    if not exercise.network.loss.classes:
+    if not _class_rule(exercise, rule):
         return _drawn(rule, y, rng)
+    assert isinstance(rule, Range | Choice)
     classes = _classes(rule, y.shape[1])
     picks = classes.draw(rng, (y.shape[0],)).astype(np.int64)
     return np.asarray(np.eye(y.shape[1])[picks], dtype=np.float64)
