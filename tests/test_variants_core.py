@@ -14,7 +14,6 @@ import dataclasses
 import hashlib
 import hmac
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -576,7 +575,7 @@ def slip_net(exercise: Any) -> slipref.Net | None:
     if (
         network.loss.name not in losses
         or network.l2
-        or any(n not in slipref.HIDDEN + ("softmax",) for n in names)
+        or any(n not in (*slipref.HIDDEN, "softmax") for n in names)
     ):
         return None
     if any(layer.bias is None or layer.bias.ndim != 1 or layer.frozen for layer in network.layers):

@@ -201,7 +201,9 @@ def network_faults(net: Net, decimals: int) -> list[str]:
     faults = []
     u = half(decimals)
     layers = forward(net, net.weights, net.biases)
-    for number, ((z, _), (name, options)) in enumerate(zip(layers, net.activations), start=1):
+    for number, ((z, _), (name, options)) in enumerate(
+        zip(layers, net.activations, strict=True), start=1
+    ):
         if kinked(name, options) and np.any(np.abs(z) < u):
             faults.append(f"layer {number}: a {name} input within {u:g} of 0: {z.tolist()}")
         if name != "softmax":
