@@ -214,7 +214,7 @@ def _where(mask: NDArray[np.bool_]) -> list[tuple[int, ...]]:
 def _problem(key: Key, code: str, noticed: bool, decimals: int) -> Problem:
     name, where = key[0], cast(object, key[1])
     if isinstance(where, str):  # a graph's step: (value|gradient, node)
-        step, layer, place = where, None, f"{name} of {where}"
+        step, layer, place = where, None, f"the {name} of {where}"
     else:
         step, layer = name, cast("int | None", where)
         place = name if where is None else f"{name} of layer {where}"
