@@ -796,3 +796,12 @@ def test_a_draw_rejected_for_an_unseen_slip_really_hides_it() -> None:
             assert statuses and any(status != "wrong" for status in statuses), (problem, statuses)
             checked.append((problem.slip, problem.step))
     assert len(checked) >= 20 and len(set(checked)) >= 3, checked
+
+
+def test_drawing_needs_one_draw_at_least_and_decimals_a_spec_can_ask_for() -> None:
+    exercise = template("reference-2-3-1").exercise
+    with pytest.raises(ValueError, match="attempts ≥ 1"):
+        draw_all(exercise, Vary(), keys(1), SEED, 3, attempts=0)
+    with pytest.raises(ValueError, match="decimals from 0 to 15"):
+        draw_all(exercise, Vary(), keys(1), SEED, -1)
+    assert draw_all(exercise, Vary(), [], SEED, 3) == []

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from backcalc.core.network import Exercise
 
 ATTEMPTS = 500  # draws per variant before giving up
+ANSWER_DECIMALS = 15  # as a spec's answer_decimals: float64 holds about 16 significant digits
 SHOWN = 3  # reasons named in the error
 COLLISION = "the same numbers as another variant"
 
@@ -62,6 +63,8 @@ def draw_all(
 ) -> list[Variant]:
     """A good, distinct variant for each (variant id, student key), in the order of `keys`;
     VariantError when one cannot be found within `attempts` draws."""
+    if attempts < 1 or not 0 <= decimals <= ANSWER_DECIMALS:
+        raise ValueError(f"expected attempts ≥ 1 and decimals from 0 to {ANSWER_DECIMALS}")
     taken: set[str] = set()
     found: dict[int, Variant] = {}
     constant = not varies(template, vary)
