@@ -79,15 +79,23 @@ class VaryReader(ValueReader):
                 rules[group] = self.rule(spec[group], child("vary", group), default.rule(group))
         if "target" in spec:
             rules["target"] = self.target(spec["target"], exercise, default.target)
+        # a layer's default (fixed: read from a file or drawn) yields to a rule for its group
         layers = {
-            n: own
+            n: LayerVary(
+                *(None if which in rules else getattr(own, which) for which in LAYER_GROUPS)
+            )
             for n, own in default.layers.items()
-            if not any(which in rules for which in LAYER_GROUPS)
         }
-        if "layers" in spec:
-            layers |= self.layers(spec["layers"], depth, exercise, default)
+        given = self.layers(spec["layers"], depth, exercise, default) if "layers" in spec else {}
+        for n, own in given.items():
+            base = layers.get(n, LayerVary())
+            layers[n] = LayerVary(
+                base.weights if own.weights is None else own.weights,
+                base.bias if own.bias is None else own.bias,
+            )
         vary = dataclasses.replace(default, **rules)  # type: ignore[arg-type]
-        return dataclasses.replace(vary, layers=layers)
+        kept = {n: own for n, own in layers.items() if own != LayerVary()}
+        return dataclasses.replace(vary, layers=kept)
 
     def layers(
         self, value: Any, depth: int, exercise: Exercise, default: Vary

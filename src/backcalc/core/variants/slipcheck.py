@@ -47,67 +47,114 @@ _TOLERANCE = Tolerance()
 def slip_problems(trace: Any, hand: Any, decimals: int) -> list[Problem]:
     """The slips of the grader that would go unnoticed, or unnamed, at `decimals`."""
     model = steps_for(trace)
-    world = World(set(model.order))
     half = 0.5 * 10.0**-decimals if decimals >= 1 else 0.0
+    exact, rounded, by_hand = (World(set(model.order)) for _ in range(3))
     for key in model.order:
-        correct = model.correct(key)
-        world.set(key, correct, False, np.full(np.shape(correct), half))
+        correct = np.asarray(model.correct(key), dtype=np.float64)
+        spread = np.full(np.shape(correct), half)
+        exact.set(key, correct, False, spread)
+        rounded.set(key, hand_round(correct, decimals), True, spread)
+        value = model.internal(hand, key)
+        by_hand.set(key, correct if value is None else np.asarray(value), True, spread)
     found: list[Problem] = []
     for key in model.order:
-        for code, named in _step(model, world, key, hand, decimals):
+        for code, named in _step(model, (exact, rounded, by_hand), key, hand, decimals):
             found.append(_problem(key, code, named, decimals))
     return found
 
 
-def _step(model: Steps, world: World, key: Key, hand: Any, decimals: int) -> list[tuple[str, bool]]:
+def _step(
+    model: Steps, worlds: tuple[World, ...], key: Key, hand: Any, decimals: int
+) -> list[tuple[str, bool]]:
     """(code, noticed) of each slip that would not be seen, or not named, at step `key`: every
-    candidate judged at once, stacked on a first axis."""
+    candidate judged at once, stacked on a first axis. Two students make each slip (`worlds`:
+    the exact values, them rounded to the decimals asked, and the computation rounded at every
+    step): one who keeps every digit (the slip's value from the exact values; the grader sees
+    the rounded ones) and one who rounds every step as they go (the slip's value and what the
+    grader sees both rounded at every step). A slip is unseen where either passes with it,
+    unnamed where the second (whose slip the grader reproduces exactly) is not named."""
+    exact, rounded, by_hand = worlds
     correct = np.asarray(model.correct(key), dtype=np.float64)
-    with np.errstate(all="ignore"):
-        slips = [
-            (code, np.asarray(value, dtype=np.float64))
-            for code, value in model.slip_values(key, world)
-        ]
-    slips = [(code, value) for code, value in slips if value.shape == correct.shape]
-    if not slips:
-        return []
-    codes = list(dict.fromkeys(code for code, _ in slips))
-    of_code = np.array([codes.index(code) for code, _ in slips])
-    values = np.stack([value for _, value in slips])  # (K, *shape)
-    axes = tuple(range(1, values.ndim))
-    differs = ~np.all(np.isclose(values, correct, rtol=1e-6, atol=1e-12), axis=axes)
-    if not differs.any():
-        return []
     shape = correct.shape
-    targets, spreads = [correct], [np.zeros(shape)]
-    by_hand = model.internal(hand, key) if decimals >= 2 else None
-    if by_hand is not None and np.shape(by_hand) == shape:
-        targets.append(np.asarray(by_hand, dtype=np.float64))
-        spreads.append(np.zeros(shape))
-    for value, spread in _methods(model, world, key, shape):
-        targets += [value, value]
-        spreads += [np.zeros(shape), spread]
-    places = np.full((1, 1, *shape), decimals, dtype=np.int64)
+    codes, of_code, kept = _candidates(model, exact, key, shape)
+    if not kept:
+        return []
+    values = np.stack(kept)  # (K, *shape)
+    count = len(kept)
     with np.errstate(all="ignore"):
-        claimed = hand_round(values, decimals)[:, None]  # (K, 1, *shape)
-        stacked, widened = np.stack(targets)[None], np.stack(spreads)[None]  # (1, T, *shape)
-        taken = _TOLERANCE.close(claimed, stacked, places, widened)
-        taken |= truncated(claimed, stacked, places)
-        wrong = ~np.any(taken, axis=1)  # (K, *shape)
-        blank = no_significant_figure(values, places[0]) & (values != 0)  # (K, *shape)
+        near = np.abs(values - correct) <= 1e-12 + 1e-6 * np.abs(correct)
+        differs = ~near.reshape(count, -1).all(axis=1)
+        if not differs.any():
+            return []
+        _, of_hand, from_hand = _candidates(model, by_hand, key, shape)
+        if len(from_hand) != count or not np.array_equal(of_hand, of_code):
+            from_hand = kept  # candidates that change with the values: the exact ones
+        hand_values = np.stack(from_hand)
+        targets, widths = _targets(model, (rounded, by_hand), key, hand, decimals, correct)
+        places = np.full((1, 1, 1, *shape), decimals, dtype=np.int64)
+        written = hand_round(np.stack([values, hand_values]), decimals)  # (2, K, *shape)
+        claimed = written[:, :, None]  # (2, K, 1, *shape) against (2, 1, T, *shape)
+        taken = _TOLERANCE.close(claimed, targets[:, None], places, widths[:, None])
+        taken |= truncated(claimed, targets[:, None], places)
+        wrong: NDArray[np.bool_] = ~np.any(taken, axis=2)  # (2, K, *shape): each student
+        noticed = np.asarray(wrong.reshape(2, count, -1).any(axis=2).all(axis=0))
+        rounds = wrong[1]
+        blank = no_significant_figure(hand_values, places[0, 0]) & (hand_values != 0)
         # hits[c, k]: candidate k reproduces what candidate c's slip makes the student write
-        hits = _TOLERANCE.close(claimed, values[None], places) & ~blank[None] & wrong[:, None]
-    count = len(slips)
-    flat = (count, len(codes), -1)
-    by_code = np.stack([np.any(hits[:, of_code == j], axis=1) for j in range(len(codes))], 1)
-    by_code = by_code.reshape(flat)  # (K, J, entries): slip j reproduces what k makes written
-    wrong, blank = wrong.reshape(count, -1), blank.reshape(count, -1)
-    noticed, shown = wrong.any(axis=1), wrong & ~blank
+        hits = _TOLERANCE.close(written[1][:, None], hand_values[None], places[0])
+        hits &= ~blank[None] & rounds[:, None]
+    membership = np.eye(len(codes), dtype=np.int64)[of_code]  # (K, J): candidate k is slip j
+    flat = hits.reshape(count, count, -1).astype(np.int64)
+    by_code = np.einsum("cke,kj->cje", flat, membership) > 0  # slip j reproduces what c writes
+    shown = rounds.reshape(count, -1) & ~blank.reshape(count, -1)
     named = _named(by_code, of_code, shown)
     failed: dict[str, bool] = {}
     for c in np.flatnonzero(differs & (~noticed | (shown.any(axis=1) & ~named))):
         failed.setdefault(codes[of_code[c]], bool(noticed[c]))
     return list(failed.items())
+
+
+def _candidates(
+    model: Steps, world: World, key: Key, shape: tuple[int, ...]
+) -> tuple[list[str], NDArray[np.int64], list[Array]]:
+    """The slips' codes, the code of each candidate value, and the values, from `world`."""
+    with np.errstate(all="ignore"):
+        slips = [
+            (code, np.asarray(value, dtype=np.float64))
+            for code, value in model.slip_values(key, world)
+        ]
+    slips = [(code, value) for code, value in slips if value.shape == shape]
+    codes = list(dict.fromkeys(code for code, _ in slips))
+    of_code = np.array([codes.index(code) for code, _ in slips], dtype=np.int64)
+    return codes, of_code, [value for _, value in slips]
+
+
+def _targets(
+    model: Steps,
+    worlds: tuple[World, World],
+    key: Key,
+    hand: Any,
+    decimals: int,
+    correct: Array,
+) -> tuple[Array, Array]:
+    """What the grader takes an entry for correct near, per world of the student's inputs
+    (stacked first), with how far (beyond the decimals rule): the correct value and the value
+    computed by hand (from 2 decimals) as they are, a correct method's value from the inputs
+    widened by the spread their rounding gives (the same, to first order, in each world)."""
+    shape = correct.shape
+    fixed = [correct]
+    by_hand = model.internal(hand, key) if decimals >= 2 else None
+    if by_hand is not None and np.shape(by_hand) == shape:
+        fixed.append(np.asarray(by_hand, dtype=np.float64))
+    spreads = _spreads(model, worlds[0], key)
+    targets, widths = [], []
+    for world in worlds:
+        methods = [np.asarray(v, dtype=np.float64) for v in model.compute(key, world)]
+        pairs = [(v, w) for v, w in zip(methods, spreads, strict=False) if v.shape == shape]
+        pairs = pairs if pairs else [(correct, np.zeros(shape))]
+        targets.append(np.stack([*fixed, *(v for v, _ in pairs)]))
+        widths.append(np.stack([*(np.zeros(shape) for _ in fixed), *(w for _, w in pairs)]))
+    return np.stack(targets), np.stack(widths)  # (2, T, *shape) each
 
 
 def _named(
@@ -125,18 +172,15 @@ def _named(
     return np.asarray(everywhere & (shared[rows, of_code] | ~shared.any(axis=1)))
 
 
-def _methods(
-    model: Steps, world: World, key: Key, shape: tuple[int, ...]
-) -> list[tuple[Array, Array]]:
-    """A correct method's candidates from the world, each with its spread."""
+def _spreads(model: Steps, world: World, key: Key) -> list[Array]:
+    """The spread of each of a correct method's candidates: how far its inputs' rounding
+    moves it (the grader's own formulas; one input entry at a time for a graph)."""
     with np.errstate(all="ignore"):
-        values = [np.asarray(v, dtype=np.float64) for v in model.compute(key, world)]
         exact = model.spread(key, world)
-    if exact is None:
-        spreads = _spread_by_entry(model, world, key, values)
-    else:
-        spreads = [np.nan_to_num(np.asarray(s, dtype=np.float64)) for s in exact]
-    return [(v, s) for v, s in zip(values, spreads, strict=False) if v.shape == shape]
+        if exact is not None:
+            return [np.nan_to_num(np.asarray(s, dtype=np.float64)) for s in exact]
+        values = [np.asarray(v, dtype=np.float64) for v in model.compute(key, world)]
+        return _spread_by_entry(model, world, key, values)
 
 
 def _spread_by_entry(model: Steps, world: World, key: Key, values: list[Array]) -> list[Array]:
@@ -170,7 +214,7 @@ def _where(mask: NDArray[np.bool_]) -> list[tuple[int, ...]]:
 def _problem(key: Key, code: str, noticed: bool, decimals: int) -> Problem:
     name, where = key[0], cast(object, key[1])
     if isinstance(where, str):  # a graph's step: (value|gradient, node)
-        step, layer, place = where, None, f"{name} of {where}"
+        step, layer, place = where, None, f"the {name} of {where}"
     else:
         step, layer = name, cast("int | None", where)
         place = name if where is None else f"{name} of layer {where}"
