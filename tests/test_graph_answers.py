@@ -654,3 +654,18 @@ def test_the_readme_example_of_graph_answers_passes(tmp_path: Path) -> None:
     path.write_text(block.split("```")[0], encoding="utf-8")
     code, doc = graded("cs231n-circuit", path)
     assert code == 0 and len(doc["entries"]) == 6
+
+
+def test_an_exact_whole_number_is_precise_at_any_asked_decimals() -> None:
+    """cs231n's circuit has whole values: q = x + y = 3, f = q·z = −12 (x, y, z = −2, 5, −4, as
+    the notes give them); written as whole numbers they are right, not imprecise, under
+    answer_decimals: 3, and a number that is not the value exactly still is."""
+    import backcalc
+
+    graph = backcalc.load(
+        {"expression": "(x + y) * z", "values": {"x": -2, "y": 5, "z": -4}, "answer_decimals": 3}
+    )
+    whole = backcalc.check(graph, answers={"values": {}, "gradients": {"x": "-4", "z": "3"}})
+    assert whole.passed, whole.to_dict()
+    close = backcalc.check(graph, answers={"gradients": {"x": "-4.0001"}})
+    assert not close.passed

@@ -16,8 +16,8 @@ is compared with
   the student's inputs: the one reproducing it is the diagnosis.
 
 A correct or carried-forward entry whose written value has no significant figure of the value,
-or fewer decimals than the exercise asks for, is `imprecise` (no credit), unless it is an exact
-0 or 1, or what rounding at every step gives. "Within" is the tolerance rule in force
+or fewer decimals than the exercise asks for, is `imprecise` (no credit), unless it is a whole
+number that is the value exactly (0, 1, a graph's 3), or what rounding at every step gives. "Within" is the tolerance rule in force
 (backcalc.core.grading.tolerance). A step's status is the worst of its entries'.
 """
 
@@ -516,7 +516,9 @@ class _Grader:
             return codes
         credited = (codes == CORRECT) | (codes == CARRIED)
         target = np.where(codes == CORRECT, correct, yours)
-        exact = ((values == 0) | (values == 1)) & (target == values)
+        # a whole number that is the value exactly (a ReLU's 0, a mask's 1, a graph's 3) is
+        # precise however few decimals it is written with
+        exact = (values == np.round(values)) & (target == values)
         as_by_hand = _any(np.abs(values - hand) <= 1e-12 for hand in hands)
         # a written 0 has no figure of a value that is not 0, even where it is a cut 0.9
         zero = (values == 0) & (target != 0) & (decimals >= 0)

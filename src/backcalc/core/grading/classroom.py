@@ -3,8 +3,8 @@ glance.
 
 Each student of the manifest (a `Seat`: who, and which variant they were given) is graded with
 backcalc.core.grading.grade on their own variant's trace, with the same settings (tolerance,
-carry forward, marks) for all. A student's possible score is the marks of every step the class
-answered (a step counts when at least one student claimed it: a step a student left out earns
+carry forward, marks) for all. A student's possible score is the marks of every step of the
+hand solution (the same for every student, whatever anyone handed in: a step left out earns
 nothing); their score what their claimed steps earned.
 
 Nothing is dropped: a seat with no answers is `missing` (in the gradebook with an empty score),
@@ -216,15 +216,17 @@ def grade_class(
             continue
         found[submission.student] = submission
     gradings = {}
-    order: list[Key] = []
+    sample = trace_of(seats[0].variant) if seats else None
+    # every variant has the same steps: the first one's order is theirs, and so are the marks
+    order: list[Key] = [] if sample is None else list(steps_for(sample).order)
     for student, submission in found.items():
         trace = trace_of(by_id[student].variant)
         gradings[student] = grade(trace, submission.claims, settings, submission.source)
-        if not order:  # every variant has the same steps: the first one's order is theirs
-            order = list(steps_for(trace).order)
     answered = {step.key for grading in gradings.values() for step in grading.steps}
-    order = [key for key in order if key in answered]
+    # the possible score is the same for every student and every way of handing answers in:
+    # every step of the hand solution
     possible = sum(settings.marks.of(key) for key in order)
+    order = [key for key in order if key in answered or settings.marks.of(key)]
     results = []
     for seat in seats:
         given = found.get(seat.id)

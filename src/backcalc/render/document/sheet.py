@@ -44,11 +44,15 @@ def task(exercise: Exercise | Graph, style: Style) -> tuple[Block, ...]:
 
 
 def _precision(exercise: Exercise | Graph, style: Style) -> tuple[Block, ...]:
-    """How precisely to answer, where the spec asks (`answer_decimals`, as every variant does)."""
+    """How precisely to answer, where the spec asks (`answer_decimals`, as every variant does),
+    and that every step is marked (as `grade` marks them)."""
     places = exercise.answer_decimals
     if places is None:
         return ()
-    return (Paragraph(style.t("document.task_decimals", n=places)),)
+    return (
+        Paragraph(style.t("document.task_decimals", n=places)),
+        Paragraph(style.t("document.task_steps")),
+    )
 
 
 def header(exercise: Exercise | Graph, style: Style) -> tuple[tuple[str, str], ...]:
