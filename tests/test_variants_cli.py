@@ -131,3 +131,39 @@ def test_the_roster_is_never_overwritten(tmp_path: Path) -> None:
     )
     assert code == 2
     assert roster.read_text(encoding="utf-8") == "id\na\n"
+
+
+def test_the_answer_sheet_filled_in_for_some_students_grades_the_rest_as_missing(
+    tmp_path: Path,
+) -> None:
+    """The answers.csv `variants` writes, one row filled in with the variant's values (from
+    `run --format json`, written with 3 decimals), the others left blank."""
+    import json
+    import re
+
+    folder = tmp_path / "c"
+    assert (
+        invoke("variants", "reference-2-3-1", "--count", "3", "--seed", "3", "-o", str(folder))[0]
+        == 0
+    )
+    with open(folder / "answers.csv", encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    header, first = rows[0], rows[1]
+    values = json.loads(invoke("run", str(folder / "specs" / "v01.yaml"), "-f", "json")[1])
+    for index, column in enumerate(header[2:], start=2):
+        name, layer, _, where = re.fullmatch(r"([A-Za-z_]+?)(\d*)(\[(.*)\])?", column).groups()
+        value = values["layers"][int(layer) - 1][name] if layer else values[name]
+        for i in [int(n) - 1 for n in where.split(",")] if where else []:
+            value = value[i]
+        first[index] = f"{value:.3f}"
+    with open(folder / "answers.csv", "w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    code, out, err = invoke(
+        "grade", str(folder / "answers.csv"), "--manifest", str(folder / "manifest.csv"),
+        "-o", str(tmp_path / "g"),
+    )  # fmt: skip
+    assert code == 0, err
+    with open(tmp_path / "g" / "gradebook.csv", encoding="utf-8") as stream:
+        book = {row["student_id"]: row for row in csv.DictReader(stream)}
+    assert book["v01"]["score"] == book["v01"]["possible"]
+    assert book["v02"]["score"] == book["v03"]["score"] == ""

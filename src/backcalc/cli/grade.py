@@ -240,6 +240,8 @@ def _submissions(
             table = answerscsv.read(path, name)
             answerscsv.check(table, variants(reference))
             for row in table:
+                if not row.cells:  # a row of the answer sheet left blank: not handed in
+                    continue
                 claims = answerscsv.claims(row, variants(reference))
                 entry = ids.get(row.student)
                 if entry is not None and not _fits(claims, variants(entry.variant)):
