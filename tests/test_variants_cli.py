@@ -48,7 +48,7 @@ def test_a_roster_names_the_files_and_the_variant_ids_come_from_the_seed(tmp_pat
         "-o", str(tmp_path / "c"), "--decimals", "4", "-f", "latex", "--lang", "es",
     )  # fmt: skip
     assert code == 0, err
-    stem = f"{variant_id(9, 'x7')}-jose-maria-nunez"
+    stem = f"{variant_id(9, 'x7', 'sigmoid-neuron')}-jose-maria-nunez"
     spec = tmp_path / "c" / "specs" / f"{stem}.yaml"
     assert backcalc.load(spec).answer_decimals == 4
     tex = tmp_path / "c" / "statements" / f"{stem}.tex"
@@ -158,7 +158,7 @@ def test_the_answer_sheet_filled_in_for_some_students_grades_the_rest_as_missing
         first[index] = f"{value:.3f}"
     with open(folder / "answers.csv", "w", encoding="utf-8", newline="") as stream:
         csv.writer(stream).writerows(rows)
-    code, out, err = invoke(
+    code, _, err = invoke(
         "grade", str(folder / "answers.csv"), "--manifest", str(folder / "manifest.csv"),
         "-o", str(tmp_path / "g"),
     )  # fmt: skip

@@ -49,15 +49,17 @@ class Export(enum.StrEnum):
     moodle = "moodle"
 
 
-def variant_id(seed: int, student: str, digits: int = 6) -> str:
-    """A roster student's variant id: `v` and hex digits of HMAC-SHA256(seed, "id:" + id), the
-    same whatever the roster's order or who else is on it."""
-    digest = hmac.new(str(seed).encode(), f"id:{student}".encode(), hashlib.sha256).hexdigest()
+def variant_id(seed: int, student: str, template: str, digits: int = 6) -> str:
+    """A roster student's variant id: `v` and hex digits of HMAC-SHA256(seed, the template's
+    name and the student's id), the same whatever the roster's order or who else is on it, and
+    different for another template (answers graded against the wrong manifest stand out)."""
+    message = f"{template}:id:{student}".encode()
+    digest = hmac.new(str(seed).encode(), message, hashlib.sha256).hexdigest()
     return "v" + digest[:digits]
 
 
 def keys_for(
-    seed: int, count: int | None, students: tuple[Student, ...] | None
+    seed: int, count: int | None, students: tuple[Student, ...] | None, template: str = ""
 ) -> list[tuple[str, str]]:
     """(variant id, student key) for every variant: v01... with --count; with a roster, ids from
     the students' (longer where two would share one)."""
@@ -66,7 +68,7 @@ def keys_for(
         width = max(2, len(str(count)))
         return [(f"v{n:0{width}d}", f"v{n:0{width}d}") for n in range(1, count + 1)]
     for digits in range(6, 65, 2):
-        ids = [variant_id(seed, student.id, digits) for student in students]
+        ids = [variant_id(seed, student.id, template, digits) for student in students]
         if len(set(ids)) == len(ids):
             return [(vid, student.id) for vid, student in zip(ids, students, strict=True)]
     raise BackcalcError("two students' ids give the same variant id")  # pragma: no cover
@@ -195,10 +197,11 @@ def variants(
         students = None if roster is None else roster_file.read(roster, str(roster))
         inputs = (path, *(() if roster is None else (roster,)))
         plan = _Plan(output, look, formats, hand_rounding, decimals)
-        drawn = _draw(loaded, keys_for(chosen, count, students), chosen, decimals)
+        keys = keys_for(chosen, count, students, Path(name).stem)
+        drawn = _draw(loaded, keys, chosen, decimals)
         plan.add_variants(loaded, drawn, students, chosen, name)
         if export:
-            plan.add_moodle(drawn)
+            plan.add_moodle()
         plan.write(force, inputs)
     except BackcalcError as error:
         raise fail(error, template, lang) from None
@@ -294,11 +297,10 @@ class _Plan:
         self.add("manifest.json", manifest.to_json(self.manifest))
         self.add("answers.csv", _answer_sheet(self.traces, entries))
 
-    def add_moodle(self, drawn: list[Variant]) -> None:
+    def add_moodle(self) -> None:
         from backcalc.render import moodle
 
-        title = str(drawn[0].exercise.title or "backcalc")
-        self.add("moodle.xml", moodle.questions(self.traces, self.decimals, self.look, title))
+        self.add("moodle.xml", moodle.questions(self.traces, self.decimals, self.look))
 
     def _part(self, part: str) -> Style:
         return dataclasses.replace(self.look, doc=dataclasses.replace(self.look.doc, part=part))

@@ -17,8 +17,9 @@ is compared with
 
 A correct or carried-forward entry whose written value has no significant figure of the value,
 or fewer decimals than the exercise asks for, is `imprecise` (no credit), unless it is a whole
-number that is the value exactly (0, 1, a graph's 3), or what rounding at every step gives. "Within" is the tolerance rule in force
-(backcalc.core.grading.tolerance). A step's status is the worst of its entries'.
+number that is the value exactly (0, 1, a graph's 3), or what rounding at every step gives.
+"Within" is the tolerance rule in force (backcalc.core.grading.tolerance). A step's status is
+the worst of its entries'.
 """
 
 from __future__ import annotations
