@@ -167,3 +167,18 @@ def test_the_answer_sheet_filled_in_for_some_students_grades_the_rest_as_missing
         book = {row["student_id"]: row for row in csv.DictReader(stream)}
     assert book["v01"]["score"] == book["v01"]["possible"]
     assert book["v02"]["score"] == book["v03"]["score"] == ""
+
+
+def test_force_replaces_an_earlier_set_whole(tmp_path: Path) -> None:
+    """A set for fewer students (or formats) over an earlier one leaves none of the earlier
+    set's files behind; a file that is not the set's own stays."""
+    out = tmp_path / "c"
+    first = ("variants", "sigmoid-neuron", "--count", "4", "-o", str(out), "-f", "markdown")
+    assert invoke(*first, "-f", "latex")[0] == 0
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    assert invoke("variants", "sigmoid-neuron", "--count", "2", "-o", str(out), "--force")[0] == 0
+    assert _files(out) == [
+        "answers.csv", "key.md", "manifest.csv", "manifest.json", "notes.txt",
+        "solutions/v01.md", "solutions/v02.md", "specs/v01.yaml", "specs/v02.yaml",
+        "statements/v01.md", "statements/v02.md",
+    ]  # fmt: skip

@@ -3,6 +3,7 @@ the teacher's combined key, a manifest of who has which and an empty answer shee
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import hashlib
@@ -202,6 +203,7 @@ def variants(
         plan.add_variants(loaded, drawn, students, chosen, name)
         if export:
             plan.add_moodle()
+        plan.add_manifest()
         plan.write(force, inputs)
     except BackcalcError as error:
         raise fail(error, template, lang) from None
@@ -224,6 +226,7 @@ class _Plan:
         self.folder, self.look, self.formats = folder, look, formats
         self.hand, self.decimals = hand, decimals
         self.files: dict[str, str | bytes] = {}
+        self.removed = 0  # files of an earlier set replaced with --force
         self.traces: list[Any] = []
 
     def add(self, relative: str, content: str | bytes) -> str:
@@ -290,12 +293,20 @@ class _Plan:
         key = VariantKey(title, tuple(rows), self.decimals, seed)
         for fmt in self.formats:
             self.add(f"key.{EXTENSIONS[fmt]}", render(key, fmt, self.look))
-        self.manifest = manifest.Manifest(
-            tuple(entries), self.folder, "manifest.csv", name, seed, self.decimals
-        )
-        self.add("manifest.csv", manifest.to_csv(self.manifest))
-        self.add("manifest.json", manifest.to_json(self.manifest))
         self.add("answers.csv", _answer_sheet(self.traces, entries))
+        self.entries = (tuple(entries), name, seed)
+
+    def add_manifest(self) -> None:
+        """The manifest, last: it lists every file of the set."""
+        from backcalc.io import manifest
+
+        entries, name, seed = self.entries
+        files = (*self.files, "manifest.csv", "manifest.json")
+        made = manifest.Manifest(
+            entries, self.folder, "manifest.csv", name, seed, self.decimals, files
+        )
+        self.add("manifest.csv", manifest.to_csv(made))
+        self.add("manifest.json", manifest.to_json(made))
 
     def add_moodle(self) -> None:
         from backcalc.render import moodle
@@ -307,9 +318,19 @@ class _Plan:
 
     def write(self, force: bool, inputs: tuple[Path, ...]) -> None:
         from backcalc.errors import Location
-        from backcalc.io.files import OutputError, check_target, write_output
+        from backcalc.io.files import OutputError, check_target, is_input, write_output
+        from backcalc.io.manifest import previous_files
 
         targets = [self.folder / relative for relative in self.files]
+        stale = (
+            []
+            if not force
+            else [
+                old
+                for old in previous_files(self.folder)
+                if old not in targets and old.is_file() and not is_input(old, inputs)
+            ]
+        )
         for target in targets:  # every file checked before any is written
             if target.parent.is_dir():  # else nothing is there yet: it is made below
                 check_target(target, force, inputs)
@@ -322,6 +343,10 @@ class _Plan:
                     f"cannot make the folder: {reason}", Location(str(target.parent))
                 ) from None
             write_output(target, content, force, inputs)
+        for old in stale:  # an earlier set's files this one has not (fewer students, formats)
+            with contextlib.suppress(OSError):
+                old.unlink()
+        self.removed = len(stale)
 
     def summary(self, name: str, seed: int, chosen: bool, drawn: list[Variant]) -> str:
         t = self.look.t

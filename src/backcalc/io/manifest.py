@@ -57,6 +57,7 @@ class Manifest:
     template: str | None = None
     seed: int | None = None
     decimals: int | None = None
+    files: tuple[str, ...] = ()  # every file of the set, for a later --force to replace
 
     def path(self, relative: str) -> Path:
         return self.folder / PurePosixPath(relative)
@@ -75,12 +76,14 @@ def to_csv(manifest: Manifest) -> str:
 
 
 def to_json(manifest: Manifest) -> str:
-    document = {
+    document: dict[str, Any] = {
         "template": manifest.template,
         "seed": manifest.seed,
         "decimals": manifest.decimals,
         "variants": [entry.row() for entry in manifest.entries],
     }
+    if manifest.files:
+        document["files"] = list(manifest.files)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -92,6 +95,25 @@ def write(manifest: Manifest, force: bool, inputs: tuple[Path, ...] = ()) -> lis
         write_output(path, text, force, inputs)
         written.append(path)
     return written
+
+
+def previous_files(folder: Path) -> list[Path]:
+    """The files an earlier `backcalc variants` wrote into `folder`, as its manifest.json lists
+    them (relative paths inside the folder only; nothing when there is no such manifest)."""
+    try:
+        document = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    files = document.get("files") if isinstance(document, dict) else None
+    if not isinstance(files, list):
+        return []
+    found = []
+    for name in files:
+        relative = PurePosixPath(name) if isinstance(name, str) else None
+        if relative is None or relative.is_absolute() or ".." in relative.parts or not name:
+            continue
+        found.append(folder / relative)
+    return found
 
 
 def read(path: Path, display_name: str | None = None) -> Manifest:
