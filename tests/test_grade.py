@@ -444,3 +444,21 @@ def test_the_report_and_a_feedback_page_are_drawn(built: classroom.Class, tmp_pa
     page = (folder / "feedback" / "s02.html").read_text("utf-8")
     rows = ink_rows(screenshot(page, tmp_path))
     assert rows.size and rows[-1] - rows[0] > 1000
+
+
+def test_force_leaves_no_earlier_feedback_for_a_student_without_answers_now(
+    built: classroom.Class, tmp_path: Path
+) -> None:
+    _, _, _, folder = run(built, out="again")
+    before = sorted(p.name for p in (folder / "feedback").iterdir())
+    fewer = tmp_path / "fewer"
+    fewer.mkdir()
+    kept = sorted(built.answers.iterdir())[:2]
+    for path in kept:
+        (fewer / path.name).write_bytes(path.read_bytes())
+    (folder / "feedback" / "my-notes.md").write_text("mine", encoding="utf-8")
+    run(built, "--force", out="again", answers=fewer)
+    after = sorted(p.name for p in (folder / "feedback").iterdir())
+    assert len(after) < len(before)
+    assert "my-notes.md" in after
+    assert len([name for name in after if name != "my-notes.md"]) <= len(kept)

@@ -4,6 +4,7 @@ a class report and one feedback document per student, all under -o DIR."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import re
@@ -133,6 +134,8 @@ def grade(
         files = _documents(result, output_format.value, look, render)
         inputs = (*inputs, Path(manifest), *variants.paths(), *read)
         _write(output, files, force, inputs)
+        if force:
+            _remove_stale(output, files, result, inputs)
     except BackcalcError as error:
         raise fail(error, None, lang) from None
     from rich.console import Group
@@ -335,6 +338,24 @@ def _write(folder: Path, files: dict[str, str], force: bool, inputs: tuple[Path,
     for name, text in files.items():
         reads.refuse(folder / name)
         write_output(folder / name, text, force)
+
+
+def _remove_stale(
+    folder: Path, files: dict[str, str], result: ClassGrading, inputs: tuple[Path, ...]
+) -> None:
+    """With --force, the feedback an earlier run wrote for a student of this manifest who has
+    none now (no answers this time, or the other format): a teacher mailing feedback/* would
+    otherwise send old grades. Only feedback/<student>.md or .html of this manifest's students."""
+    from backcalc.io.files import is_input
+
+    for student in result.students:
+        stem = feedback_stem(student.seat.id, set())
+        for extension in EXTENSIONS.values():
+            name = f"feedback/{stem}.{extension}"
+            old = folder / name
+            if name not in files and old.is_file() and not is_input(old, inputs):
+                with contextlib.suppress(OSError):
+                    old.unlink()
 
 
 class _Inputs:
