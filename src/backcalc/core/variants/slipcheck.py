@@ -1,19 +1,25 @@
 """Would every slip be seen? The grader's judgement of one step, emulated for each buggy rule.
 
 For every step the grader grades (backcalc.core.grading.model.NetworkSteps.order, or a graph's
-GraphSteps.order: every quantity `check --answers` takes), with every step claimed and correct
-(a World of the correct values, claimed = all steps, each written with `decimals` decimals and
-so `spread` half a unit, as the grader has it), each candidate value of each applicable buggy
-rule (`slip_values`) is written as a student would write it (rounded to `decimals`) and judged
-as the grader judges a claim (backcalc.core.grading, `_judge`, `_diagnose`):
+GraphSteps.order: every quantity `check --answers` takes), every step claimed and correct
+(claimed = all steps, each written with `decimals` decimals, so with a spread of half a unit, as
+the grader has it), each candidate value of each applicable buggy rule (`slip_values`) is
+written by two students, rounded to `decimals`, and judged as the grader judges a claim
+(backcalc.core.grading `_judge` and `_diagnose`):
 
-- an entry is taken for correct when it is within the decimals rule (Tolerance().close) of the
-  correct value, of the value computed by hand at `decimals` (from 2 decimals, as the grader),
-  or of a correct method's value widened by the spread its inputs' rounding gives, or when it is
-  one of them cut instead of rounded;
-- the slip is unnoticed (`slip_unnoticed`) when every entry is taken for correct, and unnamed
-  (`slip_unnamed`) when the entries it makes wrong do not get it as the step's diagnosis (a
-  slip's value that rounds to 0 names nothing, and another slip may explain the entries better).
+- one who keeps every digit: the slip's value from the exact values, the grader seeing the
+  student's other steps as the exact values rounded;
+- one who rounds every step as they go: the slip's value and the other steps all from the
+  computation rounded at every step (`run(hand_rounding=decimals)`).
+
+An entry is taken for correct when it is within the decimals rule (Tolerance().close) of the
+correct value, of the value computed by hand (from 2 decimals, as the grader), or of a correct
+method's value from the student's inputs widened by the spread their rounding gives, or when it
+is one of them cut instead of rounded. The slip is unseen (`slip_unnoticed`) when either
+student's every entry is taken for correct, and unnamed (`slip_unnamed`) when an entry the
+second student's slip makes wrong, and whose value shows a digit at `decimals`, does not get the
+slip in its diagnosis (another slip explaining the step's entries better). A slip's value that
+rounds to 0 shows no digit: the grader names nothing there, at any draw, and it is not counted.
 
 A rule whose value equals the correct value on every entry (to rel 1e-6, as the grader's
 `indistinct` remark has it) cannot differ in this structure (derivative_at_activation on a ReLU,
