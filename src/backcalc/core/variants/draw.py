@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from backcalc.core.variants.problems import problems
+from backcalc.core.variants.problems import Zeros, problems, zeros
 from backcalc.core.variants.rules import FIXED, Choice, Fixed, Range, Rule, Vary
 from backcalc.core.variants.seeds import numbers_hash, student_seed
 from backcalc.errors import BackcalcError
@@ -68,10 +68,11 @@ def draw_all(
     taken: set[str] = set()
     found: dict[int, Variant] = {}
     constant = not varies(template, vary)
+    allowed = zeros(template)  # the exact zeros of the template's gradients: its structure's
     for index in sorted(range(len(keys)), key=lambda i: (keys[i][1], keys[i][0])):
         ident, key = keys[index]
         found[index] = _draw_one(
-            template, vary, ident, key, seed, decimals, 1 if constant else attempts, taken
+            template, vary, ident, key, seed, decimals, 1 if constant else attempts, taken, allowed
         )
         taken.add(found[index].hash)
     return [found[index] for index in range(len(keys))]
@@ -86,13 +87,14 @@ def _draw_one(
     decimals: int,
     attempts: int,
     taken: set[str],
+    allowed: Zeros | None = None,
 ) -> Variant:
     own = student_seed(seed, key)
     rng = np.random.default_rng(own)
     tally: Counter[str] = Counter()
     for attempt in range(1, attempts + 1):
         exercise = draw(template, vary, rng, decimals)
-        found = problems(exercise, decimals)
+        found = problems(exercise, decimals, allowed)
         if found:
             tally.update({str(problem) for problem in found})
             continue

@@ -6,8 +6,9 @@
 - `saturated`: an element-wise g'(z) (a graph: a function's local derivative) rounds to 0 though
   it is not 0;
 - `zero_gradient`: an entry of ∂J/∂W or ∂J/∂b (a graph: ∂out/∂value of a value) rounds to 0
-  though it is not exactly 0 (exact zeros, such as a dead ReLU unit's, belong to the structure
-  and are allowed);
+  though it is not exactly 0; or is exactly 0 where the template's is not (an input drawn as 0,
+  a ReLU unit drawn dead, x + y drawn as 0 in a graph): a zero is allowed only where the
+  structure makes it, as it does in the template (`Zeros`);
 - `numerical`: the numbers overflow or leave a function's domain, exactly or computed by hand at
   those decimals (a probability rounding to 0 under a log);
 - `slip_unnoticed` / `slip_unnamed`: a buggy rule of the grader would pass unnoticed, or be
@@ -19,7 +20,7 @@ The slip check is the costly one: it runs only on a draw with none of the other 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +28,8 @@ from backcalc.core.rounding import hand_round
 from backcalc.errors import BackcalcError
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from backcalc.core.activations import Array
     from backcalc.core.exercise import ExerciseKind
     from backcalc.core.expressions import Expr
@@ -56,17 +59,39 @@ class Problem:
 _FAILURES = (BackcalcError, ArithmeticError, ValueError)
 
 
-def problems(exercise: ExerciseKind, decimals: int) -> list[Problem]:
-    """Why `exercise` is not a good exercise with answers at `decimals` decimals (empty: it is)."""
+Zeros = dict[str, "NDArray[np.bool_]"]  # by dJ_dW1, dJ_db1 or a graph's value: its exact zeros
+
+
+def zeros(exercise: ExerciseKind) -> Zeros:
+    """Where the gradients of `exercise` (a template) are exactly 0: the zeros its structure
+    makes, which a variant may have too (nothing where it cannot be run)."""
+    try:
+        with np.errstate(all="ignore"):
+            trace: Any = exercise.run()
+    except _FAILURES:
+        return {}
+    if exercise.kind == "graph":
+        return {name: np.asarray(trace.gradients[name]) == 0 for name in trace.graph.values}
+    found: Zeros = {}
+    for number, lt in enumerate(trace.layers, start=1):
+        found[f"dJ_dW{number}"] = np.asarray(lt.dW) == 0
+        if lt.db is not None:
+            found[f"dJ_db{number}"] = np.asarray(lt.db) == 0
+    return found
+
+
+def problems(exercise: ExerciseKind, decimals: int, allowed: Zeros | None = None) -> list[Problem]:
+    """Why `exercise` is not a good exercise with answers at `decimals` decimals (empty: it is);
+    `allowed` are the exact zeros the template has (None: every exact zero is allowed)."""
     try:
         with np.errstate(all="ignore"):
             trace = exercise.run()
     except _FAILURES:
         return [Problem("numerical", None, None, "numbers that overflow or leave a domain")]
     if exercise.kind == "graph":
-        found = _graph_problems(trace, decimals)  # type: ignore[arg-type]
+        found = _graph_problems(trace, decimals, allowed)  # type: ignore[arg-type]
     else:
-        found = _network_problems(trace, decimals)  # type: ignore[arg-type]
+        found = _network_problems(trace, decimals, allowed)  # type: ignore[arg-type]
     if found:
         return found
     try:
@@ -89,7 +114,15 @@ def rounds_to_zero(values: Array, decimals: int) -> Array:
 # -- a network ---------------------------------------------------------------------------------
 
 
-def _network_problems(trace: Trace, decimals: int) -> list[Problem]:
+def _unmade_zero(values: Array, key: str, allowed: Zeros | None) -> bool:
+    """An exact 0 the template's structure does not make there."""
+    if allowed is None or key not in allowed:
+        return False
+    zero = np.asarray(values) == 0
+    return bool(np.any(zero & ~allowed[key])) if zero.shape == allowed[key].shape else False
+
+
+def _network_problems(trace: Trace, decimals: int, allowed: Zeros | None = None) -> list[Problem]:
     exercise: Exercise = trace.exercise
     network = exercise.network
     found: list[Problem] = []
@@ -108,10 +141,18 @@ def _network_problems(trace: Trace, decimals: int) -> list[Problem]:
         if np.any(hand_round(margins, decimals) == 0):
             detail = f"a hinge margin that rounds to 0 at {decimals} decimals"
             found.append(Problem("kink", "losses", None, detail))
+    causes = bool(found)  # a kink or a saturation explains a zero: it is the one counted
     for number, lt in reversed(list(enumerate(trace.layers, start=1))):
         for name, symbol, values in (("dJ_dW", "∂J/∂W", lt.dW), ("dJ_db", "∂J/∂b", lt.db)):
             if values is not None and np.any(rounds_to_zero(values, decimals)):
                 detail = f"an entry of {symbol}{number} that rounds to 0 at {decimals} decimals"
+                found.append(Problem("zero_gradient", name, number, detail))
+            elif (
+                not causes
+                and values is not None
+                and _unmade_zero(values, f"{name}{number}", allowed)
+            ):
+                detail = f"an entry of {symbol}{number} that is 0, as the template's is not"
                 found.append(Problem("zero_gradient", name, number, detail))
     return found
 
@@ -119,7 +160,9 @@ def _network_problems(trace: Trace, decimals: int) -> list[Problem]:
 # -- a graph -----------------------------------------------------------------------------------
 
 
-def _graph_problems(trace: GraphTrace, decimals: int) -> list[Problem]:
+def _graph_problems(
+    trace: GraphTrace, decimals: int, allowed: Zeros | None = None
+) -> list[Problem]:
     graph: Graph = trace.graph
     env = dict(graph.values) | {node.node.name: node.value for node in trace.nodes}
     found: list[Problem] = []
@@ -127,9 +170,14 @@ def _graph_problems(trace: GraphTrace, decimals: int) -> list[Problem]:
         for problem in _gate_problems(node.expr, env, decimals, node.name):
             if problem not in found:
                 found.append(problem)
+    kinked = bool(found)  # a tie or a kink explains a zero: it is the one counted
     for name in graph.values:
-        if np.any(rounds_to_zero(np.asarray(trace.gradients[name]), decimals)):
+        gradient = np.asarray(trace.gradients[name])
+        if np.any(rounds_to_zero(gradient, decimals)):
             detail = f"a gradient ∂{graph.output}/∂{name} that rounds to 0 at {decimals} decimals"
+            found.append(Problem("zero_gradient", name, None, detail))
+        elif not kinked and _unmade_zero(gradient, name, allowed):
+            detail = f"a gradient ∂{graph.output}/∂{name} that is 0, as the template's is not"
             found.append(Problem("zero_gradient", name, None, detail))
     return found
 
