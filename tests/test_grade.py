@@ -426,6 +426,7 @@ def test_a_class_on_a_computational_graph(tmp_path: Path) -> None:
     assert (rows["a"]["score"], rows["a"]["possible"]) == ("7", "7")
     assert (rows["b"]["score"], rows["b"]["first_wrong"]) == ("6", "∂f/∂q")
     assert "1 of 2: ∂f/∂q" in stdout
+    assert "The most common slips" not in stdout  # no known slip: a first wrong step only
 
 
 def test_the_report_and_a_feedback_page_are_drawn(built: classroom.Class, tmp_path: Path) -> None:

@@ -19,6 +19,16 @@ def test_a_roster_reads_its_columns_in_any_case_and_order() -> None:
     ]
 
 
+def test_a_spanish_roster_names_its_columns_in_spanish() -> None:
+    (student,) = roster.parse("ID;Nombre;Correo;Grupo\na1;Ana;a@u.es;B\n", "s.csv")
+    assert (student.id, student.name, student.email, student.section) == (
+        "a1",
+        "Ana",
+        "a@u.es",
+        "B",
+    )
+
+
 def test_only_the_id_is_required() -> None:
     (student,) = roster.parse("\ufeffid\n  7  \n", "s.csv")
     assert (student.id, student.name, student.email, student.section) == ("7", "", "", "")

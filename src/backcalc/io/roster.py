@@ -7,7 +7,8 @@ a123,Ana Pérez,ana@uni.es,A
 b456,Bruno Díaz,bruno@uni.es,B
 ```
 
-The header's names are read without regard to case or surrounding spaces; a comma, a semicolon
+The header's names are read without regard to case or surrounding spaces (and in Spanish:
+`nombre`, `correo`, `grupo`); a comma, a semicolon
 (a spreadsheet in a language with the decimal comma) or a tab separates the cells, whichever the
 header uses. Every bad row is an error naming its line (`students.csv:7: id: empty`); an id
 given twice is refused, naming both lines.
@@ -51,8 +52,20 @@ def read(path: Path, display_name: str | None = None) -> tuple[Student, ...]:
     return parse(read_text(path, name), name)
 
 
+ALIASES = {  # what a roster exported in Spanish (or by an LMS) calls the columns
+    "nombre": "name",
+    "full name": "name",
+    "correo": "email",
+    "e-mail": "email",
+    "mail": "email",
+    "grupo": "section",
+    "sección": "section",
+    "seccion": "section",
+}
+
+
 def parse(text: str, file: str = "<roster>") -> tuple[Student, ...]:
-    rows = table(text, file, required=("id",), known=COLUMNS)
+    rows = table(text, file, required=("id",), known=COLUMNS, aliases=ALIASES)
     students: list[Student] = []
     seen: dict[str, int] = {}
     for line, cells in rows:
@@ -88,7 +101,11 @@ def check_id(value: str, file: str, line: int, column: str = "id") -> None:
 
 
 def table(
-    text: str, file: str, required: tuple[str, ...], known: tuple[str, ...]
+    text: str,
+    file: str,
+    required: tuple[str, ...],
+    known: tuple[str, ...],
+    aliases: dict[str, str] | None = None,
 ) -> list[tuple[int, dict[str, str]]]:
     """The rows of a CSV text as (line, {column: cell}) for the `known` columns the header
     names (lowercase, stripped); a missing `required` column, a row with more cells than the
@@ -108,7 +125,7 @@ def table(
             if not any(cell.strip() for cell in cells):
                 continue
             if header is None:
-                header = _header(cells, file, line, required)
+                header = _header(cells, file, line, required, aliases or {})
                 continue
             if len(cells) > len(header):
                 raise RosterError(
@@ -126,8 +143,13 @@ def table(
     return rows
 
 
-def _header(cells: list[str], file: str, line: int, required: tuple[str, ...]) -> list[str]:
+def _header(
+    cells: list[str], file: str, line: int, required: tuple[str, ...], aliases: dict[str, str]
+) -> list[str]:
     header = [cell.strip().lower() for cell in cells]
+    header = [
+        aliases.get(name, name) if aliases.get(name) not in header else name for name in header
+    ]
     for column in required:
         if column not in header:
             found = ", ".join(repr(c) for c in header if c) or "nothing"

@@ -149,13 +149,13 @@ def _scores(result: ClassGrading, words: ClassText) -> list[str]:
 
 def _common(result: ClassGrading, words: ClassText) -> list[str]:
     t = words.t
-    if not result.slips:
+    if not result.first_wrong:
         return [tag("p", _esc(t("grade.no_wrong")))]
     slips = "".join(tag("li", _esc(words.common_slip(c))) for c in result.slips)
     steps = "".join(tag("li", _esc(words.common_step(c))) for c in result.first_wrong)
+    found = [tag("h2", _esc(t("grade.slips_title"))), tag("ul", slips, class_="flat")]
     return [
-        tag("h2", _esc(t("grade.slips_title"))),
-        tag("ul", slips, class_="flat"),
+        *(found if result.slips else []),
         tag("h2", _esc(t("grade.first_title"))),
         tag("ul", steps, class_="flat"),
     ]

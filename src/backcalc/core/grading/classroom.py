@@ -282,6 +282,8 @@ def _common(graded: list[StudentResult], with_slip: bool) -> tuple[Common, ...]:
             continue
         diagnosis = result.diagnosis
         code = None if diagnosis is None else diagnosis.code
+        if with_slip and code is None:
+            continue  # no known slip: among the first wrong steps, not among the slips
         counts[(key, code if with_slip else None)] += 1
     ranked = sorted(counts.items(), key=lambda item: -item[1])  # stable: first met first
     return tuple(Common(key, n, len(graded), code) for (key, code), n in ranked)

@@ -76,10 +76,12 @@ def _band(band: Bin) -> str:
 
 def _common(result: ClassGrading, words: ClassText) -> list[RenderableType]:
     t = words.t
-    if not result.slips:
+    if not result.first_wrong:
         return [Text(t("grade.no_wrong"), style="bold green")]
-    lines: list[RenderableType] = [Text(t("grade.slips_title"), style="bold")]
-    lines += [indented(2, words.common_slip(c)) for c in result.slips[:COMMON_SHOWN]]
+    lines: list[RenderableType] = []
+    if result.slips:
+        lines.append(Text(t("grade.slips_title"), style="bold"))
+        lines += [indented(2, words.common_slip(c)) for c in result.slips[:COMMON_SHOWN]]
     lines.append(Text(t("grade.first_title"), style="bold"))
     lines += [indented(2, words.common_step(c)) for c in result.first_wrong[:COMMON_SHOWN]]
     return lines
