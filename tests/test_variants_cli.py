@@ -176,7 +176,11 @@ def test_force_replaces_an_earlier_set_whole(tmp_path: Path) -> None:
     first = ("variants", "sigmoid-neuron", "--count", "4", "-o", str(out), "-f", "markdown")
     assert invoke(*first, "-f", "latex")[0] == 0
     (out / "notes.txt").write_text("mine", encoding="utf-8")
-    assert invoke("variants", "sigmoid-neuron", "--count", "2", "-o", str(out), "--force")[0] == 0
+    code, said, _ = invoke("variants", "sigmoid-neuron", "--count", "2", "-o", str(out), "--force")
+    assert code == 0
+    said = " ".join(said.split())  # wrapped to the terminal
+    # v03, v04 in markdown (6), every LaTeX statement and solution (8), key.tex
+    assert "15 files of the earlier set in the folder, which this one has not, were removed" in said
     assert _files(out) == [
         "answers.csv", "key.md", "manifest.csv", "manifest.json", "notes.txt",
         "solutions/v01.md", "solutions/v02.md", "specs/v01.yaml", "specs/v02.yaml",

@@ -188,9 +188,9 @@ def variants(
         if (count is None) == (roster is None):
             raise BackcalcError("give either --count N or --roster FILE (one of them)")
         if "pdf" in formats:
-            from backcalc.render.pdf import _pdflatex
+            from backcalc.render.pdf import pdflatex_command
 
-            _pdflatex()  # before anything is drawn: a clear message without pdflatex
+            pdflatex_command()  # before anything is drawn: a clear message without pdflatex
         chosen = secrets.randbelow(2**32) if seed is None else seed
         path, name = examples.resolve(template)
         bounds = Limits(max_elements, outside_files)
@@ -252,7 +252,7 @@ class _Plan:
 
         people = {s.id: s for s in students or ()}
         entries, rows = [], []
-        for variant in drawn:
+        for variant in _progress(drawn, self.look.t("variants.progress")):
             student = people.get(variant.key)
             who = slug(student.name) if student is not None else ""
             stem = f"{variant.id}-{who}" if who else variant.id
@@ -366,6 +366,8 @@ class _Plan:
         ]
         if chosen:
             lines.append(t("variants.seed_chosen", seed=seed))
+        if self.removed:
+            lines.append(t("variants.removed", n=self.removed))
         width = min(shutil.get_terminal_size().columns, 100)
         lines = [textwrap.fill(line, width, break_on_hyphens=False) for line in lines]
         files = [
@@ -381,6 +383,18 @@ class _Plan:
         width = max(len(file) for file, _ in files)
         lines += [f"  {file:<{width}}  {what}" for file, what in files]
         return "\n".join(lines)
+
+
+def _progress(items: list[Variant], what: str) -> Any:
+    """The variants, with a progress bar on a terminal's stderr (PDFs take a second each)."""
+    import sys
+
+    if len(items) < 2 or not sys.stderr.isatty():
+        return items
+    from rich.console import Console
+    from rich.progress import track
+
+    return track(items, description=what, console=Console(stderr=True), transient=True)
 
 
 def _keys(formats: list[str]) -> str:

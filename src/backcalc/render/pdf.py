@@ -30,25 +30,25 @@ _RERUN = re.compile(r"\b[Rr]erun\b")  # LaTeX's "Label(s) may have changed. Reru
 def network(trace: Trace, style: Style | None = None) -> bytes:
     from backcalc.render import latex
 
-    command = _pdflatex()  # before the document is written: nothing to do without it
+    command = pdflatex_command()  # before the document is written: nothing to do without it
     return compile_latex(latex.network(trace, style), command)
 
 
 def graph(trace: GraphTrace, style: Style | None = None) -> bytes:
     from backcalc.render import latex
 
-    command = _pdflatex()
+    command = pdflatex_command()
     return compile_latex(latex.graph(trace, style), command)
 
 
 def key(result: VariantKey, style: Style) -> bytes:
     from backcalc.render import latex
 
-    command = _pdflatex()
+    command = pdflatex_command()
     return compile_latex(latex.key(result, style), command)
 
 
-def _pdflatex() -> str:
+def pdflatex_command() -> str:
     found = shutil.which(PDFLATEX)
     if found is None:
         raise BackcalcError(
@@ -60,7 +60,7 @@ def _pdflatex() -> str:
 
 def compile_latex(source: str, command: str | None = None) -> bytes:
     """The PDF of a LaTeX document, or a BackcalcError with the log's first error line."""
-    command = command or _pdflatex()
+    command = command or pdflatex_command()
     with tempfile.TemporaryDirectory(prefix="backcalc-pdf-") as folder:
         work = Path(folder)
         (work / "key.tex").write_text(source, encoding="utf-8")
