@@ -36,17 +36,24 @@ def submission(
     return Submission(student, variant, claims, f"{student}.yaml")
 
 
+NOT_ASKED = {("prediction", None), ("losses", None), ("dJ_dx", None)}  # ŷ = a⁽²⁾, ℓ = J, ∂J/∂x
+
+
+def asked(variant: str) -> list[tuple[str, int | None]]:
+    """The steps that earn a mark (the statement asks for them)."""
+    return [step for step in classroom.steps_of(variant) if step not in NOT_ASKED]
+
+
 def test_every_step_counts_in_everyone_s_possible_whatever_was_handed_in() -> None:
     result = grade_class(
         SEATS,
         TRACES,
         [submission("a", "v01", {"z", "a"}), submission("b", "v02", {"loss", "dJ_dW"})],
     )
-    every = classroom.steps_of("v01")
-    assert [share.key for share in result.steps] == every
-    assert result.possible == len(every) == 18
+    assert [share.key for share in result.steps] == asked("v01")  # and none not asked
+    assert result.possible == len(asked("v01")) == 15
     a, b, c = result.students
-    assert (a.score, a.possible, b.score, b.possible) == (4, 18, 3, 18)
+    assert (a.score, a.possible, b.score, b.possible) == (4, 15, 3, 15)
     assert c.missing and c.score is None and c.flags == ("missing",)
     loss = next(share for share in result.steps if share.key == ("loss", None))
     assert loss.counts == {
@@ -64,7 +71,15 @@ def test_every_step_counts_in_everyone_s_possible_whatever_was_handed_in() -> No
 def test_marks_weigh_the_possible_score() -> None:
     settings = AnswerSettings(marks=Marks(default=1, by_quantity={"dJ_dW": 3}))
     result = grade_class(SEATS[:1], TRACES, [submission("a", "v01", None)], settings)
-    assert result.possible == len(classroom.steps_of("v01")) + 2 * 2  # two ∂J/∂W worth 3
+    assert result.possible == len(asked("v01")) + 2 * 2  # two ∂J/∂W worth 3
+
+
+def test_a_step_not_asked_earns_nothing_unless_the_marks_say_so() -> None:
+    (a,) = grade_class(SEATS[:1], TRACES, [submission("a", "v01", None)]).students
+    assert a.score == a.possible == 15
+    marks = AnswerSettings(marks=Marks(by_quantity={"dJ_dx": 2}))
+    (a,) = grade_class(SEATS[:1], TRACES, [submission("a", "v01", None)], marks).students
+    assert a.score == a.possible == 17
 
 
 def test_scores_fall_into_bands_of_ten_percent_the_last_holding_all_right() -> None:
@@ -75,7 +90,7 @@ def test_scores_fall_into_bands_of_ten_percent_the_last_holding_all_right() -> N
         submission("c", "v03", {"z"}),
     ]
     result = grade_class(SEATS, TRACES, subs)
-    n = len(classroom.steps_of("v01"))
+    n = len(asked("v01"))
     scores = [s.score for s in result.students]
     assert scores == [n, n - 1, 2]
     counts = [b.count for b in result.bins]
@@ -106,4 +121,4 @@ def test_answers_naming_another_variant_are_graded_against_the_student_s_own() -
     result = grade_class(SEATS, TRACES, [named])
     b = result.students[1]
     assert b.named == "v01" and b.flags == ("wrong_variant",)
-    assert b.score == len(classroom.steps_of("v02"))  # their own numbers, all right
+    assert b.score == len(asked("v02"))  # their own numbers, all right

@@ -46,8 +46,12 @@ def grades(folder: Path) -> dict:
     return json.loads((folder / "grades.json").read_text("utf-8"))
 
 
+NOT_ASKED = {("prediction", None), ("losses", None), ("dJ_dx", None)}  # ŷ = a⁽²⁾, ℓ = J, ∂J/∂x
+
+
 def steps_of(variant: str) -> list[slipref.Step]:
-    return slipref.claimed(classroom.net(variant))
+    """The steps that earn a mark: every step but those the statement does not ask for."""
+    return [step for step in slipref.claimed(classroom.net(variant)) if step not in NOT_ASKED]
 
 
 def within(written: str, value: float) -> bool:
@@ -247,7 +251,7 @@ def test_spanish_html_feedback_and_report(built: classroom.Class) -> None:
     ET.fromstring(page)  # well-formed
     assert '<html xmlns="http://www.w3.org/1999/xhtml" lang="es">' in page
     assert "Corrección: 2-3-1 sigmoid network" in page
-    assert "Qué falló: δ = ∂J/∂a" in page and "Puntuación: 17 de 18." in page
+    assert "Qué falló: δ = ∂J/∂a" in page and "Puntuación: 14 de 15." in page
     report = (folder / "report.html").read_text("utf-8")
     root = ET.fromstring(report)
     svg = "{http://www.w3.org/2000/svg}"
@@ -265,7 +269,7 @@ def test_spanish_html_feedback_and_report(built: classroom.Class) -> None:
 def test_the_terminal_summary_fits_80_columns(graded: tuple) -> None:
     stdout = graded[1]
     assert max(len(line.rstrip()) for line in stdout.splitlines()) <= 80
-    assert "Scores (out of 18)" in stdout and "90–100 % │" in stdout
+    assert "Scores (out of 15)" in stdout and "90–100 % │" in stdout
 
 
 def test_existing_files_are_refused_without_force(built: classroom.Class) -> None:
@@ -360,7 +364,7 @@ def test_npz_answers_name_their_student_and_variant(built: classroom.Class, tmp_
     code, _, stderr, out = run(built, answers=folder, out="npz")
     assert code == 0, stderr
     rows = {r["student_id"]: r for r in gradebook(out)}
-    assert rows["s03"]["score"] == str(len(classroom.steps_of("v03")) - 1)
+    assert rows["s03"]["score"] == str(len(steps_of("v03")) - 1)
     assert rows["s03"]["diagnosis"] == "z in place of ∂J/∂a"
     assert all(r["score"] == "" for sid, r in rows.items() if sid != "s03")
     np.savez(folder / "carla.npz", student=np.array([1.5]), **arrays)
@@ -423,8 +427,9 @@ def test_a_class_on_a_computational_graph(tmp_path: Path) -> None:
     )
     assert code == 0, stderr
     rows = {r["student_id"]: r for r in gradebook(tmp_path / "out")}
-    assert (rows["a"]["score"], rows["a"]["possible"]) == ("7", "7")
-    assert (rows["b"]["score"], rows["b"]["first_wrong"]) == ("6", "∂f/∂q")
+    # ∂f/∂f = 1 is not asked: 6 steps
+    assert (rows["a"]["score"], rows["a"]["possible"]) == ("6", "6")
+    assert (rows["b"]["score"], rows["b"]["first_wrong"]) == ("5", "∂f/∂q")
     assert "1 of 2: ∂f/∂q" in stdout
     assert "The most common slips" not in stdout  # no known slip: a first wrong step only
 

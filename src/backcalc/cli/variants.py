@@ -426,5 +426,10 @@ def _write(built: Any, fmt: str, look: Style) -> str | bytes:
 def _answer_sheet(traces: list[tuple[str, Any]], entries: list[Any]) -> str:
     from backcalc.io import answerscsv
 
+    from backcalc.core.grading.classroom import not_asked
+
     first = traces[0][1]  # every variant has the same structure, so the same columns
-    return answerscsv.template(first, [(entry.id, entry.variant) for entry in entries])
+    skipped = not_asked(first)  # worth nothing unless a marks file says so: not on the sheet
+    names = {f"{name}_{node}" if first.kind == "graph" else name for name, node in skipped}
+    columns = [c for c in answerscsv.columns(first) if c.split("[")[0] not in names]
+    return answerscsv.template(columns, [(entry.id, entry.variant) for entry in entries])

@@ -4,8 +4,10 @@ glance.
 Each student of the manifest (a `Seat`: who, and which variant they were given) is graded with
 backcalc.core.grading.grade on their own variant's trace, with the same settings (tolerance,
 carry forward, marks) for all. A student's possible score is the marks of every step of the
-hand solution (the same for every student, whatever anyone handed in: a step left out earns
-nothing); their score what their claimed steps earned.
+hand solution the statement asks for (the same for every student, whatever anyone handed in: a
+step left out earns nothing; a step that repeats another's number or is not asked, such as
+ŷ = a⁽ᴸ⁾ or ∂J/∂x, is graded but worth nothing unless the marks file says otherwise); their
+score what their claimed steps earned.
 
 Nothing is dropped: a seat with no answers is `missing` (in the gradebook with an empty score),
 answers naming a student the manifest does not have are `unknown` (reported, not graded), and
@@ -20,6 +22,7 @@ possible score (the last one holds 100 %).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +34,7 @@ from backcalc.core.grading import (
     Claim,
     Diagnosis,
     Grading,
+    Marks,
     grade,
     steps_for,
 )
@@ -219,12 +223,14 @@ def grade_class(
     sample = trace_of(seats[0].variant) if seats else None
     # every variant has the same steps: the first one's order is theirs, and so are the marks
     order: list[Key] = [] if sample is None else list(steps_for(sample).order)
+    if sample is not None:
+        settings = dataclasses.replace(settings, marks=unmarked(sample, settings.marks))
     for student, submission in found.items():
         trace = trace_of(by_id[student].variant)
         gradings[student] = grade(trace, submission.claims, settings, submission.source)
     answered = {step.key for grading in gradings.values() for step in grading.steps}
     # the possible score is the same for every student and every way of handing answers in:
-    # every step of the hand solution
+    # every step of the hand solution the statement asks for
     possible = sum(settings.marks.of(key) for key in order)
     order = [key for key in order if key in answered or settings.marks.of(key)]
     results = []
@@ -257,6 +263,30 @@ def grade_class(
         manifest,
         exercise,
     )
+
+
+def not_asked(trace: Trace) -> list[Key]:
+    """The steps a statement does not ask for, or that write again a number another step has:
+    ŷ (it is a⁽ᴸ⁾), the predicted class, p where the output is the softmax (ŷ again), ℓ for
+    one observation (J), ∂J/∂x (not a parameter); a graph's ∂out/∂out (1)."""
+    if trace.kind == "graph":
+        return [("gradient", trace.exercise.output)]  # type: ignore[attr-defined]
+    found: list[Key] = [("prediction", None), ("predicted_class", None), ("dJ_dx", None)]
+    exercise = trace.exercise
+    if exercise.network.layers[-1].activation.name == "softmax":
+        found.append(("probabilities", None))
+    if not exercise.batched:
+        found.append(("losses", None))
+    return found
+
+
+def unmarked(trace: Trace, marks: Marks) -> Marks:
+    """`marks` with the steps of `not_asked` worth nothing, unless the marks file names them."""
+    by_step = dict(marks.by_step)
+    for key in not_asked(trace):
+        if key not in by_step and key[0] not in marks.by_quantity:
+            by_step[key] = 0.0
+    return dataclasses.replace(marks, by_step=by_step)
 
 
 def _where(source: str) -> Location:
