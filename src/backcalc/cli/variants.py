@@ -424,9 +424,8 @@ def _write(built: Any, fmt: str, look: Style) -> str | bytes:
 
 
 def _answer_sheet(traces: list[tuple[str, Any]], entries: list[Any]) -> str:
-    from backcalc.io import answerscsv
-
     from backcalc.core.grading.classroom import not_asked
+    from backcalc.io import answerscsv
 
     first = traces[0][1]  # every variant has the same structure, so the same columns
     skipped = not_asked(first)  # worth nothing unless a marks file says so: not on the sheet
