@@ -103,30 +103,18 @@ def _csv(folder: Path, rows: list) -> Path:
     from backcalc.io.answerscsv import columns
     from backcalc.io.spec import read
 
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: its tests
+    from tests.classroom import columns_of
+
     names = columns(read(folder / "class" / "specs" / "v001.yaml").run())
     path = folder / "answers.csv"
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(["student", "variant", *names])
         for sid, variant, doc in rows:
-            cells = {}
-            for layer, quantities in doc["layers"].items():
-                for name, value in quantities.items():
-                    _cells(cells, f"{name}{layer}", value)
-            for name, value in doc.items():
-                if name != "layers":
-                    _cells(cells, name, value)
+            cells = columns_of(doc)  # the tests' own writer of the documented column names
             writer.writerow([sid, variant, *(cells[n] for n in names)])
     return path
-
-
-def _cells(cells: dict, prefix: str, value: object) -> None:
-    array = np.asarray(value, dtype=object)
-    if array.ndim == 0:
-        cells[prefix] = str(value)
-        return
-    for index in np.ndindex(array.shape):
-        cells[prefix + "[" + ",".join(str(i + 1) for i in index) + "]"] = str(array[index])
 
 
 def timed(command: list[str]) -> tuple[float, int]:

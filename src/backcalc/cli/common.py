@@ -102,6 +102,48 @@ OutputOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")]
+FolderForceOption = Annotated[
+    bool, typer.Option("--force", help="Overwrite the files of an earlier run in DIR.")
+]
+
+
+def header_lines(values: list[str] | None) -> list[str] | None:
+    """--header's check: every value is KEY=VALUE with a known key."""
+    from backcalc.core.texts import HEADER_KEYS
+    from backcalc.io.reader import suggest
+
+    for value in values or []:
+        key, equals, _ = value.partition("=")
+        if not equals:
+            raise typer.BadParameter(
+                f"expected KEY=VALUE (course=..., author=..., date=...), found '{value}'"
+            )
+        if key not in HEADER_KEYS:
+            keys = ", ".join(HEADER_KEYS)
+            raise typer.BadParameter(
+                f"unknown key '{key}'{suggest(key, HEADER_KEYS)} (expected: {keys})"
+            )
+    return values
+
+
+HeaderOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="KEY=VALUE",
+        callback=header_lines,
+        help="A line under the document's title: course=..., author=... or date=... "
+        "(repeatable; over the spec's course, author, date; an empty value leaves it out).",
+    ),
+]
+DiagramOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--diagram/--no-diagram",
+        help="Draw the network or graph in the document (TikZ in LaTeX and PDF, SVG in "
+        "HTML) [default: in HTML only].",
+        show_default=False,
+    ),
+]
 MaxElementsOption = Annotated[
     int,
     typer.Option(

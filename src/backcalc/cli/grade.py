@@ -15,6 +15,7 @@ import typer
 
 from backcalc.cli.common import (
     CommaOption,
+    FolderForceOption,
     LangOption,
     MaxElementsOption,
     OutsideFilesOption,
@@ -109,9 +110,7 @@ def grade(
     comma: CommaOption = None,
     max_elements: MaxElementsOption = MAX_ELEMENTS,
     outside_files: OutsideFilesOption = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite files that exist in DIR.")
-    ] = False,
+    force: FolderForceOption = False,
 ) -> None:
     """Grade a class: each student's answers against their own variant, with the slip named.
     Exit code 1 if some answers name a student who is not in the manifest.

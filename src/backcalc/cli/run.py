@@ -10,7 +10,9 @@ import typer
 from backcalc.cli.common import (
     MAX_DECIMALS,
     CommaOption,
+    DiagramOption,
     ForceOption,
+    HeaderOption,
     LangOption,
     MaxElementsOption,
     OutputOption,
@@ -22,7 +24,6 @@ from backcalc.cli.common import (
     load_spec,
     style,
 )
-from backcalc.core.texts import HEADER_KEYS
 from backcalc.errors import BackcalcError
 from backcalc.io.limits import MAX_ELEMENTS, Limits, count
 
@@ -48,24 +49,6 @@ class Part(enum.StrEnum):  # backcalc.render.document.blocks.PARTS
     statement = "statement"
     solution = "solution"
     both = "both"
-
-
-def header_lines(values: list[str] | None) -> list[str] | None:
-    """--header's check: every value is KEY=VALUE with a known key."""
-    from backcalc.io.reader import suggest
-
-    for value in values or []:
-        key, equals, _ = value.partition("=")
-        if not equals:
-            raise typer.BadParameter(
-                f"expected KEY=VALUE (course=..., author=..., date=...), found '{value}'"
-            )
-        if key not in HEADER_KEYS:
-            keys = ", ".join(HEADER_KEYS)
-            raise typer.BadParameter(
-                f"unknown key '{key}'{suggest(key, HEADER_KEYS)} (expected: {keys})"
-            )
-    return values
 
 
 def run(
@@ -110,27 +93,11 @@ def run(
             show_default=False,
         ),
     ] = None,
-    header: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="KEY=VALUE",
-            callback=header_lines,
-            help="A line under the document's title: course=..., author=... or date=... "
-            "(repeatable; over the spec's course, author, date; an empty value leaves it out).",
-        ),
-    ] = None,
+    header: HeaderOption = None,
     numbered: Annotated[
         bool, typer.Option("--numbered", help="Number the document's equations.")
     ] = False,
-    diagram: Annotated[
-        bool | None,
-        typer.Option(
-            "--diagram/--no-diagram",
-            help="Draw the network or graph in the document (TikZ in LaTeX and PDF, SVG in "
-            "HTML) [default: in HTML only].",
-            show_default=False,
-        ),
-    ] = None,
+    diagram: DiagramOption = None,
     only: Annotated[
         list[Step] | None,
         typer.Option(

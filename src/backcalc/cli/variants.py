@@ -19,6 +19,9 @@ import typer
 from backcalc.cli.common import (
     MAX_DECIMALS,
     CommaOption,
+    DiagramOption,
+    FolderForceOption,
+    HeaderOption,
     LangOption,
     MaxElementsOption,
     OutsideFilesOption,
@@ -26,7 +29,6 @@ from backcalc.cli.common import (
     fail,
     style,
 )
-from backcalc.cli.run import header_lines
 from backcalc.errors import BackcalcError
 from backcalc.io.limits import MAX_ELEMENTS, Limits
 
@@ -137,23 +139,8 @@ def variants(
             "and used rounded in the next step.",
         ),
     ] = False,
-    diagram: Annotated[
-        bool | None,
-        typer.Option(
-            "--diagram/--no-diagram",
-            help="Draw the network or graph in the documents [default: in HTML only].",
-            show_default=False,
-        ),
-    ] = None,
-    header: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="KEY=VALUE",
-            callback=header_lines,
-            help="A line under each document's title: course=..., author=... or date=... "
-            "(repeatable).",
-        ),
-    ] = None,
+    diagram: DiagramOption = None,
+    header: HeaderOption = None,
     export: Annotated[
         list[Export] | None,
         typer.Option(
@@ -165,9 +152,7 @@ def variants(
     comma: CommaOption = None,
     max_elements: MaxElementsOption = MAX_ELEMENTS,
     outside_files: OutsideFilesOption = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite files of an earlier run in DIR.")
-    ] = False,
+    force: FolderForceOption = False,
 ) -> None:
     """Draw a variant of an exercise for each student (or N), each with its spec, statement and
     solution, plus the teacher's combined key, a manifest and an empty answer sheet.

@@ -107,15 +107,7 @@ def histogram(bins: tuple[Bin, ...], x_label: str, y_label: str) -> str:
             **{"text-anchor": "middle", "font-size": "13"},
         )
     )
-    return tag(
-        "svg",
-        "".join(parts),
-        xmlns="http://www.w3.org/2000/svg",
-        viewBox=f"0 0 {WIDTH} {HEIGHT}",
-        width=str(WIDTH),
-        height=str(HEIGHT),
-        role="img",
-    )
+    return _svg(parts, WIDTH, HEIGHT, role="img")
 
 
 def _line(x1: float, y1: float, x2: float, y2: float, colour: str) -> str:
@@ -204,14 +196,7 @@ def _bar(step: StepShare, width: int = 140, height: int = 12) -> str:
                 )
             )
         x += w
-    return tag(
-        "svg",
-        "".join(parts),
-        xmlns="http://www.w3.org/2000/svg",
-        viewBox=f"0 0 {width} {height}",
-        width=str(width),
-        height=str(height),
-    )
+    return _svg(parts, width, height)
 
 
 def _students(result: ClassGrading, words: ClassText) -> list[str]:
@@ -262,3 +247,16 @@ def _lists(result: ClassGrading, words: ClassText) -> list[str]:
             parts.append(tag("h2", _esc(t(key, n=len(items)))))
             parts.append(tag("ul", "".join(tag("li", _esc(i)) for i in items), class_="flat"))
     return parts
+
+
+def _svg(parts: list[str], width: float, height: float, **extra: str) -> str:
+    """An inline SVG drawing of `parts`, `width` × `height` pixels."""
+    return tag(
+        "svg",
+        "".join(parts),
+        xmlns="http://www.w3.org/2000/svg",
+        viewBox=f"0 0 {width} {height}",
+        width=str(width),
+        height=str(height),
+        **extra,
+    )

@@ -28,35 +28,20 @@ from backcalc.render.document.blocks import (
 )
 
 if TYPE_CHECKING:
-    from backcalc.core.grading.classroom import ClassGrading, StudentResult
-    from backcalc.core.graph import GraphTrace
-    from backcalc.core.network import Trace
-    from backcalc.core.variantkey import VariantKey
+    from backcalc.core.grading.classroom import ClassGrading
+    from backcalc.render.document.build import Documented
     from backcalc.render.style import Style
 
 
-def network(trace: Trace | GraphTrace, style: Style | None = None) -> str:
-    """A network's or a graph's solution document."""
+def network(trace: Documented, style: Style | None = None) -> str:
+    """A network's or a graph's solution document (and, by the same builder, a set of
+    variants' key, a student's feedback: render.document.build)."""
     from backcalc.render.document.build import document
 
     return to_html(document(trace, style), style)
 
 
-graph = network
-
-
-def key(result: VariantKey, style: Style) -> str:
-    """The teacher's combined key of a set of variants (render.document.key)."""
-    from backcalc.render.document.key import document
-
-    return to_html(document(result, style), style)
-
-
-def feedback(result: StudentResult, style: Style) -> str:
-    """One student's feedback on their graded answers (render.document.feedback)."""
-    from backcalc.render.document.feedback import feedback as document
-
-    return to_html(document(result, style), style)
+graph = key = feedback = network
 
 
 def classroom(result: ClassGrading, style: Style) -> str:

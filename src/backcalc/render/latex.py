@@ -26,27 +26,19 @@ from backcalc.render.document.mathtex import MAX_COLUMNS
 from backcalc.render.document.prose import pieces
 
 if TYPE_CHECKING:
-    from backcalc.core.graph import GraphTrace
-    from backcalc.core.network import Trace
-    from backcalc.core.variantkey import VariantKey
+    from backcalc.render.document.build import Documented
     from backcalc.render.style import Style
 
 
-def network(trace: Trace | GraphTrace, style: Style | None = None) -> str:
-    """A network's or a graph's solution document."""
+def network(trace: Documented, style: Style | None = None) -> str:
+    """A network's or a graph's solution document (and, by the same builder, a set of
+    variants' key, a student's feedback: render.document.build)."""
     from backcalc.render.document.build import document
 
     return to_latex(document(trace, style), style)
 
 
-graph = network
-
-
-def key(result: VariantKey, style: Style) -> str:
-    """The teacher's combined key of a set of variants (render.document.key)."""
-    from backcalc.render.document.key import document
-
-    return to_latex(document(result, style), style)
+graph = key = network
 
 
 def prose(text: str, user: bool = False) -> str:

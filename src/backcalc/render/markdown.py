@@ -10,35 +10,19 @@ from backcalc.render.document.blocks import Document, Equation, Figure, Heading,
 from backcalc.render.document.prose import pieces
 
 if TYPE_CHECKING:
-    from backcalc.core.grading.classroom import StudentResult
-    from backcalc.core.graph import GraphTrace
-    from backcalc.core.network import Trace
-    from backcalc.core.variantkey import VariantKey
+    from backcalc.render.document.build import Documented
     from backcalc.render.style import Style
 
 
-def network(trace: Trace | GraphTrace, style: Style | None = None) -> str:
-    """A network's or a graph's solution document."""
+def network(trace: Documented, style: Style | None = None) -> str:
+    """A network's or a graph's solution document (and, by the same builder, a set of
+    variants' key, a student's feedback: render.document.build)."""
     from backcalc.render.document.build import document
 
     return to_markdown(document(trace, style), style)
 
 
-graph = network
-
-
-def feedback(result: StudentResult, style: Style) -> str:
-    """One student's feedback on their graded answers (render.document.feedback)."""
-    from backcalc.render.document.feedback import feedback as document
-
-    return to_markdown(document(result, style), style)
-
-
-def key(result: VariantKey, style: Style) -> str:
-    """The teacher's combined key of a set of variants (render.document.key)."""
-    from backcalc.render.document.key import document
-
-    return to_markdown(document(result, style), style)
+graph = key = feedback = network
 
 
 _SPECIAL = re.compile(r"([\\`*_\[\]#$<>|~&!])")

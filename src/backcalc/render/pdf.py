@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING
 from backcalc.errors import BackcalcError
 
 if TYPE_CHECKING:
-    from backcalc.core.graph import GraphTrace
-    from backcalc.core.network import Trace
-    from backcalc.core.variantkey import VariantKey
+    from backcalc.render.document.build import Documented
     from backcalc.render.style import Style
 
 PDFLATEX = "pdflatex"
@@ -27,25 +25,15 @@ _LINE = re.compile(r"l\.(\d+)")
 _RERUN = re.compile(r"\b[Rr]erun\b")  # LaTeX's "Label(s) may have changed. Rerun to get ..."
 
 
-def network(trace: Trace, style: Style | None = None) -> bytes:
+def network(trace: Documented, style: Style | None = None) -> bytes:
+    """Any document's PDF: a solution, a set of variants' key (render.document.build)."""
     from backcalc.render import latex
 
     command = pdflatex_command()  # before the document is written: nothing to do without it
     return compile_latex(latex.network(trace, style), command)
 
 
-def graph(trace: GraphTrace, style: Style | None = None) -> bytes:
-    from backcalc.render import latex
-
-    command = pdflatex_command()
-    return compile_latex(latex.graph(trace, style), command)
-
-
-def key(result: VariantKey, style: Style) -> bytes:
-    from backcalc.render import latex
-
-    command = pdflatex_command()
-    return compile_latex(latex.key(result, style), command)
+graph = key = network
 
 
 def pdflatex_command() -> str:
